@@ -1,0 +1,36 @@
+export { MfaClient } from './client.js';
+export type { MfaClientOptions } from './client.js';
+export {
+  MfaError,
+  MfaValidationError,
+  MfaInvalidCodeError,
+  MfaUnauthorizedError,
+  MfaNotFoundError,
+  MfaConflictError,
+  MfaRateLimitedError,
+  MfaProviderError,
+  MfaConfigurationError,
+  isMfaError,
+} from './errors.js';
+export type {
+  MfaErrorBody,
+  MfaErrorCode,
+  MfaErrorOptions,
+  MfaProviderErrorDetails,
+  InvalidCodeReason,
+  UnauthorizedReason,
+} from './errors.js';
+export type {
+  MfaUser,
+  MfaMethod,
+  MfaStatus,
+  MfaCallContext,
+  MfaSetup,
+  MfaVerifyResult,
+  MfaEnableOptions,
+  MfaEnableResult,
+  MfaDisableResult,
+  MfaProvider,
+} from './types.js';
+export { accountNameFor, buildOtpauthUri } from './otpauth.js';
+export { normalizeCode } from './validation.js';

@@ -1,0 +1,80 @@
+/**
+ * A failed exchange with SaaSus, reduced to facts that are safe to keep: no header, no body text, no query string.
+ * It is what `MfaProviderError.cause` (and the other mapped errors' cause) holds, instead of the axios error, whose
+ * `config` carries the signed Authorization header, the access token in the body and the ID token in the URL.
+ */
+export type SaasusFailureKind = 'http' | 'timeout' | 'network' | 'aborted' | 'invalid_response';
+
+export interface SaasusFailureFacts {
+  kind: SaasusFailureKind;
+  /** `GET`, `POST`, ... */
+  method: string;
+  /** Path without query, e.g. `/v1/auth/users/<id>/mfa/preference`. */
+  path: string;
+  status?: number | undefined;
+  /** The `type` of the SaaSus error body, when it looks like an identifier. */
+  type?: string | undefined;
+  /** The `message` of the SaaSus error body, used only for classification; not kept on the failure. */
+  upstreamMessage?: string | undefined;
+  traceId?: string | undefined;
+  /** Node's error code for network failures (`ECONNRESET`, `ECONNREFUSED`, ...). */
+  networkCode?: string | undefined;
+  /** From `Retry-After`, in milliseconds. */
+  retryAfterMs?: number | undefined;
+  timeoutMs?: number | undefined;
+}
+
+const IDENTIFIER = /^[A-Za-z0-9_.:-]{1,100}$/;
+
+/** Keeps a header or body value only when it is a plain identifier (a type name, a trace id). */
+export function safeIdentifier(value: unknown): string | undefined {
+  return typeof value === 'string' && IDENTIFIER.test(value) ? value : undefined;
+}
+
+export class SaasusFailure extends Error {
+  override readonly name = 'SaasusFailure';
+  readonly kind: SaasusFailureKind;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number | undefined;
+  readonly type: string | undefined;
+  readonly traceId: string | undefined;
+  readonly networkCode: string | undefined;
+  readonly retryAfterMs: number | undefined;
+  /** Classification input only; non-enumerable so it stays out of JSON and inspection. */
+  declare readonly upstreamMessage: string | undefined;
+
+  constructor(facts: SaasusFailureFacts) {
+    super(describe(facts));
+    this.kind = facts.kind;
+    this.method = facts.method;
+    this.path = facts.path;
+    this.status = facts.status;
+    this.type = safeIdentifier(facts.type);
+    this.traceId = safeIdentifier(facts.traceId);
+    this.networkCode = safeIdentifier(facts.networkCode);
+    this.retryAfterMs = facts.retryAfterMs;
+    Object.defineProperty(this, 'upstreamMessage', { value: facts.upstreamMessage?.slice(0, 500), enumerable: false });
+  }
+
+  toJSON() {
+    const { name, kind, method, path, status, type, traceId, networkCode, retryAfterMs } = this;
+    return { name, message: this.message, kind, method, path, status, type, traceId, networkCode, retryAfterMs };
+  }
+}
+
+function describe(facts: SaasusFailureFacts): string {
+  const what = `${facts.method} ${facts.path}`;
+  switch (facts.kind) {
+    case 'timeout':
+      return `SaaSus did not answer ${what} within ${facts.timeoutMs ?? '?'} ms`;
+    case 'aborted':
+      return `${what} was aborted by the caller`;
+    case 'network':
+      return `Could not reach SaaSus for ${what}${facts.networkCode ? ` (${safeIdentifier(facts.networkCode) ?? 'network error'})` : ''}`;
+    case 'invalid_response':
+      return `SaaSus answered ${what} with ${facts.status ?? '?'} and a body that is not the expected JSON`;
+    case 'http':
+      return `SaaSus answered ${what} with ${facts.status ?? '?'}${safeIdentifier(facts.type) ? ` (${facts.type})` : ''}`;
+  }
+}

@@ -1,0 +1,83 @@
+import type {
+  SaasUserApiLike,
+  SaasusAuthApi,
+  SaasusMfaPreference,
+  SaasusRequestOptions,
+  SaasusSdkRequestOptions,
+  UserInfoApiLike,
+} from './api.js';
+import { MfaConfigurationError } from '../errors.js';
+import { SaasusFailure } from './failure.js';
+import { parseRetryAfter } from './retry.js';
+import { failureFromThrown } from './transport.js';
+
+/**
+ * Runs the provider over the official SDK's objects (`saasUserApi`, and `userInfoApi` when given), which sign requests
+ * themselves. Their rejections are axios errors carrying the signed request; only safe facts are kept from them.
+ */
+export class SaasusSdkAdapter implements SaasusAuthApi {
+  constructor(
+    private readonly users: SaasUserApiLike,
+    private readonly userInfo: UserInfoApiLike | undefined,
+    private readonly fallback: SaasusAuthApi | undefined,
+  ) {}
+
+  async getUserMfaPreference(userId: string, options: SaasusRequestOptions): Promise<unknown> {
+    const path = `/v1/auth/users/${userId}/mfa/preference`;
+    return (await this.run('GET', path, options, (o) => this.users.getUserMfaPreference(userId, o)))?.data;
+  }
+
+  async updateUserMfaPreference(userId: string, body: SaasusMfaPreference, options: SaasusRequestOptions): Promise<void> {
+    await this.run('PATCH', `/v1/auth/users/${userId}/mfa/preference`, options, (o) => this.users.updateUserMfaPreference(userId, body, o));
+  }
+
+  async createSecretCode(userId: string, body: { access_token: string }, options: SaasusRequestOptions): Promise<unknown> {
+    const path = `/v1/auth/users/${userId}/mfa/software-token/secret-code`;
+    return (await this.run('POST', path, options, (o) => this.users.createSecretCode(userId, body, o)))?.data;
+  }
+
+  async updateSoftwareToken(
+    userId: string,
+    body: { access_token: string; verification_code: string },
+    options: SaasusRequestOptions,
+  ): Promise<void> {
+    await this.run('PUT', `/v1/auth/users/${userId}/mfa/software-token`, options, (o) => this.users.updateSoftwareToken(userId, body, o));
+  }
+
+  async getUserInfo(token: string, options: SaasusRequestOptions): Promise<unknown> {
+    if (this.userInfo) return (await this.run('GET', '/v1/auth/userinfo', options, (o) => this.userInfo!.getUserInfo(token, o)))?.data;
+    if (this.fallback) return this.fallback.getUserInfo(token, options);
+    throw new MfaConfigurationError('getUserInfo needs userInfoApi, or the SaaSus credentials for the built-in transport');
+  }
+
+  private async run<T>(
+    method: string,
+    path: string,
+    options: SaasusRequestOptions,
+    call: (options: SaasusSdkRequestOptions) => Promise<T>,
+  ): Promise<{ data?: unknown } | undefined> {
+    const sdkOptions: SaasusSdkRequestOptions = { signal: options.signal, timeout: options.timeoutMs };
+    if (options.referer) sdkOptions.headers = { Referer: options.referer, 'X-SaaSus-Referer': options.referer };
+    try {
+      return (await call(sdkOptions)) as { data?: unknown } | undefined;
+    } catch (error) {
+      const response = (error as { response?: { status?: unknown; data?: unknown; headers?: Record<string, unknown> } } | null)?.response;
+      if (!response || typeof response.status !== 'number') throw failureFromThrown(error, method, path, options);
+      const body = typeof response.data === 'object' && response.data !== null ? (response.data as Record<string, unknown>) : {};
+      const header = (name: string) => {
+        const value = response.headers?.[name];
+        return typeof value === 'string' ? value : undefined;
+      };
+      throw new SaasusFailure({
+        kind: 'http',
+        method,
+        path,
+        status: response.status,
+        type: typeof body.type === 'string' ? body.type : undefined,
+        upstreamMessage: typeof body.message === 'string' ? body.message : undefined,
+        traceId: header('x-saasus-trace-id'),
+        retryAfterMs: parseRetryAfter(header('retry-after')),
+      });
+    }
+  }
+}

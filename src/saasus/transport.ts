@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { SaasusAuthApi, SaasusMfaPreference, SaasusRequestOptions } from './api.js';
+import { SaasusFailure } from './failure.js';
+import { type SaasusLogger, redactPath } from './logger.js';
+import { parseRetryAfter } from './retry.js';
+import { type SaasusCredentials, saasusAuthorization } from './signer.js';
+
+export interface SaasusHttpTransportOptions {
+  credentials: SaasusCredentials;
+  /** Origin such as `https://api.saasus.io`; `/v1/auth` is appended. */
+  baseUrl: string;
+  /** Your own axios instance; by default a private `axios.create()`, never the global axios. */
+  axios?: AxiosInstance | undefined;
+  /** Clock for the signature's minute; tests pass a fixed clock. */
+  now?: (() => Date) | undefined;
+  logger?: SaasusLogger | undefined;
+}
+
+/** Segment-encodes a user id; `.` and `..` would be read as path steps even when encoded, so they never get here. */
+function segment(value: string): string {
+  return encodeURIComponent(value);
+}
+
+/**
+ * The SaaSus Auth API over axios, every request signed with SAASUSSIGV1.
+ * The body is serialised here and sent as that exact string, the query is part of the signed URL, and the response
+ * is read as text and parsed here, so an HTML error page or a malformed body is recognised, not half-parsed.
+ */
+export class SaasusHttpTransport implements SaasusAuthApi {
+  private readonly http: AxiosInstance;
+  private readonly authBase: string;
+  private readonly credentials: SaasusCredentials;
+  private readonly now: () => Date;
+  private readonly logger: SaasusLogger | undefined;
+
+  constructor(options: SaasusHttpTransportOptions) {
+    this.http = options.axios ?? axios.create();
+    this.authBase = `${options.baseUrl.replace(/\/+$/, '')}/v1/auth`;
+    this.credentials = options.credentials;
+    this.now = options.now ?? (() => new Date());
+    this.logger = options.logger;
+  }
+
+  async getUserMfaPreference(userId: string, options: SaasusRequestOptions): Promise<unknown> {
+    return this.send('GET', `/users/${segment(userId)}/mfa/preference`, undefined, options);
+  }
+
+  async updateUserMfaPreference(userId: string, body: SaasusMfaPreference, options: SaasusRequestOptions): Promise<void> {
+    await this.send('PATCH', `/users/${segment(userId)}/mfa/preference`, body, options);
+  }
+
+  async createSecretCode(userId: string, body: { access_token: string }, options: SaasusRequestOptions): Promise<unknown> {
+    return this.send('POST', `/users/${segment(userId)}/mfa/software-token/secret-code`, body, options);
+  }
+
+  async updateSoftwareToken(
+    userId: string,
+    body: { access_token: string; verification_code: string },
+    options: SaasusRequestOptions,
+  ): Promise<void> {
+    await this.send('PUT', `/users/${segment(userId)}/mfa/software-token`, body, options);
+  }
+
+  async getUserInfo(token: string, options: SaasusRequestOptions): Promise<unknown> {
+    return this.send('GET', `/userinfo?token=${encodeURIComponent(token)}`, undefined, options);
+  }
+
+  private async send(method: string, pathAndQuery: string, body: unknown, options: SaasusRequestOptions): Promise<unknown> {
+    const url = this.authBase + pathAndQuery;
+    const path = redactPath(new URL(url).pathname);
+    const bodyText = body === undefined ? '' : JSON.stringify(body);
+    const headers: Record<string, string> = {
+      Authorization: saasusAuthorization(this.credentials, { method, url, body: bodyText, now: this.now() }),
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+      'X-SaaSus-Trace-Id': randomUUID(),
+    };
+    if (options.referer) {
+      headers.Referer = options.referer;
+      headers['X-SaaSus-Referer'] = options.referer;
+    }
+    const started = Date.now();
+    let response: AxiosResponse<string>;
+    try {
+      response = await this.http.request<string>({
+        method,
+        url,
+        headers,
+        data: bodyText === '' ? undefined : bodyText,
+        signal: options.signal,
+        responseType: 'text',
+        // The signed bytes must be the sent bytes, and the raw text is parsed below: no axios transforms.
+        transformRequest: [(data: unknown) => data],
+        transformResponse: [(data: unknown) => data],
+        validateStatus: () => true,
+        maxRedirects: 0,
+      });
+    } catch (error) {
+      const failure = failureFromThrown(error, method, path, options);
+      this.logger?.warn?.('saasus request failed', { method, path, kind: failure.kind, ms: Date.now() - started });
+      throw failure;
+    }
+    const traceId = headerValue(response.headers, 'x-saasus-trace-id');
+    this.logger?.debug?.('saasus request', { method, path, status: response.status, ms: Date.now() - started, traceId });
+    const parsed = parseJson(response.data);
+    if (response.status >= 200 && response.status < 300) {
+      if (parsed === INVALID) throw new SaasusFailure({ kind: 'invalid_response', method, path, status: response.status, traceId });
+      return parsed;
+    }
+    const errorBody = parsed !== INVALID && typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+    throw new SaasusFailure({
+      kind: 'http',
+      method,
+      path,
+      status: response.status,
+      type: typeof errorBody.type === 'string' ? errorBody.type : undefined,
+      upstreamMessage: typeof errorBody.message === 'string' ? errorBody.message : undefined,
+      traceId,
+      retryAfterMs: parseRetryAfter(headerValue(response.headers, 'retry-after')),
+    });
+  }
+}
+
+const INVALID = Symbol('invalid');
+
+/** Empty text is "no body" (SaaSus answers 200 with none to PATCH and PUT); anything else must be JSON. */
+function parseJson(text: unknown): unknown {
+  if (text === undefined || text === null || text === '') return undefined;
+  if (typeof text !== 'string') return INVALID;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return INVALID;
+  }
+}
+
+function headerValue(headers: unknown, name: string): string | undefined {
+  const value = (headers as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : Array.isArray(value) ? String(value[0]) : undefined;
+}
+
+/** A thrown axios error (no response) becomes a failure: the signal says whether it was our timeout or the caller. */
+export function failureFromThrown(error: unknown, method: string, path: string, options: SaasusRequestOptions): SaasusFailure {
+  if (options.signal.aborted) {
+    const timedOut = (options.signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
+    return new SaasusFailure({ kind: timedOut ? 'timeout' : 'aborted', method, path, timeoutMs: options.timeoutMs });
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
+    return new SaasusFailure({ kind: 'timeout', method, path, timeoutMs: options.timeoutMs });
+  }
+  return new SaasusFailure({ kind: 'network', method, path, networkCode: typeof code === 'string' ? code : undefined });
+}

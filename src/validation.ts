@@ -1,0 +1,69 @@
+import { MfaValidationError } from './errors.js';
+import type { MfaCallContext, MfaUser } from './types.js';
+
+/** Longest user id accepted. SaaSus ids are UUIDs; the cap keeps hostile input out of URLs and stores. */
+export const MAX_USER_ID_LENGTH = 256;
+const MAX_TEXT_LENGTH = 512;
+// C0 and C1 controls, DEL, and line/paragraph separators: never part of an id, a name or an e-mail.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const SIX_ASCII_DIGITS = /^[0-9]{6}$/;
+// Users type codes as "123 456" or "123-456"; only ASCII spaces, tabs and hyphen-minus are dropped.
+const CODE_SEPARATORS = /[ \t-]/g;
+
+function checkText(value: unknown, field: string, maxLength: number): value is string {
+  if (typeof value !== 'string') throw new MfaValidationError(`${field} must be a string`, field);
+  if (value.length > maxLength) throw new MfaValidationError(`${field} is longer than ${maxLength} characters`, field);
+  if (CONTROL_CHARACTERS.test(value)) throw new MfaValidationError(`${field} contains control characters`, field);
+  return true;
+}
+
+/** Checks the user object and returns a clean copy (only the known fields, so no prototype tricks travel on). */
+export function validateUser(user: unknown): MfaUser {
+  if (typeof user !== 'object' || user === null) throw new MfaValidationError('user must be an object with an id', 'user');
+  const { id, email, signInId } = user as Record<string, unknown>;
+  if (typeof id !== 'string' || id.trim() === '') throw new MfaValidationError('user.id must be a non-empty string', 'userId');
+  checkText(id, 'userId', MAX_USER_ID_LENGTH);
+  const clean: MfaUser = { id };
+  if (email !== undefined && email !== null) {
+    checkText(email, 'email', MAX_TEXT_LENGTH);
+    clean.email = email as string;
+  }
+  if (signInId !== undefined && signInId !== null) {
+    checkText(signInId, 'signInId', MAX_TEXT_LENGTH);
+    clean.signInId = signInId as string;
+  }
+  return clean;
+}
+
+/**
+ * Normalises a TOTP code as typed by a person ("123 456", "123-456") and checks it is exactly six ASCII digits.
+ * Full-width or other-script digits, numbers, null and objects are refused: a code is text the user typed.
+ */
+export function normalizeCode(code: unknown): string {
+  if (typeof code !== 'string') throw new MfaValidationError('code must be a string of 6 digits', 'code');
+  if (code.length > 64) throw new MfaValidationError('code must be 6 digits', 'code');
+  const digits = code.replace(CODE_SEPARATORS, '');
+  if (!SIX_ASCII_DIGITS.test(digits)) throw new MfaValidationError('code must be 6 digits', 'code');
+  return digits;
+}
+
+/** Checks the per-call context; a token must be a string when given (its value is never echoed). */
+export function validateContext(ctx: unknown): MfaCallContext {
+  if (ctx === undefined || ctx === null) return {};
+  if (typeof ctx !== 'object') throw new MfaValidationError('context must be an object', 'context');
+  const { accessToken, referer, signal } = ctx as Record<string, unknown>;
+  const clean: MfaCallContext = {};
+  if (accessToken !== undefined && accessToken !== null && accessToken !== '') {
+    checkText(accessToken, 'accessToken', 8192);
+    clean.accessToken = accessToken as string;
+  }
+  if (referer !== undefined && referer !== null && referer !== '') {
+    checkText(referer, 'referer', 2048);
+    clean.referer = referer as string;
+  }
+  if (signal !== undefined && signal !== null) {
+    if (!(signal instanceof AbortSignal)) throw new MfaValidationError('signal must be an AbortSignal', 'signal');
+    clean.signal = signal;
+  }
+  return clean;
+}
