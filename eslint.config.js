@@ -14,7 +14,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['examples/**', 'bench/**', 'scripts/**'],
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['examples/**', 'bench/**', 'scripts/**', 'test/fixtures/**'],
     rules: { 'no-console': 'off' },
   },
 );

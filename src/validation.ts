@@ -5,6 +5,7 @@ import type { MfaCallContext, MfaUser } from './types.js';
 export const MAX_USER_ID_LENGTH = 256;
 const MAX_TEXT_LENGTH = 512;
 // C0 and C1 controls, DEL, and line/paragraph separators: never part of an id, a name or an e-mail.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const SIX_ASCII_DIGITS = /^[0-9]{6}$/;
 // Users type codes as "123 456" or "123-456"; only ASCII spaces, tabs and hyphen-minus are dropped.
