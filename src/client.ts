@@ -72,14 +72,16 @@ export class MfaClient {
     return { verified: true };
   }
 
-  /** Turns MFA on. `softwareToken` (default) only after a verified setup; `email` needs no setup. */
-  async enable(user: MfaUser, options?: MfaEnableOptions, ctx?: MfaCallContext): Promise<MfaEnableResult> {
+  /**
+   * Turns MFA on. `softwareToken` (default) only after a verified setup; `email` needs no setup.
+   * The second argument takes the method and the call context together: `{ method: 'email', signal }`.
+   */
+  async enable(user: MfaUser, options?: MfaEnableOptions & MfaCallContext): Promise<MfaEnableResult> {
     const cleanUser = validateUser(user);
     const method = options?.method ?? 'softwareToken';
-    if (!METHODS.includes(method)) {
-      throw new MfaValidationError(`method must be one of ${METHODS.join(', ')}`, 'method');
-    }
-    return this.call(() => this.provider.enable(cleanUser, { method }, validateContext(ctx)));
+    if (!METHODS.includes(method)) throw new MfaValidationError(`method must be one of ${METHODS.join(', ')}`, 'method');
+    const cleanCtx = validateContext(options);
+    return this.call(() => this.provider.enable(cleanUser, { method }, cleanCtx));
   }
 
   /** Turns MFA off. */
