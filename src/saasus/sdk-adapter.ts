@@ -7,9 +7,7 @@ import type {
   UserInfoApiLike,
 } from './api.js';
 import { MfaConfigurationError } from '../errors.js';
-import { SaasusFailure } from './failure.js';
-import { parseRetryAfter } from './retry.js';
-import { failureFromThrown } from './transport.js';
+import { failureFromAnswer, failureFromThrown } from './failure-from.js';
 
 /**
  * Runs the provider over the official SDK's objects (`saasUserApi`, and `userInfoApi` when given), which sign requests
@@ -63,21 +61,7 @@ export class SaasusSdkAdapter implements SaasusAuthApi {
     } catch (error) {
       const response = (error as { response?: { status?: unknown; data?: unknown; headers?: Record<string, unknown> } } | null)?.response;
       if (!response || typeof response.status !== 'number') throw failureFromThrown(error, method, path, options);
-      const body = typeof response.data === 'object' && response.data !== null ? (response.data as Record<string, unknown>) : {};
-      const header = (name: string) => {
-        const value = response.headers?.[name];
-        return typeof value === 'string' ? value : undefined;
-      };
-      throw new SaasusFailure({
-        kind: 'http',
-        method,
-        path,
-        status: response.status,
-        type: typeof body.type === 'string' ? body.type : undefined,
-        upstreamMessage: typeof body.message === 'string' ? body.message : undefined,
-        traceId: header('x-saasus-trace-id'),
-        retryAfterMs: parseRetryAfter(header('retry-after')),
-      });
+      throw failureFromAnswer(method, path, response.status, response.data, response.headers);
     }
   }
 }

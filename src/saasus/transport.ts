@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { SaasusAuthApi, SaasusMfaPreference, SaasusRequestOptions } from './api.js';
 import { SaasusFailure } from './failure.js';
+import { failureFromAnswer, failureFromThrown, headerValue } from './failure-from.js';
 import { type SaasusLogger, redactPath } from './logger.js';
-import { parseRetryAfter } from './retry.js';
 import { type SaasusCredentials, saasusAuthorization } from './signer.js';
 
 export interface SaasusHttpTransportOptions {
@@ -108,17 +108,7 @@ export class SaasusHttpTransport implements SaasusAuthApi {
       if (parsed === INVALID) throw new SaasusFailure({ kind: 'invalid_response', method, path, status: response.status, traceId });
       return parsed;
     }
-    const errorBody = parsed !== INVALID && typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
-    throw new SaasusFailure({
-      kind: 'http',
-      method,
-      path,
-      status: response.status,
-      type: typeof errorBody.type === 'string' ? errorBody.type : undefined,
-      upstreamMessage: typeof errorBody.message === 'string' ? errorBody.message : undefined,
-      traceId,
-      retryAfterMs: parseRetryAfter(headerValue(response.headers, 'retry-after')),
-    });
+    throw failureFromAnswer(method, path, response.status, parsed === INVALID ? undefined : parsed, response.headers);
   }
 }
 
@@ -133,22 +123,4 @@ function parseJson(text: unknown): unknown {
   } catch {
     return INVALID;
   }
-}
-
-function headerValue(headers: unknown, name: string): string | undefined {
-  const value = (headers as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : Array.isArray(value) ? String(value[0]) : undefined;
-}
-
-/** A thrown axios error (no response) becomes a failure: the signal says whether it was our timeout or the caller. */
-export function failureFromThrown(error: unknown, method: string, path: string, options: SaasusRequestOptions): SaasusFailure {
-  if (options.signal.aborted) {
-    const timedOut = (options.signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
-    return new SaasusFailure({ kind: timedOut ? 'timeout' : 'aborted', method, path, timeoutMs: options.timeoutMs });
-  }
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
-    return new SaasusFailure({ kind: 'timeout', method, path, timeoutMs: options.timeoutMs });
-  }
-  return new SaasusFailure({ kind: 'network', method, path, networkCode: typeof code === 'string' ? code : undefined });
 }
