@@ -1,0 +1,33 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { MfaCallContext } from 'saasus-mfa';
+
+/** The ID token from `Authorization: Bearer <token>`, or '' (the SDK then answers 401 itself). */
+export function idTokenOf(req: IncomingMessage): string {
+  return /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+}
+
+/** The per-call context the SDK wants, read from the request the front end sent. */
+export function callContext(req: IncomingMessage, res: ServerResponse): MfaCallContext {
+  return {
+    // Needed by setup and verify only; when it is missing the SDK throws MfaUnauthorizedError (401) before any call.
+    accessToken: header(req, 'x-access-token'),
+    // SaaSus wants the end user's page; the sample front end sends it as X-SaaSus-Referer.
+    referer: header(req, 'x-saasus-referer') ?? header(req, 'referer'),
+    signal: abortedOnDisconnect(res),
+  };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Aborts the SaaSus calls (and their retries) when the client goes away: nobody is waiting for the answer. */
+function abortedOnDisconnect(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  // 'close' also follows a normal response; only a close before the response finished means the client left.
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
