@@ -1,0 +1,31 @@
+import { type RequestListener, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createExpressApp } from '../../examples/express/app.js';
+import { createKoaApp } from '../../examples/koa/app.js';
+import type { ExampleAppDeps } from '../../examples/shared/deps.js';
+
+/** Both example apps, as plain Node request listeners, for one contract suite run against each. */
+export const EXAMPLE_APPS: Array<{ name: string; create: (deps: ExampleAppDeps) => RequestListener }> = [
+  { name: 'express', create: (deps) => createExpressApp(deps) },
+  { name: 'koa', create: (deps) => createKoaApp(deps).callback() },
+];
+
+export interface RunningApp {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serves a listener on 127.0.0.1 with a free port: the tests talk to a real HTTP server, as a browser would. */
+export async function listen(handler: RequestListener): Promise<RunningApp> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
