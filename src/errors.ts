@@ -85,7 +85,7 @@ export class MfaInvalidCodeError extends MfaError {
   }
 }
 
-export type UnauthorizedReason = 'missing_access_token' | 'rejected_access_token' | 'rejected_id_token';
+export type UnauthorizedReason = 'missing_access_token' | 'rejected_access_token' | 'missing_id_token' | 'rejected_id_token';
 
 /** The user's access token (or ID token) is missing, expired or rejected. */
 export class MfaUnauthorizedError extends MfaError {

@@ -83,6 +83,9 @@ describe('e-mail method and userinfo', () => {
     for (const token of ['', '   ', undefined, 42, 'has space', 'new\nline', 'x'.repeat(20_000)]) {
       await expect(provider.getUserInfo(token as string)).rejects.toMatchObject({ name: 'MfaUnauthorizedError', status: 401 });
     }
+    await expect(provider.getUserInfo('')).rejects.toMatchObject({ reason: 'missing_id_token' });
+    await expect(provider.getUserInfo('has space')).rejects.toMatchObject({ reason: 'rejected_id_token' });
+    await expect(provider.getUserInfo(user.idToken, { referer: 'a\nb' })).rejects.toMatchObject({ name: 'MfaValidationError', field: 'referer' });
     expect(fake.requests).toHaveLength(1);
   });
 });

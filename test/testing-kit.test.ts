@@ -36,7 +36,7 @@ describe('test kit: the fake SaaSus checks the signature exactly', () => {
     ['body', { body: '{"enabled":true}' }],
     ['method', { method: 'PATCH' }],
     ['minute (two minutes old)', { now: new Date(Date.UTC(2025, 0, 2, 15, 2)) }],
-  ])('refuses a signature made for another %s with 401', async (_part, signedAs) => {
+  ] as Array<[string, { url?: string; body?: string; method?: string; now?: Date }]>)('refuses a signature made for another %s with 401', async (_part, signedAs) => {
     const user = fake.addUser();
     const url = `${FAKE_BASE_URL}/v1/auth/users/${user.id}/mfa/preference`;
     const wrong = { ...signedAs, ...(signedAs.url ? { url: signedAs.url.replace('ID', user.id) } : {}) };

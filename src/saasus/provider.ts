@@ -10,6 +10,7 @@ import type {
   MfaUser,
   MfaVerifyResult,
 } from '../types.js';
+import { validateContext } from '../validation.js';
 import type { SaasUserApiLike, SaasusAuthApi, SaasusRequestOptions, UserInfoApiLike } from './api.js';
 import { type SaasusOperation, mapSaasusFailure } from './error-map.js';
 import { SaasusFailure } from './failure.js';
@@ -164,14 +165,14 @@ export class SaasusMfaProvider implements MfaProvider {
    * Resolves an ID token (`Authorization: Bearer …` from the front end) to the SaaSus user, for auth middleware.
    * A missing or rejected token is `MfaUnauthorizedError`.
    */
-  async getUserInfo(idToken: string, ctx: MfaCallContext = {}): Promise<SaasusUserInfo> {
+  async getUserInfo(idToken: string, ctx?: MfaCallContext): Promise<SaasusUserInfo> {
     if (typeof idToken !== 'string' || idToken.trim() === '') {
-      throw new MfaUnauthorizedError('An ID token is required', 'rejected_id_token');
+      throw new MfaUnauthorizedError('An ID token is required', 'missing_id_token');
     }
     if (idToken.length > 16_384 || !/^[\x21-\x7e]+$/.test(idToken)) {
       throw new MfaUnauthorizedError('The ID token is malformed', 'rejected_id_token');
     }
-    const body = await this.idempotent('getUserInfo', ctx, (o) => this.api.getUserInfo(idToken, o));
+    const body = await this.idempotent('getUserInfo', validateContext(ctx), (o) => this.api.getUserInfo(idToken, o));
     const info = body as Partial<Record<string, unknown>> | null | undefined;
     if (typeof info !== 'object' || info === null || typeof info.id !== 'string' || info.id === '') throw invalidResponse();
     return {
