@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import * as OTPAuth from 'otpauth';
 import { describe, expect, it } from 'vitest';
 import { MfaClient, MfaConfigurationError, accountNameFor, buildOtpauthUri } from '../src/index.js';
@@ -51,5 +52,18 @@ describe('createSetup', () => {
     expect(setup.qrCodeDataUrl.startsWith('data:image/png;base64,')).toBe(true);
     // Only the secret-code call went out: the QR code is not fetched from any service.
     expect(fake.requests.map((request) => request.operation)).toEqual(['createSecretCode']);
+  });
+});
+
+describe('QR code', () => {
+  it('decodes back to the otpauth URI (independent decoder: jsqr)', async () => {
+    const { PNG } = await import('pngjs');
+    // jsqr is CommonJS whose types declare a default export: load it the way Node does.
+    const jsQR = createRequire(import.meta.url)('jsqr') as typeof import('jsqr').default;
+    const dana = fake.addUser({ email: 'dana+mfa@example.com' });
+    const setup = await client().createSetup(dana, { accessToken: dana.accessToken });
+    const png = PNG.sync.read(Buffer.from(setup.qrCodeDataUrl.replace(/^data:image\/png;base64,/, ''), 'base64'));
+    const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+    expect(decoded?.data).toBe(setup.otpauthUri);
   });
 });
