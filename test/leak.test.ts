@@ -67,6 +67,20 @@ describe('leak: no secret, token, key, signature or code in any error or log lin
     expect(logLines.length).toBeGreaterThan(0);
   });
 
+  it('an upstream message that echoes the code and the access token is used to classify, never kept', async () => {
+    const user = fake.addUser();
+    const mfa = client({ maxRetries: 0 });
+    const ctx = { accessToken: user.accessToken };
+    const setup = await mfa.createSetup(user, ctx);
+    const code = authenticator.code(setup.secret);
+    const message = `Invalid code ${code} received for token ${user.accessToken}`;
+    fake.failNext('registerSoftwareToken', { status: 400, body: { type: 'CodeMismatchException', message } });
+    const error = await mfa.verify(user, code, ctx).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: 'MfaInvalidCodeError' });
+    const said = everythingSaidBy(error);
+    for (const secret of [code, user.accessToken]) expect(said).not.toContain(secret);
+  });
+
   it('the safe JSON body holds only error, code and non-secret hints', async () => {
     const user = fake.addUser();
     fake.failNext('getPreference', { status: 429, headers: { 'Retry-After': '9' } });

@@ -7,7 +7,7 @@ import {
   MfaUnauthorizedError,
   type MfaError,
 } from '../errors.js';
-import type { SaasusFailure } from './failure.js';
+import { type SaasusFailure, upstreamMessageOf } from './failure.js';
 
 /** The SaaSus operations, named after what the provider asks of them. */
 export type SaasusOperation = 'getPreference' | 'updatePreference' | 'createSecretCode' | 'registerSoftwareToken' | 'getUserInfo';
@@ -24,7 +24,7 @@ const USER_NOT_FOUND = /UserNotFound|user not found|user does not exist/i;
 const NOT_VERIFIED = /not (been )?verified|has not verified|verify .*before|SoftwareTokenMFANotFound/i;
 
 function matches(failure: SaasusFailure, pattern: RegExp): boolean {
-  return pattern.test(failure.type ?? '') || pattern.test(failure.upstreamMessage ?? '');
+  return pattern.test(failure.type ?? '') || pattern.test(upstreamMessageOf(failure));
 }
 
 /**

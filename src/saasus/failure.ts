@@ -14,7 +14,7 @@ export interface SaasusFailureFacts {
   status?: number | undefined;
   /** The `type` of the SaaSus error body, when it looks like an identifier. */
   type?: string | undefined;
-  /** The `message` of the SaaSus error body, used only for classification; not kept on the failure. */
+  /** The `message` of the SaaSus error body: read by `upstreamMessageOf` to classify, never stored on the failure. */
   upstreamMessage?: string | undefined;
   traceId?: string | undefined;
   /** Node's error code for network failures (`ECONNRESET`, `ECONNREFUSED`, ...). */
@@ -22,6 +22,17 @@ export interface SaasusFailureFacts {
   /** From `Retry-After`, in milliseconds. */
   retryAfterMs?: number | undefined;
   timeoutMs?: number | undefined;
+}
+
+/**
+ * Upstream messages may echo what was sent (a code, a token), so they live here, out of reach of JSON, `inspect`
+ * with hidden properties, and anyone holding the error: only the error mapping reads them.
+ */
+const upstreamMessages = new WeakMap<SaasusFailure, string>();
+
+/** The SaaSus error body's `message`, for classification only. */
+export function upstreamMessageOf(failure: SaasusFailure): string {
+  return upstreamMessages.get(failure) ?? '';
 }
 
 const IDENTIFIER = /^[A-Za-z0-9_.:-]{1,100}$/;
@@ -41,8 +52,6 @@ export class SaasusFailure extends Error {
   readonly traceId: string | undefined;
   readonly networkCode: string | undefined;
   readonly retryAfterMs: number | undefined;
-  /** Classification input only; non-enumerable so it stays out of JSON and inspection. */
-  declare readonly upstreamMessage: string | undefined;
 
   constructor(facts: SaasusFailureFacts) {
     super(describe(facts));
@@ -54,7 +63,7 @@ export class SaasusFailure extends Error {
     this.traceId = safeIdentifier(facts.traceId);
     this.networkCode = safeIdentifier(facts.networkCode);
     this.retryAfterMs = facts.retryAfterMs;
-    Object.defineProperty(this, 'upstreamMessage', { value: facts.upstreamMessage?.slice(0, 500), enumerable: false });
+    if (facts.upstreamMessage !== undefined) upstreamMessages.set(this, facts.upstreamMessage.slice(0, 500));
   }
 
   toJSON() {

@@ -7,8 +7,3 @@ export interface SaasusLogger {
   warn?(message: string, fields: Record<string, unknown>): void;
 }
 
-/** A path for logs: the query string (where the ID token travels) is never kept. */
-export function redactPath(path: string): string {
-  const query = path.indexOf('?');
-  return query === -1 ? path : path.slice(0, query);
-}

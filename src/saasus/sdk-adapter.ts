@@ -21,16 +21,16 @@ export class SaasusSdkAdapter implements SaasusAuthApi {
   ) {}
 
   async getUserMfaPreference(userId: string, options: SaasusRequestOptions): Promise<unknown> {
-    const path = `/v1/auth/users/${userId}/mfa/preference`;
+    const path = `/v1/auth/users/${encodeURIComponent(userId)}/mfa/preference`;
     return (await this.run('GET', path, options, (o) => this.users.getUserMfaPreference(userId, o)))?.data;
   }
 
   async updateUserMfaPreference(userId: string, body: SaasusMfaPreference, options: SaasusRequestOptions): Promise<void> {
-    await this.run('PATCH', `/v1/auth/users/${userId}/mfa/preference`, options, (o) => this.users.updateUserMfaPreference(userId, body, o));
+    await this.run('PATCH', `/v1/auth/users/${encodeURIComponent(userId)}/mfa/preference`, options, (o) => this.users.updateUserMfaPreference(userId, body, o));
   }
 
   async createSecretCode(userId: string, body: { access_token: string }, options: SaasusRequestOptions): Promise<unknown> {
-    const path = `/v1/auth/users/${userId}/mfa/software-token/secret-code`;
+    const path = `/v1/auth/users/${encodeURIComponent(userId)}/mfa/software-token/secret-code`;
     return (await this.run('POST', path, options, (o) => this.users.createSecretCode(userId, body, o)))?.data;
   }
 
@@ -39,7 +39,7 @@ export class SaasusSdkAdapter implements SaasusAuthApi {
     body: { access_token: string; verification_code: string },
     options: SaasusRequestOptions,
   ): Promise<void> {
-    await this.run('PUT', `/v1/auth/users/${userId}/mfa/software-token`, options, (o) => this.users.updateSoftwareToken(userId, body, o));
+    await this.run('PUT', `/v1/auth/users/${encodeURIComponent(userId)}/mfa/software-token`, options, (o) => this.users.updateSoftwareToken(userId, body, o));
   }
 
   async getUserInfo(token: string, options: SaasusRequestOptions): Promise<unknown> {

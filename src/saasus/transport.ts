@@ -3,7 +3,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { SaasusAuthApi, SaasusMfaPreference, SaasusRequestOptions } from './api.js';
 import { SaasusFailure } from './failure.js';
 import { failureFromAnswer, failureFromThrown, headerValue } from './failure-from.js';
-import { type SaasusLogger, redactPath } from './logger.js';
+import type { SaasusLogger } from './logger.js';
 import { type SaasusCredentials, saasusAuthorization } from './signer.js';
 
 export interface SaasusHttpTransportOptions {
@@ -68,7 +68,8 @@ export class SaasusHttpTransport implements SaasusAuthApi {
 
   private async send(method: string, pathAndQuery: string, body: unknown, options: SaasusRequestOptions): Promise<unknown> {
     const url = this.authBase + pathAndQuery;
-    const path = redactPath(new URL(url).pathname);
+    // The path without its query: the ID token travels in the query and never reaches a log or an error.
+    const path = new URL(url).pathname;
     const bodyText = body === undefined ? '' : JSON.stringify(body);
     const headers: Record<string, string> = {
       Authorization: saasusAuthorization(this.credentials, { method, url, body: bodyText, now: this.now() }),
