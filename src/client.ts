@@ -7,15 +7,18 @@ import type {
   MfaEnableResult,
   MfaMethod,
   MfaProvider,
+  MfaRecoveryCodeResult,
+  MfaRecoveryCodesResult,
+  MfaSecondFactorResult,
   MfaSetup,
   MfaStatus,
   MfaUser,
   MfaVerifyResult,
 } from './types.js';
-import { normalizeCode, validateContext, validateUser } from './validation.js';
+import { looksLikeTotpCode, normalizeCode, normalizeRecoveryCode, validateContext, validateUser } from './validation.js';
 
 export interface MfaClientOptions {
-  /** Where MFA state lives: `SaasusMfaProvider` (hosted by SaaSus). */
+  /** Where MFA state lives: `SaasusMfaProvider` (hosted by SaaSus) or `TotpMfaProvider` (self-hosted). */
   provider: MfaProvider;
   /** Name shown in the authenticator app, e.g. your product name. No colon. */
   issuer: string;
@@ -89,6 +92,60 @@ export class MfaClient {
     const cleanUser = validateUser(user);
     await this.call(() => this.provider.disable(cleanUser, validateContext(ctx)));
     return { enabled: false };
+  }
+
+  /**
+   * Login step 1, after the password check: whether this user must now give a second factor.
+   * Same answer as `getStatus(user).enabled`, named for the login flow.
+   */
+  async needsSecondFactor(user: MfaUser, ctx?: MfaCallContext): Promise<boolean> {
+    return (await this.getStatus(user, ctx)).enabled;
+  }
+
+  /**
+   * Login step 2: checks what the user typed against the enabled factor only (never a setup in progress).
+   * Six digits are a code from the authenticator app; anything else is tried as a recovery code, which is then used
+   * up. A wrong code rejects with `MfaInvalidCodeError`, too many with `MfaRateLimitedError` (self-hosted provider).
+   */
+  async verifySecondFactor(user: MfaUser, code: string, ctx?: MfaCallContext): Promise<MfaSecondFactorResult> {
+    const cleanUser = validateUser(user);
+    if (looksLikeTotpCode(code)) {
+      const digits = normalizeCode(code);
+      const cleanCtx = validateContext(ctx);
+      const verifyFactor = this.supported('verifyFactor');
+      await this.call(() => verifyFactor(cleanUser, digits, cleanCtx));
+      return { verified: true, method: 'totp' };
+    }
+    const { remaining } = await this.verifyRecoveryCode(cleanUser, code, ctx);
+    return { verified: true, method: 'recovery_code', recoveryCodesRemaining: remaining };
+  }
+
+  /** Uses up one recovery code (self-hosted provider). Resolves with how many remain. */
+  async verifyRecoveryCode(user: MfaUser, code: string, ctx?: MfaCallContext): Promise<MfaRecoveryCodeResult> {
+    const cleanUser = validateUser(user);
+    const compact = normalizeRecoveryCode(code);
+    const cleanCtx = validateContext(ctx);
+    const verifyRecoveryCode = this.supported('verifyRecoveryCode');
+    const { remaining } = await this.call(() => verifyRecoveryCode(cleanUser, compact, cleanCtx));
+    return { remaining };
+  }
+
+  /** Replaces all of the user's recovery codes with new ones (self-hosted provider). Show them once. */
+  async regenerateRecoveryCodes(user: MfaUser, ctx?: MfaCallContext): Promise<MfaRecoveryCodesResult> {
+    const cleanUser = validateUser(user);
+    const cleanCtx = validateContext(ctx);
+    const regenerate = this.supported('regenerateRecoveryCodes');
+    const { recoveryCodes } = await this.call(() => regenerate(cleanUser, cleanCtx));
+    return { recoveryCodes };
+  }
+
+  /** An optional provider method, bound, or a configuration error naming the provider that lacks it. */
+  private supported<K extends 'verifyFactor' | 'verifyRecoveryCode' | 'regenerateRecoveryCodes'>(method: K): NonNullable<MfaProvider[K]> {
+    const fn = this.provider[method];
+    if (typeof fn !== 'function') {
+      throw new MfaConfigurationError(`The ${this.provider.name} provider does not support ${method}; use TotpMfaProvider for login checks and recovery codes`);
+    }
+    return fn.bind(this.provider) as NonNullable<MfaProvider[K]>;
   }
 
   /** Runs a provider call; anything that is not an `MfaError` becomes one, without its (possibly secret) message. */

@@ -30,6 +30,9 @@ export type {
   MfaEnableOptions,
   MfaEnableResult,
   MfaDisableResult,
+  MfaRecoveryCodeResult,
+  MfaRecoveryCodesResult,
+  MfaSecondFactorResult,
   MfaProvider,
 } from './types.js';
 export { accountNameFor, buildOtpauthUri } from './otpauth.js';

@@ -57,6 +57,25 @@ export interface MfaDisableResult {
   enabled: false;
 }
 
+export interface MfaRecoveryCodeResult {
+  /** Unused recovery codes left after this one. Suggest new ones when it runs low. */
+  remaining: number;
+}
+
+export interface MfaRecoveryCodesResult {
+  /** The new one-time recovery codes (all previous ones stop working). Show them once; never log them. */
+  recoveryCodes: string[];
+}
+
+/** Result of the login-time check (`MfaClient.verifySecondFactor`). */
+export interface MfaSecondFactorResult {
+  verified: true;
+  /** What the user gave: a code from the authenticator app, or one of the recovery codes. */
+  method: 'totp' | 'recovery_code';
+  /** Set when a recovery code was used. */
+  recoveryCodesRemaining?: number;
+}
+
 /**
  * What a provider implements. `MfaClient` validates and normalises every input before calling it, so a provider
  * receives a non-empty user id and a code of exactly six ASCII digits.
@@ -70,4 +89,10 @@ export interface MfaProvider {
   verify(user: MfaUser, code: string, ctx: MfaCallContext): Promise<MfaVerifyResult>;
   enable(user: MfaUser, options: { method: MfaMethod }, ctx: MfaCallContext): Promise<MfaEnableResult>;
   disable(user: MfaUser, ctx: MfaCallContext): Promise<MfaDisableResult>;
+  /** Login-time check of a TOTP code against the enabled factor only, never a pending setup (self-hosted). */
+  verifyFactor?(user: MfaUser, code: string, ctx: MfaCallContext): Promise<MfaVerifyResult>;
+  /** Consumes one recovery code (self-hosted). */
+  verifyRecoveryCode?(user: MfaUser, code: string, ctx: MfaCallContext): Promise<MfaRecoveryCodeResult>;
+  /** Replaces every recovery code (self-hosted). */
+  regenerateRecoveryCodes?(user: MfaUser, ctx: MfaCallContext): Promise<MfaRecoveryCodesResult>;
 }

@@ -48,6 +48,25 @@ export function normalizeCode(code: unknown): string {
   return digits;
 }
 
+const RECOVERY_CODE_SHAPE = /^[0-9A-Za-z]{8,32}$/;
+
+/**
+ * Checks a recovery code as typed ("ABCD-EFGH-JKMN", any case, spaces or dashes): ASCII letters and digits only.
+ * The provider decides whether it is one of the user's codes; this only keeps junk away from it.
+ */
+export function normalizeRecoveryCode(code: unknown): string {
+  if (typeof code !== 'string') throw new MfaValidationError('recovery code must be a string', 'code');
+  if (code.length > 64) throw new MfaValidationError('recovery code is too long', 'code');
+  const compact = code.replace(/[ \t-]/g, '');
+  if (!RECOVERY_CODE_SHAPE.test(compact)) throw new MfaValidationError('recovery code must be letters and digits', 'code');
+  return compact;
+}
+
+/** True when the input reads as a TOTP code (six digits with optional separators) rather than a recovery code. */
+export function looksLikeTotpCode(code: unknown): boolean {
+  return typeof code === 'string' && code.length <= 64 && SIX_ASCII_DIGITS.test(code.replace(CODE_SEPARATORS, ''));
+}
+
 /** Checks the per-call context; a token must be a string when given (its value is never echoed). */
 export function validateContext(ctx: unknown): MfaCallContext {
   if (ctx === undefined || ctx === null) return {};

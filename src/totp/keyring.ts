@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import { MfaConfigurationError } from '../errors.js';
+
+/** A 32-byte key as base64 (or base64url) text or bytes, optionally with an explicit id. */
+export type EncryptionKeyInput = string | Uint8Array | { id: string; key: string | Uint8Array };
+
+/** One key, or several newest first: the first encrypts, all of them decrypt (key rotation). */
+export type EncryptionKeyOption = EncryptionKeyInput | readonly EncryptionKeyInput[];
+
+export interface EncryptionKey {
+  readonly id: string;
+  readonly key: Buffer;
+}
+
+const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
+const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
+function keyBytes(value: string | Uint8Array, position: number): Buffer {
+  const where = `encryptionKey${position === 0 ? '' : `[${position}]`}`;
+  let bytes: Buffer;
+  if (typeof value === 'string') {
+    const text = value.trim();
+    if (!BASE64.test(text)) throw new MfaConfigurationError(`${where} must be 32 bytes as base64 text (generate one with: openssl rand -base64 32)`);
+    bytes = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  } else if (value instanceof Uint8Array) {
+    bytes = Buffer.from(value);
+  } else {
+    throw new MfaConfigurationError(`${where} must be a base64 string or a Buffer`);
+  }
+  if (bytes.length !== 32) throw new MfaConfigurationError(`${where} must be exactly 32 bytes (AES-256); got ${bytes.length}`);
+  return bytes;
+}
+
+/**
+ * A stable id for a key that was given without one: a short hash of it, so old ciphertexts find their key again after
+ * a restart without the app naming keys. A one-way, domain-separated hash reveals nothing usable about the key.
+ */
+function derivedKeyId(key: Buffer): string {
+  return createHash('sha256').update('saasus-mfa key id\0').update(key).digest('base64url').slice(0, 10);
+}
+
+/** Parses the `encryptionKey` option (or `MFA_ENCRYPTION_KEY`, comma-separated, newest first) into a keyring. */
+export function parseKeyring(option: EncryptionKeyOption | undefined): EncryptionKey[] {
+  if (option === undefined) return [];
+  const inputs: readonly EncryptionKeyInput[] = Array.isArray(option) ? option : [option as EncryptionKeyInput];
+  const keys = inputs.map((input, position): EncryptionKey => {
+    if (typeof input === 'object' && input !== null && !(input instanceof Uint8Array)) {
+      if (typeof input.id !== 'string' || !KEY_ID.test(input.id)) {
+        throw new MfaConfigurationError('an encryption key id must be 1-32 characters of A-Z, a-z, 0-9, "_" or "-"');
+      }
+      return { id: input.id, key: keyBytes(input.key, position) };
+    }
+    const key = keyBytes(input, position);
+    return { id: derivedKeyId(key), key };
+  });
+  const ids = new Set(keys.map((k) => k.id));
+  if (ids.size !== keys.length) throw new MfaConfigurationError('encryption key ids must be unique');
+  return keys;
+}
+
+/** Reads `MFA_ENCRYPTION_KEY`: one base64 key, or several separated by commas, newest first. */
+export function keyringFromEnvironment(env: NodeJS.ProcessEnv = process.env): EncryptionKeyInput[] | undefined {
+  const text = env.MFA_ENCRYPTION_KEY?.trim();
+  if (!text) return undefined;
+  return text.split(',').map((part) => part.trim()).filter((part) => part !== '');
+}

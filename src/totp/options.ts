@@ -1,0 +1,91 @@
+import { MfaConfigurationError } from '../errors.js';
+import type { MfaEventListener } from './events.js';
+import { keyringFromEnvironment, parseKeyring, type EncryptionKey, type EncryptionKeyOption } from './keyring.js';
+import { MemoryMfaStore } from './memory-store.js';
+import type { MfaStore } from './store.js';
+
+export interface TotpMfaProviderOptions {
+  /** Where MFA state lives. Default: a new `MemoryMfaStore` (this process only, lost on restart). */
+  store?: MfaStore;
+  /**
+   * AES-256-GCM key(s) for secrets at rest: 32 bytes as base64 text or bytes, or `{ id, key }`; several newest first
+   * to rotate (the first encrypts, all decrypt). Default: `MFA_ENCRYPTION_KEY` (comma-separated, newest first).
+   * Without a key the provider refuses to start when `NODE_ENV=production` and warns otherwise.
+   */
+  encryptionKey?: EncryptionKeyOption;
+  /** Time steps (30 s each) accepted before and after the current one, for clock drift. Default 1 (±30 s). */
+  window?: number;
+  /** How long a setup may wait to be verified and enabled. Default 10 minutes. */
+  setupTtlMs?: number;
+  /** Failed attempts allowed per user in `attemptWindowMs`; further attempts fail fast. Default 5. */
+  maxAttempts?: number;
+  /** The fixed window attempts are counted in, from the first one. Default 15 minutes. */
+  attemptWindowMs?: number;
+  /** Recovery codes handed out by `enable` and `regenerateRecoveryCodes`. Default 10. */
+  recoveryCodeCount?: number;
+  /** The clock. Default: the system clock. Tests pass a fixed clock's `now`. */
+  now?: () => Date;
+  /** Audit events (setup created, verified, enabled, disabled, failed, locked, recovery code used). */
+  onEvent?: MfaEventListener;
+  /**
+   * Makes the secret for a new setup: base32, at least 16 bytes. Default: otplib's `generateSecret()` (20 random
+   * bytes, as RFC 4226 recommends). Meant for tests with known vectors, not for production.
+   */
+  generateSecret?: () => string;
+  /** Where `MFA_ENCRYPTION_KEY` and `NODE_ENV` are read. Default: `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ResolvedTotpOptions {
+  store: MfaStore;
+  keys: EncryptionKey[];
+  window: number;
+  setupTtlMs: number;
+  maxAttempts: number;
+  attemptWindowMs: number;
+  recoveryCodeCount: number;
+  now: () => Date;
+}
+
+function integer(value: unknown, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new MfaConfigurationError(`${name} must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+let warnedAboutMissingKey = false;
+
+/** Checks every option once, at construction, so a misconfiguration fails at startup rather than at a user's login. */
+export function resolveTotpOptions(options: TotpMfaProviderOptions): ResolvedTotpOptions {
+  if (typeof options !== 'object' || options === null) throw new MfaConfigurationError('TotpMfaProvider options must be an object');
+  const env = options.env ?? process.env;
+  const store = options.store ?? new MemoryMfaStore();
+  if (typeof store.beginAttempt !== 'function' || typeof store.claimStep !== 'function') {
+    throw new MfaConfigurationError('store must implement MfaStore (MemoryMfaStore, RedisMfaStore, PostgresMfaStore)');
+  }
+  if (options.now !== undefined && typeof options.now !== 'function') throw new MfaConfigurationError('now must be a function returning a Date');
+  const keys = parseKeyring(options.encryptionKey ?? keyringFromEnvironment(env));
+  if (keys.length === 0) {
+    if (env.NODE_ENV === 'production') {
+      throw new MfaConfigurationError('TotpMfaProvider needs encryptionKey (or MFA_ENCRYPTION_KEY) when NODE_ENV=production: TOTP secrets must not be stored in clear');
+    }
+    if (!warnedAboutMissingKey) {
+      warnedAboutMissingKey = true;
+      process.emitWarning('saasus-mfa: no encryptionKey (MFA_ENCRYPTION_KEY); TOTP secrets are stored unencrypted. Fine for development only.', {
+        code: 'SAASUS_MFA_NO_ENCRYPTION_KEY',
+      });
+    }
+  }
+  return {
+    store,
+    keys,
+    window: integer(options.window, 'window', 1, 0, 10),
+    setupTtlMs: integer(options.setupTtlMs, 'setupTtlMs', 10 * 60_000, 1_000, 24 * 60 * 60_000),
+    maxAttempts: integer(options.maxAttempts, 'maxAttempts', 5, 1, 1_000),
+    attemptWindowMs: integer(options.attemptWindowMs, 'attemptWindowMs', 15 * 60_000, 1_000, 24 * 60 * 60_000),
+    recoveryCodeCount: integer(options.recoveryCodeCount, 'recoveryCodeCount', 10, 1, 100),
+    now: options.now ?? (() => new Date()),
+  };
+}

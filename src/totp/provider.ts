@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import { generateSecret, verifySync } from 'otplib';
+import {
+  MfaConfigurationError,
+  MfaConflictError,
+  MfaInvalidCodeError,
+  MfaNotFoundError,
+  MfaProviderError,
+  MfaRateLimitedError,
+  MfaValidationError,
+  isMfaError,
+  type MfaError,
+} from '../errors.js';
+import type {
+  MfaCallContext,
+  MfaDisableResult,
+  MfaEnableResult,
+  MfaMethod,
+  MfaProvider,
+  MfaRecoveryCodeResult,
+  MfaRecoveryCodesResult,
+  MfaStatus,
+  MfaUser,
+  MfaVerifyResult,
+} from '../types.js';
+import { safeEmitter, type MfaEvent, type MfaVerifyFailure } from './events.js';
+import { resolveTotpOptions, type ResolvedTotpOptions, type TotpMfaProviderOptions } from './options.js';
+import { RecoveryCodeHasher, canonicalRecoveryCode, generateRecoveryCodes } from './recovery-codes.js';
+import { SecretBox } from './secret-box.js';
+import type { AttemptWindow, MfaStore } from './store.js';
+
+const PERIOD_SECONDS = 30;
+const BASE32_SECRET = /^[A-Z2-7]{26,128}$/; // at least 16 bytes
+
+/**
+ * Self-hosted TOTP: the app keeps the state, in a store shared by all its servers.
+ *
+ * - Replay protection: the time step of every accepted code is claimed with an atomic compare-and-set in the store;
+ *   that step and every earlier one are refused afterwards, on every server.
+ * - Attempt limit: each attempt is counted (atomically, in the store) before the code is checked; past
+ *   `maxAttempts` in the window, attempts fail fast with `MfaRateLimitedError` and the code is not checked.
+ * - Secrets are sealed with AES-256-GCM before they reach the store; recovery codes are stored as keyed hashes.
+ */
+export class TotpMfaProvider implements MfaProvider {
+  readonly name = 'totp';
+  readonly store: MfaStore;
+  readonly #options: ResolvedTotpOptions;
+  readonly #box: SecretBox;
+  readonly #hasher: RecoveryCodeHasher;
+  readonly #emit: (event: MfaEvent) => void;
+  readonly #generateSecret: () => string;
+
+  constructor(options: TotpMfaProviderOptions = {}) {
+    this.#options = resolveTotpOptions(options);
+    this.store = this.#options.store;
+    this.#box = new SecretBox(this.#options.keys);
+    this.#hasher = new RecoveryCodeHasher(this.#options.keys);
+    this.#emit = safeEmitter(options.onEvent);
+    this.#generateSecret = options.generateSecret ?? (() => generateSecret());
+  }
+
+  async getStatus(user: MfaUser, _ctx?: MfaCallContext): Promise<MfaStatus> {
+    const { factor } = await this.#storeCall(() => this.store.load(user.id));
+    return factor ? { enabled: true, method: 'softwareToken' } : { enabled: false, method: null };
+  }
+
+  /** A new pending setup; replaces any earlier pending setup, leaves an enabled factor alone until `enable`. */
+  async createSecret(user: MfaUser, _ctx?: MfaCallContext): Promise<{ secret: string }> {
+    const secret = this.#generateSecret();
+    if (typeof secret !== 'string' || !BASE32_SECRET.test(secret)) {
+      throw new MfaConfigurationError('generateSecret must return a base32 secret of at least 16 bytes');
+    }
+    const now = this.#nowMs();
+    const expiresAt = now + this.#options.setupTtlMs;
+    const pending = { secretId: randomUUID(), sealedSecret: this.#box.seal(user.id, secret), lastStep: null, createdAt: now, expiresAt, confirmed: false };
+    await this.#storeCall(() => this.store.savePending(user.id, pending));
+    this.#emit({ type: 'setup_created', userId: user.id, at: new Date(now), expiresAt: new Date(expiresAt) });
+    return { secret };
+  }
+
+  /** Confirms the pending setup when there is one; otherwise checks the enabled factor. */
+  verify(user: MfaUser, code: string, _ctx?: MfaCallContext): Promise<MfaVerifyResult> {
+    return this.#checkCode(user.id, code, true);
+  }
+
+  /** The login-time check: the enabled factor only, whatever setup may be pending. */
+  verifyFactor(user: MfaUser, code: string, _ctx?: MfaCallContext): Promise<MfaVerifyResult> {
+    return this.#checkCode(user.id, code, false);
+  }
+
+  async enable(user: MfaUser, options: { method: MfaMethod }, _ctx?: MfaCallContext): Promise<MfaEnableResult> {
+    if (options.method !== 'softwareToken') throw new MfaValidationError('The self-hosted TOTP provider supports only the softwareToken method', 'method');
+    const now = this.#nowMs();
+    const state = await this.#storeCall(() => this.store.load(user.id));
+    const pending = state.pending !== null && now < state.pending.expiresAt ? state.pending : null;
+    if (!pending?.confirmed) {
+      if (!pending && state.factor) throw new MfaConflictError('MFA is already enabled; to change the authenticator, create and verify a new setup first', 'already_enabled');
+      throw new MfaConflictError(
+        state.pending && !pending ? 'The setup expired before it was enabled; create a new one' : 'Verify a code from the authenticator before enabling MFA',
+        'not_verified',
+      );
+    }
+    const recoveryCodes = generateRecoveryCodes(this.#options.recoveryCodeCount);
+    const hashes = recoveryCodes.map((code) => this.#hasher.hash(user.id, canonicalRecoveryCode(code)!));
+    const activated = await this.#storeCall(() => this.store.activatePending(user.id, pending.secretId, hashes, now));
+    if (!activated) throw new MfaConflictError('The setup changed while it was being enabled; verify a new code', 'not_verified');
+    this.#emit({ type: 'enabled', userId: user.id, at: new Date(now), replacedFactor: state.factor !== null });
+    return { enabled: true, method: 'softwareToken', recoveryCodes };
+  }
+
+  async disable(user: MfaUser, _ctx?: MfaCallContext): Promise<MfaDisableResult> {
+    const existed = await this.#storeCall(() => this.store.deleteFactor(user.id));
+    if (existed) this.#emit({ type: 'disabled', userId: user.id, at: new Date(this.#nowMs()) });
+    return { enabled: false };
+  }
+
+  async verifyRecoveryCode(user: MfaUser, code: string, _ctx?: MfaCallContext): Promise<MfaRecoveryCodeResult> {
+    const now = this.#nowMs();
+    const { attempts, state } = await this.#beginAttempt(user.id, now);
+    if (!state.factor) throw this.#failure(user.id, now, attempts, 'no_factor', new MfaNotFoundError('MFA is not enabled for this user'));
+    const canonical = canonicalRecoveryCode(code);
+    const remaining = canonical === null ? null : await this.#storeCall(() => this.store.consumeRecoveryCode(user.id, this.#hasher.candidates(user.id, canonical)));
+    if (remaining === null) {
+      const error = new MfaInvalidCodeError('The recovery code is incorrect or already used', 'mismatch');
+      throw this.#failure(user.id, now, attempts, 'recovery_code_mismatch', error);
+    }
+    this.#emit({ type: 'recovery_code_used', userId: user.id, at: new Date(now), remaining });
+    return { remaining };
+  }
+
+  async regenerateRecoveryCodes(user: MfaUser, _ctx?: MfaCallContext): Promise<MfaRecoveryCodesResult> {
+    const recoveryCodes = generateRecoveryCodes(this.#options.recoveryCodeCount);
+    const hashes = recoveryCodes.map((code) => this.#hasher.hash(user.id, canonicalRecoveryCode(code)!));
+    const replaced = await this.#storeCall(() => this.store.replaceRecoveryCodes(user.id, hashes));
+    if (!replaced) throw new MfaNotFoundError('MFA is not enabled for this user');
+    this.#emit({ type: 'recovery_codes_regenerated', userId: user.id, at: new Date(this.#nowMs()), count: recoveryCodes.length });
+    return { recoveryCodes };
+  }
+
+  async #checkCode(userId: string, code: string, pendingFirst: boolean): Promise<MfaVerifyResult> {
+    const now = this.#nowMs();
+    const { attempts, state } = await this.#beginAttempt(userId, now);
+    const livePending = pendingFirst && state.pending !== null && now < state.pending.expiresAt ? state.pending : null;
+    const target = livePending ? 'pending' : state.factor ? 'factor' : null;
+    const record = livePending ?? state.factor;
+    if (target === null || record === null) {
+      if (pendingFirst && state.pending) {
+        const expired = new MfaInvalidCodeError('The setup has expired; create a new one', 'expired_setup');
+        throw this.#failure(userId, now, attempts, 'expired_setup', expired);
+      }
+      const missing = new MfaNotFoundError(pendingFirst ? 'No authenticator is being set up or enabled for this user' : 'MFA is not enabled for this user');
+      throw this.#failure(userId, now, attempts, 'no_factor', missing);
+    }
+    const secret = this.#box.open(userId, record.sealedSecret);
+    const result = verifySync({ secret, token: code, epoch: Math.floor(now / 1000), epochTolerance: this.#options.window * PERIOD_SECONDS });
+    if (!result.valid) throw this.#failure(userId, now, attempts, 'mismatch', new MfaInvalidCodeError());
+    // otplib's result type also covers HOTP; a TOTP verification always carries the matched time step.
+    const step = 'timeStep' in result ? result.timeStep : Number.NaN;
+    if (!Number.isSafeInteger(step)) throw new MfaProviderError('otplib returned no time step', { type: 'unexpected', retryable: false });
+    // A step at or before the last accepted one is a replay; the store's compare-and-set settles races between servers.
+    const fresh = record.lastStep === null || step > record.lastStep;
+    if (!fresh || !(await this.#storeCall(() => this.store.claimStep(userId, target, record.secretId, step)))) {
+      throw this.#failure(userId, now, attempts, 'replayed', new MfaInvalidCodeError('This code has already been used; wait for the next one', 'replayed'));
+    }
+    this.#emit({ type: 'verified', userId, at: new Date(now), target: target === 'pending' ? 'setup' : 'factor' });
+    return { verified: true };
+  }
+
+  /** Counts the attempt first, then refuses it without looking at the code when the limit is passed. */
+  async #beginAttempt(userId: string, now: number) {
+    const begun = await this.#storeCall(() => this.store.beginAttempt(userId, now, this.#options.attemptWindowMs));
+    if (begun.attempts.count > this.#options.maxAttempts) {
+      const retryAfterMs = Math.max(0, begun.attempts.resetAt - now);
+      this.#emit({ type: 'verify_failed', userId, at: new Date(now), reason: 'rate_limited', attempts: begun.attempts.count });
+      throw new MfaRateLimitedError('Too many failed attempts; try again later', retryAfterMs);
+    }
+    return begun;
+  }
+
+  #failure(userId: string, now: number, attempts: AttemptWindow, reason: MfaVerifyFailure, error: MfaError): MfaError {
+    const at = new Date(now);
+    this.#emit({ type: 'verify_failed', userId, at, reason, attempts: attempts.count });
+    if (attempts.count === this.#options.maxAttempts) this.#emit({ type: 'locked', userId, at, retryAfterMs: Math.max(0, attempts.resetAt - now) });
+    return error;
+  }
+
+  /** Store failures become a typed, retryable error without the driver's message (it may quote keys or arguments). */
+  async #storeCall<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (isMfaError(error)) throw error;
+      const name = error instanceof Error ? error.name : typeof error;
+      throw new MfaProviderError(`The MFA store (${this.store.name}) failed (${name})`, { type: 'store_unavailable', retryable: true });
+    }
+  }
+
+  #nowMs(): number {
+    const now = this.#options.now();
+    const ms = now instanceof Date ? now.getTime() : Number.NaN;
+    if (!Number.isFinite(ms)) throw new MfaConfigurationError('now() must return a valid Date');
+    return ms;
+  }
+}

@@ -1,0 +1,60 @@
+import { createHash, createHmac, hkdfSync, randomInt } from 'node:crypto';
+import type { EncryptionKey } from './keyring.js';
+
+/** Crockford's base32: no I, L, O or U, so a code read aloud or off paper is not misread. */
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+/** 12 symbols of 5 bits: 60 bits per code, far beyond online guessing under the attempt limit. */
+const CODE_LENGTH = 12;
+const CODE_SHAPE = /^[0-9A-HJKMNP-TV-Z]{12}$/;
+
+/** Fresh codes, shown as `XXXX-XXXX-XXXX`. Drawn with `randomInt`, which has no modulo bias. */
+export function generateRecoveryCodes(count: number): string[] {
+  return Array.from({ length: count }, () => {
+    let code = '';
+    for (let i = 0; i < CODE_LENGTH; i++) code += ALPHABET[randomInt(ALPHABET.length)];
+    return `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}`;
+  });
+}
+
+/** The code as stored and compared: upper case, no separators, O read as 0 and I or L as 1. Null if it cannot be one. */
+export function canonicalRecoveryCode(input: string): string | null {
+  const canonical = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  return CODE_SHAPE.test(canonical) ? canonical : null;
+}
+
+/**
+ * Hashes recovery codes for the store. With encryption keys, a code is hashed with HMAC-SHA-256 under a key derived
+ * from the current key (HKDF), so a copy of the store alone cannot even test guesses; a fast keyed hash is enough
+ * because each code carries 60 random bits. Without keys (development), a salted SHA-256 stands in.
+ * The user id is part of every hash: one user's hash never matches another user's code.
+ */
+export class RecoveryCodeHasher {
+  readonly #keys: readonly { id: string; key: Buffer }[];
+
+  constructor(keys: readonly EncryptionKey[]) {
+    this.#keys = keys.map(({ id, key }) => ({ id, key: Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'saasus-mfa recovery codes', 32)) }));
+  }
+
+  /** The hash stored for a new code: under the current key. */
+  hash(userId: string, canonicalCode: string): string {
+    const current = this.#keys[0];
+    return current ? this.#keyed(current, userId, canonicalCode) : this.#unkeyed(userId, canonicalCode);
+  }
+
+  /**
+   * Every hash the code may be stored under: one per key of the ring (rotation). The unkeyed form only counts while
+   * no key is configured, so nobody who can write to the store can plant a code of their own once keys are in use.
+   */
+  candidates(userId: string, canonicalCode: string): string[] {
+    if (this.#keys.length === 0) return [this.#unkeyed(userId, canonicalCode)];
+    return this.#keys.map((key) => this.#keyed(key, userId, canonicalCode));
+  }
+
+  #keyed(key: { id: string; key: Buffer }, userId: string, code: string): string {
+    return `${key.id}.${createHmac('sha256', key.key).update(`${userId}\0${code}`).digest('base64url')}`;
+  }
+
+  #unkeyed(userId: string, code: string): string {
+    return `sha256.${createHash('sha256').update(`saasus-mfa recovery code\0${userId}\0${code}`).digest('base64url')}`;
+  }
+}

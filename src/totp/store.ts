@@ -1,0 +1,102 @@
+/**
+ * The storage contract behind `TotpMfaProvider`.
+ *
+ * A store keeps, per user id: at most one enabled factor, at most one pending setup, the hashes of the user's
+ * recovery codes, and an attempt counter. It never sees a secret in clear (the provider seals secrets before
+ * handing them over) nor a recovery code (only hashes). Times are epoch milliseconds from the provider's clock,
+ * passed in, so a fixed clock drives every store the same way in tests.
+ *
+ * Every method that decides something (count an attempt, claim a time step, promote a setup, consume a recovery
+ * code) must be atomic against concurrent callers on any number of servers: one Lua script, one SQL statement,
+ * or one synchronous block. Read-then-write from the caller's side would let a replayed code or a brute-force
+ * burst slip through. The shared contract suite in `test/support/store-contract.ts` checks all of this.
+ */
+
+/** A TOTP secret at rest, sealed by the provider, with the replay-protection mark. */
+export interface StoredSecret {
+  /** Random id of this secret; compare-and-set operations name it so they never touch a secret that replaced it. */
+  secretId: string;
+  /** The sealed secret (AES-256-GCM envelope, or a marked plain form when no key is configured). Opaque to stores. */
+  sealedSecret: string;
+  /** Highest TOTP time step accepted for this secret; `null` before the first. Codes at or below it are replays. */
+  lastStep: number | null;
+}
+
+/** A setup created by `createSetup`, waiting to be confirmed by a code and then enabled. */
+export interface StoredPendingSetup extends StoredSecret {
+  createdAt: number;
+  /** After this instant the setup can no longer be confirmed or enabled. */
+  expiresAt: number;
+  /** True once a code from the new authenticator has been accepted. */
+  confirmed: boolean;
+}
+
+/** The enabled second factor. */
+export interface StoredFactor extends StoredSecret {
+  enabledAt: number;
+}
+
+/** Everything the provider needs to decide, read in one go. */
+export interface MfaStoredState {
+  factor: StoredFactor | null;
+  /** The pending setup as stored, even if expired (the provider decides, so it can say "expired"). */
+  pending: StoredPendingSetup | null;
+  /** How many unused recovery codes the user has. */
+  recoveryCodes: number;
+}
+
+/** Attempts in the current fixed window. */
+export interface AttemptWindow {
+  /** Attempts counted in this window, the one just counted included. */
+  count: number;
+  /** When the window ends and the count starts again from zero. */
+  resetAt: number;
+}
+
+export type ClaimTarget = 'factor' | 'pending';
+
+export interface MfaStore {
+  /** Short name for logs and benchmarks (`memory`, `redis`, `postgres`). */
+  readonly name: string;
+
+  /** Reads the user's state (no side effect). */
+  load(userId: string): Promise<MfaStoredState>;
+
+  /**
+   * Counts one attempt and reads the state. Counting is atomic: N concurrent calls yield counts 1..N.
+   * A window starts at the first attempt and lasts `windowMs`; once `now >= resetAt` the next attempt starts a new
+   * window with count 1. Attempts are counted before the code is checked, so a burst cannot outrun the limit.
+   */
+  beginAttempt(userId: string, now: number, windowMs: number): Promise<{ attempts: AttemptWindow; state: MfaStoredState }>;
+
+  /** Replaces the user's pending setup (an enabled factor is left alone). */
+  savePending(userId: string, pending: StoredPendingSetup): Promise<void>;
+
+  /**
+   * Atomic compare-and-set for replay protection. If the target (`factor` or `pending`) exists with this `secretId`
+   * and its `lastStep` is null or below `step`: sets `lastStep = step` (a pending setup also becomes `confirmed`),
+   * clears the attempt counter (a success resets it) and returns true. Otherwise changes nothing and returns false.
+   */
+  claimStep(userId: string, target: ClaimTarget, secretId: string, step: number): Promise<boolean>;
+
+  /**
+   * Atomically promotes the pending setup with this `secretId` to the enabled factor, if it is confirmed and
+   * `now < expiresAt`: the factor (replacing any previous one) keeps the setup's secret and `lastStep`, the pending
+   * setup is removed, and the recovery code hashes replace any previous ones. Returns false, changing nothing,
+   * otherwise.
+   */
+  activatePending(userId: string, secretId: string, recoveryCodeHashes: readonly string[], now: number): Promise<boolean>;
+
+  /**
+   * Atomically consumes one recovery code: removes the first stored hash found among `candidateHashes` (the same
+   * code hashed under each configured key) and returns how many remain, clearing the attempt counter; returns null
+   * when none matches. Two concurrent calls with the same code: exactly one gets a number.
+   */
+  consumeRecoveryCode(userId: string, candidateHashes: readonly string[]): Promise<number | null>;
+
+  /** Atomically replaces all recovery code hashes, only while a factor is enabled. Returns false without a factor. */
+  replaceRecoveryCodes(userId: string, hashes: readonly string[]): Promise<boolean>;
+
+  /** Removes the factor, any pending setup and the recovery codes (not the attempt counter). True if a factor existed. */
+  deleteFactor(userId: string): Promise<boolean>;
+}

@@ -1,0 +1,57 @@
+import { Redis } from 'ioredis';
+import pg from 'pg';
+
+/** Where the real services are; the defaults are the machine's loopback services. */
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** In CI (`MFA_REQUIRE_SERVICES=1`) a missing service fails the run instead of skipping tests. */
+const servicesRequired = process.env.MFA_REQUIRE_SERVICES === '1';
+
+async function reachable(name: string, probe: () => Promise<void>): Promise<boolean> {
+  try {
+    await probe();
+    return true;
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    if (servicesRequired) throw new Error(`${name} is required (MFA_REQUIRE_SERVICES=1) but unreachable: ${why}`);
+    console.warn(`\n  SKIPPED: the ${name} tests, because ${name} is unreachable (${why}). Set MFA_REQUIRE_SERVICES=1 to fail instead.\n`);
+    return false;
+  }
+}
+
+export function newRedisClient(): Redis {
+  return new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 1, enableOfflineQueue: true });
+}
+
+export function newPgPool(): pg.Pool {
+  return new pg.Pool({ connectionString: DATABASE_URL, max: 8, connectionTimeoutMillis: 2000 });
+}
+
+let redisProbe: Promise<boolean> | undefined;
+let postgresProbe: Promise<boolean> | undefined;
+
+export function redisAvailable(): Promise<boolean> {
+  redisProbe ??= reachable('Redis', async () => {
+    const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1500, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    try {
+      await client.connect();
+      await client.ping();
+    } finally {
+      client.disconnect();
+    }
+  });
+  return redisProbe;
+}
+
+export function postgresAvailable(): Promise<boolean> {
+  postgresProbe ??= reachable('PostgreSQL', async () => {
+    const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1, connectionTimeoutMillis: 1500 });
+    try {
+      await pool.query('select 1');
+    } finally {
+      await pool.end();
+    }
+  });
+  return postgresProbe;
+}

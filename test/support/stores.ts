@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { MemoryMfaStore, type MfaStore } from '../../src/totp/index.js';
+import { newPgPool, newRedisClient, postgresAvailable, redisAvailable } from './services.js';
+
+/**
+ * One store under test, opened fresh for a test file: `store` and `peer` are two handles on the same data, as two
+ * app servers would have (memory: the same object; Redis: two connections; PostgreSQL: two pools).
+ * `dump()` returns everything the store holds, as text, for the leak tests. `close()` removes the test's data.
+ */
+export interface OpenStore {
+  store: MfaStore;
+  peer: MfaStore;
+  dump(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface StoreFixture {
+  name: 'memory' | 'redis' | 'postgres';
+  /** False when the service is unreachable and not required: the suite is skipped with a visible message. */
+  available: boolean;
+  open(): Promise<OpenStore>;
+}
+
+const unique = () => randomBytes(6).toString('hex');
+
+async function openMemory(): Promise<OpenStore> {
+  const store = new MemoryMfaStore();
+  const { inspect } = await import('node:util');
+  return { store, peer: store, dump: async () => inspect(store, { depth: Infinity, showHidden: true }), close: async () => {} };
+}
+
+async function openRedis(): Promise<OpenStore> {
+  const { RedisMfaStore } = await import('../../src/stores/redis/index.js');
+  const keyPrefix = `saasus-mfa-test:${unique()}:`;
+  const [first, second] = [newRedisClient(), newRedisClient()];
+  await Promise.all([first.connect(), second.connect()]);
+  const keys = async () => {
+    const found: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await first.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
+      cursor = next;
+      found.push(...batch);
+    } while (cursor !== '0');
+    return found;
+  };
+  return {
+    store: new RedisMfaStore({ client: first, keyPrefix }),
+    peer: new RedisMfaStore({ client: second, keyPrefix }),
+    async dump() {
+      const parts: string[] = [];
+      for (const key of await keys()) {
+        const type = await first.type(key);
+        const value =
+          type === 'hash' ? await first.hgetall(key) : type === 'set' ? await first.smembers(key) : type === 'zset' ? await first.zrange(key, 0, -1) : await first.get(key);
+        parts.push(`${key} ${JSON.stringify(value)}`);
+      }
+      return parts.join('\n');
+    },
+    async close() {
+      const found = await keys();
+      if (found.length > 0) await first.del(...found);
+      first.disconnect();
+      second.disconnect();
+    },
+  };
+}
+
+async function openPostgres(): Promise<OpenStore> {
+  const { PostgresMfaStore } = await import('../../src/stores/postgres/index.js');
+  const tablePrefix = `mfa_test_${unique()}_`;
+  const [first, second] = [newPgPool(), newPgPool()];
+  const store = new PostgresMfaStore({ pool: first, tablePrefix });
+  await store.migrate();
+  const tables = async () =>
+    (await first.query<{ tablename: string }>('select tablename from pg_tables where tablename like $1', [`${tablePrefix}%`])).rows.map((row) => row.tablename);
+  return {
+    store,
+    peer: new PostgresMfaStore({ pool: second, tablePrefix }),
+    async dump() {
+      const parts: string[] = [];
+      for (const table of await tables()) {
+        const { rows } = await first.query(`select * from "${table}"`);
+        parts.push(`${table} ${JSON.stringify(rows)}`);
+      }
+      return parts.join('\n');
+    },
+    async close() {
+      for (const table of await tables()) await first.query(`drop table if exists "${table}"`);
+      await Promise.all([first.end(), second.end()]);
+    },
+  };
+}
+
+/** The three stores; the service-backed ones are probed once per file. */
+export async function storeFixtures(): Promise<StoreFixture[]> {
+  const [redis, postgres] = await Promise.all([redisAvailable(), postgresAvailable()]);
+  return [
+    { name: 'memory', available: true, open: openMemory },
+    { name: 'redis', available: redis, open: openRedis },
+    { name: 'postgres', available: postgres, open: openPostgres },
+  ];
+}
