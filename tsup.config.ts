@@ -6,6 +6,9 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'saasus/index': 'src/saasus/index.ts',
+    'totp/index': 'src/totp/index.ts',
+    'stores/redis/index': 'src/stores/redis/index.ts',
+    'stores/postgres/index': 'src/stores/postgres/index.ts',
     'testing/index': 'src/testing/index.ts',
   },
   format: ['esm', 'cjs'],

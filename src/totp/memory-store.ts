@@ -19,11 +19,12 @@ const EXPIRED_SETUP_GRACE_MS = 24 * 60 * 60 * 1000;
  */
 export class MemoryMfaStore implements MfaStore {
   readonly name = 'memory';
-  readonly #users = new Map<string, UserRecord>();
+  // Plain `private`, not `#`: what the store holds (sealed secrets, hashes) stays visible to util.inspect for debugging.
+  private readonly users = new Map<string, UserRecord>();
   #sweepAt = 1024;
 
   async load(userId: string): Promise<MfaStoredState> {
-    return this.#snapshot(this.#users.get(userId));
+    return this.#snapshot(this.users.get(userId));
   }
 
   async beginAttempt(userId: string, now: number, windowMs: number): Promise<{ attempts: AttemptWindow; state: MfaStoredState }> {
@@ -41,7 +42,7 @@ export class MemoryMfaStore implements MfaStore {
   }
 
   async claimStep(userId: string, target: ClaimTarget, secretId: string, step: number): Promise<boolean> {
-    const record = this.#users.get(userId);
+    const record = this.users.get(userId);
     const secret = target === 'factor' ? record?.factor : record?.pending;
     if (!record || !secret || secret.secretId !== secretId) return false;
     if (secret.lastStep !== null && secret.lastStep >= step) return false;
@@ -52,7 +53,7 @@ export class MemoryMfaStore implements MfaStore {
   }
 
   async activatePending(userId: string, secretId: string, recoveryCodeHashes: readonly string[], now: number): Promise<boolean> {
-    const record = this.#users.get(userId);
+    const record = this.users.get(userId);
     const pending = record?.pending;
     if (!record || !pending || pending.secretId !== secretId || !pending.confirmed || now >= pending.expiresAt) return false;
     record.factor = { secretId: pending.secretId, sealedSecret: pending.sealedSecret, lastStep: pending.lastStep, enabledAt: now };
@@ -62,7 +63,7 @@ export class MemoryMfaStore implements MfaStore {
   }
 
   async consumeRecoveryCode(userId: string, candidateHashes: readonly string[]): Promise<number | null> {
-    const record = this.#users.get(userId);
+    const record = this.users.get(userId);
     if (!record) return null;
     const found = candidateHashes.find((hash) => record.recoveryCodes.has(hash));
     if (found === undefined) return null;
@@ -72,14 +73,14 @@ export class MemoryMfaStore implements MfaStore {
   }
 
   async replaceRecoveryCodes(userId: string, hashes: readonly string[]): Promise<boolean> {
-    const record = this.#users.get(userId);
+    const record = this.users.get(userId);
     if (!record?.factor) return false;
     record.recoveryCodes = new Set(hashes);
     return true;
   }
 
   async deleteFactor(userId: string): Promise<boolean> {
-    const record = this.#users.get(userId);
+    const record = this.users.get(userId);
     if (!record) return false;
     const existed = record.factor !== null;
     record.factor = null;
@@ -89,10 +90,10 @@ export class MemoryMfaStore implements MfaStore {
   }
 
   #record(userId: string): UserRecord {
-    let record = this.#users.get(userId);
+    let record = this.users.get(userId);
     if (!record) {
       record = { factor: null, pending: null, recoveryCodes: new Set(), attempts: null };
-      this.#users.set(userId, record);
+      this.users.set(userId, record);
     }
     return record;
   }
@@ -107,12 +108,12 @@ export class MemoryMfaStore implements MfaStore {
 
   /** Drops what can no longer matter (ended attempt windows, long-expired setups), amortised over writes. */
   #sweep(now: number): void {
-    if (this.#users.size < this.#sweepAt) return;
-    for (const [userId, record] of this.#users) {
+    if (this.users.size < this.#sweepAt) return;
+    for (const [userId, record] of this.users) {
       if (record.attempts && now >= record.attempts.resetAt) record.attempts = null;
       if (record.pending && now >= record.pending.expiresAt + EXPIRED_SETUP_GRACE_MS) record.pending = null;
-      if (!record.factor && !record.pending && !record.attempts && record.recoveryCodes.size === 0) this.#users.delete(userId);
+      if (!record.factor && !record.pending && !record.attempts && record.recoveryCodes.size === 0) this.users.delete(userId);
     }
-    this.#sweepAt = Math.max(1024, this.#users.size * 2);
+    this.#sweepAt = Math.max(1024, this.users.size * 2);
   }
 }

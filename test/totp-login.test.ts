@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { MfaClient, MfaConfigurationError, MfaInvalidCodeError, MfaValidationError } from '../src/index.js';
+import { SaasusMfaProvider } from '../src/saasus/index.js';
+import { MemoryMfaStore } from '../src/totp/index.js';
+import { STEP_MS, newUser, totpHarness } from './support/totp.js';
+
+// The login flow an app builds: password OK → needsSecondFactor? → verifySecondFactor(code or recovery code) → token.
+describe('login helper', () => {
+  it('says whether a second factor is needed: not before enable, yes after, not after disable', async () => {
+    const { client, enroll } = totpHarness(new MemoryMfaStore());
+    const user = newUser();
+    expect(await client.needsSecondFactor(user)).toBe(false);
+    await client.createSetup(user);
+    expect(await client.needsSecondFactor(user), 'a pending setup is not a factor').toBe(false);
+    await enroll(user);
+    expect(await client.needsSecondFactor(user)).toBe(true);
+    await client.disable(user);
+    expect(await client.needsSecondFactor(user)).toBe(false);
+  });
+
+  it('accepts the TOTP code typed with a space or a dash', async () => {
+    const { client, authenticator, enroll } = totpHarness(new MemoryMfaStore());
+    const user = newUser();
+    const { secret } = await enroll(user);
+    const code = authenticator.code(secret);
+    expect(await client.verifySecondFactor(user, `${code.slice(0, 3)} ${code.slice(3)}`)).toEqual({ verified: true, method: 'totp' });
+  });
+
+  it('login bypass: a setup started by someone holding only the password cannot be used to pass the login check', async () => {
+    const { client, authenticator, enroll } = totpHarness(new MemoryMfaStore());
+    const user = newUser();
+    const { secret } = await enroll(user);
+    const attackers = await client.createSetup(user);
+    await expect(client.verifySecondFactor(user, authenticator.code(attackers.secret))).rejects.toBeInstanceOf(MfaInvalidCodeError);
+    expect(await client.verifySecondFactor(user, authenticator.code(secret)), 'the real factor still works').toMatchObject({ verified: true });
+  });
+
+  it('refuses input that is neither six digits nor a recovery code, before any check', async () => {
+    const { client, enroll } = totpHarness(new MemoryMfaStore());
+    const user = newUser();
+    await enroll(user);
+    for (const bad of ['12345', '１２３４５６', '', '<script>', null as unknown as string]) {
+      await expect(client.verifySecondFactor(user, bad)).rejects.toBeInstanceOf(MfaValidationError);
+    }
+  });
+
+  it('with SaaSus, whose own login asks for the code, the login check is a clear configuration error', async () => {
+    const provider = new SaasusMfaProvider({ baseUrl: 'https://api.saasus.test', secretKey: 's', apiKey: 'k', saasId: 'id' });
+    const client = new MfaClient({ provider, issuer: 'Acme' });
+    await expect(client.verifySecondFactor(newUser(), '123456')).rejects.toBeInstanceOf(MfaConfigurationError);
+    await expect(client.verifyRecoveryCode(newUser(), 'AAAA-BBBB-CCCC')).rejects.toMatchObject({ code: 'configuration_error' });
+    await expect(client.regenerateRecoveryCodes(newUser())).rejects.toBeInstanceOf(MfaConfigurationError);
+  });
+
+  it('emits audit events for every step, in order', async () => {
+    const { client, authenticator, clock, events } = totpHarness(new MemoryMfaStore());
+    const user = newUser();
+    const setup = await client.createSetup(user);
+    await client.verify(user, authenticator.code(setup.secret));
+    const { recoveryCodes } = await client.enable(user);
+    clock.advance(STEP_MS);
+    await client.verifySecondFactor(user, '000000').catch(() => {});
+    await client.verifySecondFactor(user, authenticator.code(setup.secret));
+    await client.verifySecondFactor(user, recoveryCodes![0]!);
+    await client.regenerateRecoveryCodes(user);
+    await client.disable(user);
+    expect(events.map((e) => (e.type === 'verified' ? `verified:${e.target}` : e.type === 'verify_failed' ? `failed:${e.reason}` : e.type))).toEqual([
+      'setup_created',
+      'verified:setup',
+      'enabled',
+      'failed:mismatch',
+      'verified:factor',
+      'recovery_code_used',
+      'recovery_codes_regenerated',
+      'disabled',
+    ]);
+    for (const event of events) {
+      expect(event.userId).toBe(user.id);
+      expect(event.at).toBeInstanceOf(Date);
+    }
+  });
+
+  it('a listener that throws or rejects never breaks the MFA call', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      const failing = totpHarness(new MemoryMfaStore(), { onEvent: () => { throw new Error('audit log down'); } });
+      const rejecting = totpHarness(new MemoryMfaStore(), { onEvent: async () => { throw new Error('audit log down'); } });
+      for (const { client } of [failing, rejecting]) await expect(client.createSetup(newUser())).resolves.toMatchObject({ secret: expect.any(String) });
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(warnings.filter((w) => w.includes('onEvent listener failed'))).toHaveLength(2);
+      expect(warnings.join(' ')).not.toContain('audit log down');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});
