@@ -196,6 +196,37 @@ for (const fixture of await storeFixtures()) {
       expect(await store.consumeRecoveryCode(user, ['e'])).toBe(1);
     });
 
+    it('two simultaneous replacements of the recovery codes leave exactly one of the two sets, never a mix', async () => {
+      const { store, peer } = open;
+      for (let round = 0; round < 15; round++) {
+        const { user } = await enabledUser(['old']);
+        const [a, b] = [['a1', 'a2', 'a3'], ['b1', 'b2', 'b3', 'b4']];
+        await Promise.all([store.replaceRecoveryCodes(user, a), peer.replaceRecoveryCodes(user, b)]);
+        const { recoveryCodes } = await store.load(user);
+        const winner = recoveryCodes === 3 ? a : b;
+        expect(recoveryCodes, `round ${round}`).toBe(winner.length);
+        for (const hash of winner) expect(await store.consumeRecoveryCode(user, [hash]), `round ${round}`).not.toBeNull();
+      }
+    });
+
+    it('disable racing enable leaves either no factor and no codes, or the new factor with exactly its codes', async () => {
+      const { store, peer } = open;
+      for (let round = 0; round < 15; round++) {
+        const { user } = await enabledUser(['old1', 'old2']);
+        const next = pending();
+        await store.savePending(user, next);
+        await store.claimStep(user, 'pending', next.secretId, 900);
+        await Promise.all([store.activatePending(user, next.secretId, ['n1', 'n2', 'n3'], NOW), peer.deleteFactor(user)]);
+        const state = await store.load(user);
+        if (state.factor) {
+          expect(state.factor.secretId, `round ${round}`).toBe(next.secretId);
+          expect(state.recoveryCodes, `round ${round}`).toBe(3);
+        } else {
+          expect(state, `round ${round}`).toEqual({ factor: null, pending: null, recoveryCodes: 0 });
+        }
+      }
+    });
+
     it('deleting the factor removes it, any pending setup and the recovery codes, but keeps the attempt count', async () => {
       const { store, peer } = open;
       const { user } = await enabledUser(['a']);

@@ -1,0 +1,131 @@
+import { MfaConfigurationError } from '../../errors.js';
+import type { AttemptWindow, ClaimTarget, MfaStore, MfaStoredState, StoredPendingSetup } from '../../totp/store.js';
+import { factorStatements, type FactorStatements } from './factor-statements.js';
+import { attemptsFromRow, stateFromRow, type PostgresRow } from './rows.js';
+import { postgresMfaSchema, postgresTables } from './schema.js';
+import { postgresStatements, type PostgresStatements } from './statements.js';
+
+/**
+ * What the store needs from a database handle: a `pg` Pool (or Client) fits as is. Typed by shape so this package
+ * neither depends on `pg` nor names it in its declarations.
+ */
+export interface PostgresQueryable {
+  query(text: string, values?: unknown[]): Promise<{ rows: PostgresRow[] }>;
+}
+
+export interface PostgresMfaStoreOptions {
+  /** Shared by every server of the app; each method is one statement, so a pool of any size works. */
+  pool: PostgresQueryable;
+  /** Prepended to the four table names. Default `saasus_mfa_`. */
+  tablePrefix?: string;
+}
+
+/**
+ * Any fixed number works: it only has to be the same on every server. One key for every prefix, since migrations
+ * are rare and serialising all of them costs nothing.
+ */
+const MIGRATION_LOCK_KEY = '7406125383467319661';
+
+/**
+ * A rewrite of the code set starts again only when another one committed on the same user during its statement;
+ * each conflict means some other call made progress, so this bound is only reached by a storm of writes to one user.
+ */
+const MAX_CONFLICT_RETRIES = 32;
+
+/**
+ * State in PostgreSQL, shared by every app server. Each method is a single SQL statement, atomic under READ COMMITTED
+ * (statements.ts says why); the three that rewrite the recovery codes run again in the rare case a concurrent write
+ * to the same user committed meanwhile (factor-statements.ts). No transaction is held open between calls. Run
+ * `migrate()` once (at deploy or start-up), or put `postgresMfaSchema()` in the app's own migrations.
+ */
+export class PostgresMfaStore implements MfaStore {
+  readonly name = 'postgres';
+  readonly #pool: PostgresQueryable;
+  readonly #sql: PostgresStatements;
+  readonly #factorSql: FactorStatements;
+  readonly #migration: string;
+
+  constructor(options: PostgresMfaStoreOptions) {
+    const pool: unknown = options?.pool;
+    if (typeof pool !== 'object' || pool === null || typeof (pool as Partial<PostgresQueryable>).query !== 'function') {
+      throw new MfaConfigurationError('PostgresMfaStore: `pool` must be a pg Pool (an object with a query method)');
+    }
+    this.#pool = pool as PostgresQueryable;
+    const tables = postgresTables(options.tablePrefix);
+    this.#sql = postgresStatements(tables);
+    this.#factorSql = factorStatements(tables);
+    this.#migration = `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY});\n${postgresMfaSchema({ tablePrefix: options.tablePrefix })}`;
+  }
+
+  /**
+   * Creates the tables if missing. Idempotent, and safe when several servers call it at the same time.
+   *
+   * Why it is safe: a simple-protocol query (no bind values) holding several statements runs as one implicit
+   * transaction, so the transaction-scoped advisory lock taken first is held until every CREATE has committed. Two
+   * servers migrating at once run one after the other, and the second finds the tables and creates nothing. Without
+   * the lock, concurrent CREATE TABLE IF NOT EXISTS can fail on the unique index of pg_type. Sending it all as one
+   * query avoids checking a client out of the pool, so `query` is all the store needs.
+   */
+  async migrate(): Promise<void> {
+    await this.#pool.query(this.#migration);
+  }
+
+  async load(userId: string): Promise<MfaStoredState> {
+    return stateFromRow(await this.#row(this.#sql.load, [userId]));
+  }
+
+  async beginAttempt(userId: string, now: number, windowMs: number): Promise<{ attempts: AttemptWindow; state: MfaStoredState }> {
+    const row = await this.#row(this.#sql.beginAttempt, [userId, now, windowMs]);
+    return { attempts: attemptsFromRow(row), state: stateFromRow(row) };
+  }
+
+  async savePending(userId: string, pending: StoredPendingSetup): Promise<void> {
+    const { secretId, sealedSecret, lastStep, confirmed, createdAt, expiresAt } = pending;
+    await this.#pool.query(this.#sql.savePending, [userId, secretId, sealedSecret, lastStep, confirmed, createdAt, expiresAt]);
+  }
+
+  async claimStep(userId: string, target: ClaimTarget, secretId: string, step: number): Promise<boolean> {
+    // The table comes from the enum, never from text the caller passed.
+    const sql = target === 'factor' ? this.#sql.claimFactor : this.#sql.claimPending;
+    return Number((await this.#row(sql, [userId, secretId, step])).claimed) === 1;
+  }
+
+  async activatePending(userId: string, secretId: string, recoveryCodeHashes: readonly string[], now: number): Promise<boolean> {
+    return this.#rewriteCodes(this.#factorSql.activatePending, [userId, secretId, [...recoveryCodeHashes], now]);
+  }
+
+  async consumeRecoveryCode(userId: string, candidateHashes: readonly string[]): Promise<number | null> {
+    const row = await this.#row(this.#sql.consumeRecoveryCode, [userId, [...candidateHashes]]);
+    return Number(row.consumed) === 1 ? Number(row.remaining) : null;
+  }
+
+  async replaceRecoveryCodes(userId: string, hashes: readonly string[]): Promise<boolean> {
+    return this.#rewriteCodes(this.#factorSql.replaceRecoveryCodes, [userId, [...hashes]]);
+  }
+
+  async deleteFactor(userId: string): Promise<boolean> {
+    return this.#rewriteCodes(this.#factorSql.deleteFactor, [userId]);
+  }
+
+  /**
+   * Runs a statement of factor-statements.ts until it settles without a conflict. True if any run did its work: a
+   * deleteFactor may remove the factor in one run and the codes in the next.
+   */
+  async #rewriteCodes(sql: string, values: unknown[]): Promise<boolean> {
+    let done = false;
+    for (let run = 0; run <= MAX_CONFLICT_RETRIES; run++) {
+      const row = await this.#row(sql, values);
+      done ||= Number(row.done) === 1;
+      if (row.conflict !== true) return done;
+    }
+    throw new Error('PostgresMfaStore: too many concurrent changes to one user; try again');
+  }
+
+  /** Every statement but savePending answers exactly one row; anything else means `pool` is not what it claims. */
+  async #row(sql: string, values: unknown[]): Promise<PostgresRow> {
+    const { rows } = await this.#pool.query(sql, values);
+    const row = rows[0];
+    if (row === undefined) throw new MfaConfigurationError('PostgresMfaStore: the pool answered a query with no row');
+    return row;
+  }
+}

@@ -1,0 +1,3 @@
+export { RedisMfaStore } from './redis-store.js';
+export type { RedisMfaStoreOptions } from './redis-store.js';
+export type { RedisScriptClient } from './script-runner.js';

@@ -1,0 +1,71 @@
+import type { AttemptWindow, MfaStoredState, StoredFactor, StoredPendingSetup } from '../../totp/store.js';
+
+/*
+ * Script replies back to the records of store.ts. Numbers come back as the decimal strings the store was given and
+ * are parsed here; a missing or non-numeric field is absent, never NaN. An enabled factor that cannot be read fails
+ * loudly rather than reading as "no factor", which would switch MFA off for that user.
+ */
+
+function malformed(what: string): Error {
+  return new Error(`RedisMfaStore: unexpected ${what} in a Redis reply`);
+}
+
+/** An integer reply or a decimal string; anything else (nil, '', 'abc', a table) is absent. */
+export function parseNumber(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value !== 'string' || value.trim() === '') return null;
+  const parsed = Number(value);
+  return Number.isFinite(parsed) ? parsed : null;
+}
+
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+function list(value: unknown, what: string): unknown[] {
+  if (!Array.isArray(value)) throw malformed(what);
+  return value;
+}
+
+/** FACTOR_FIELDS order. */
+function parseFactor(reply: unknown): StoredFactor | null {
+  const [secretId, sealedSecret, lastStep, enabledAt] = list(reply, 'factor');
+  if (text(secretId) === null) return null;
+  const enabled = parseNumber(enabledAt);
+  if (text(sealedSecret) === null || enabled === null) throw malformed('factor record');
+  return { secretId: secretId as string, sealedSecret: sealedSecret as string, lastStep: parseNumber(lastStep), enabledAt: enabled };
+}
+
+/** PENDING_FIELDS order. An unreadable setup is absent: it could not be confirmed anyway. */
+function parsePending(reply: unknown): StoredPendingSetup | null {
+  const [secretId, sealedSecret, lastStep, createdAt, expiresAt, confirmed] = list(reply, 'pending setup');
+  const created = parseNumber(createdAt);
+  const expires = parseNumber(expiresAt);
+  if (text(secretId) === null || text(sealedSecret) === null || created === null || expires === null) return null;
+  return {
+    secretId: secretId as string,
+    sealedSecret: sealedSecret as string,
+    lastStep: parseNumber(lastStep),
+    createdAt: created,
+    expiresAt: expires,
+    confirmed: confirmed === '1',
+  };
+}
+
+export function parseCount(value: unknown, what: string): number {
+  const count = parseNumber(value);
+  if (count === null || !Number.isInteger(count)) throw malformed(what);
+  return count;
+}
+
+/** `read_state` in scripts.ts: { factor fields, pending fields, recovery code count }. */
+export function parseState(reply: unknown): MfaStoredState {
+  const [factor, pending, recoveryCodes] = list(reply, 'state');
+  return { factor: parseFactor(factor), pending: parsePending(pending), recoveryCodes: parseCount(recoveryCodes, 'recovery code count') };
+}
+
+/** BEGIN_ATTEMPT: { count, resetAt, state }. */
+export function parseAttempt(reply: unknown): { attempts: AttemptWindow; state: MfaStoredState } {
+  const [count, resetAt, state] = list(reply, 'attempt');
+  const reset = parseNumber(resetAt);
+  if (reset === null) throw malformed('attempt window');
+  return { attempts: { count: parseCount(count, 'attempt count'), resetAt: reset }, state: parseState(state) };
+}
