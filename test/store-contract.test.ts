@@ -110,6 +110,17 @@ for (const fixture of await storeFixtures()) {
       expect((await store.load(user)).factor?.lastStep).toBe(7000);
     });
 
+    it('a claim can replace the sealed secret in the same update (key rotation), and a refused claim does not', async () => {
+      const { store, peer } = open;
+      const { user, setup } = await enabledUser();
+      expect(await store.claimStep(user, 'factor', setup.secretId, 100, 'v1.new.aXY.dGFn.cmVzZWFsZWQ')).toBe(false);
+      expect((await store.load(user)).factor?.sealedSecret).toBe(setup.sealedSecret);
+      expect(await peer.claimStep(user, 'factor', setup.secretId, 101, 'v1.new.aXY.dGFn.cmVzZWFsZWQ')).toBe(true);
+      expect((await store.load(user)).factor).toMatchObject({ secretId: setup.secretId, sealedSecret: 'v1.new.aXY.dGFn.cmVzZWFsZWQ', lastStep: 101 });
+      expect(await store.claimStep(user, 'factor', setup.secretId, 102)).toBe(true);
+      expect((await store.load(user)).factor?.sealedSecret, 'kept when not given').toBe('v1.new.aXY.dGFn.cmVzZWFsZWQ');
+    });
+
     it('a successful claim clears the attempt counter', async () => {
       const { store, peer } = open;
       const { user, setup } = await enabledUser();

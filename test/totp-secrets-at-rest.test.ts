@@ -25,15 +25,37 @@ describe('secrets at rest', () => {
     const user = newUser();
     const { secret } = await before.enroll(user);
 
+    const oldId = (await store.load(user.id)).factor!.sealedSecret.split('.')[1];
+
     const after = totpHarness(store, { encryptionKey: [newKey.toString('base64'), oldKey.toString('base64')] }, before.clock);
     expect(await after.client.verifySecondFactor(user, after.authenticator.code(secret))).toMatchObject({ verified: true });
 
     const other = newUser();
     await after.client.createSetup(other);
-    const [oldId, newId] = [(await store.load(user.id)).factor!.sealedSecret.split('.')[1], (await store.load(other.id)).pending!.sealedSecret.split('.')[1]];
+    const newId = (await store.load(other.id)).pending!.sealedSecret.split('.')[1];
     expect(newId).not.toBe(oldId);
     const onlyNew = totpHarness(store, { encryptionKey: newKey }, before.clock);
     await expect(onlyNew.client.createSetup(newUser())).resolves.toBeTruthy();
+  });
+
+  it('key rotation: a login re-seals the secret with the new key, after which the old key can be retired', async () => {
+    const store = new MemoryMfaStore();
+    const [oldKey, newKey] = [{ id: 'old', key: key() }, { id: 'new', key: key() }];
+    const before = totpHarness(store, { encryptionKey: oldKey });
+    const user = newUser();
+    const { secret } = await before.enroll(user);
+    expect((await store.load(user.id)).factor!.sealedSecret).toMatch(/^v1\.old\./);
+
+    const rotated = totpHarness(store, { encryptionKey: [newKey, oldKey] }, before.clock);
+    expect(rotated.provider.keyIds).toEqual(['new', 'old']);
+    await expect(rotated.client.verifySecondFactor(user, 'ZZZZ-ZZZZ-ZZZZ')).rejects.toBeTruthy();
+    expect((await store.load(user.id)).factor!.sealedSecret, 'a failed attempt changes nothing').toMatch(/^v1\.old\./);
+    await rotated.client.verifySecondFactor(user, rotated.authenticator.code(secret));
+    expect((await store.load(user.id)).factor!.sealedSecret).toMatch(/^v1\.new\./);
+
+    before.clock.advance(30_000);
+    const retired = totpHarness(store, { encryptionKey: newKey }, before.clock);
+    expect(await retired.client.verifySecondFactor(user, retired.authenticator.code(secret))).toMatchObject({ verified: true });
   });
 
   it('a secret whose key was removed from the ring is a configuration error naming the key id, never "verified"', async () => {

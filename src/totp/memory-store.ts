@@ -41,12 +41,13 @@ export class MemoryMfaStore implements MfaStore {
     this.#record(userId).pending = { ...pending };
   }
 
-  async claimStep(userId: string, target: ClaimTarget, secretId: string, step: number): Promise<boolean> {
+  async claimStep(userId: string, target: ClaimTarget, secretId: string, step: number, resealedSecret?: string): Promise<boolean> {
     const record = this.users.get(userId);
     const secret = target === 'factor' ? record?.factor : record?.pending;
     if (!record || !secret || secret.secretId !== secretId) return false;
     if (secret.lastStep !== null && secret.lastStep >= step) return false;
     secret.lastStep = step;
+    if (resealedSecret !== undefined) secret.sealedSecret = resealedSecret;
     if (target === 'pending') (secret as StoredPendingSetup).confirmed = true;
     record.attempts = null;
     return true;

@@ -44,6 +44,8 @@ const BASE32_SECRET = /^[A-Z2-7]{26,128}$/; // at least 16 bytes
 export class TotpMfaProvider implements MfaProvider {
   readonly name = 'totp';
   readonly store: MfaStore;
+  /** Ids of the encryption keys, newest (the one that seals) first: to find records still sealed with an old key. */
+  readonly keyIds: readonly string[];
   readonly #options: ResolvedTotpOptions;
   readonly #box: SecretBox;
   readonly #hasher: RecoveryCodeHasher;
@@ -53,6 +55,7 @@ export class TotpMfaProvider implements MfaProvider {
   constructor(options: TotpMfaProviderOptions = {}) {
     this.#options = resolveTotpOptions(options);
     this.store = this.#options.store;
+    this.keyIds = Object.freeze(this.#options.keys.map((key) => key.id));
     this.#box = new SecretBox(this.#options.keys);
     this.#hasher = new RecoveryCodeHasher(this.#options.keys);
     this.#emit = safeEmitter(options.onEvent);
@@ -159,7 +162,9 @@ export class TotpMfaProvider implements MfaProvider {
     if (!Number.isSafeInteger(step)) throw new MfaProviderError('otplib returned no time step', { type: 'unexpected', retryable: false });
     // A step at or before the last accepted one is a replay; the store's compare-and-set settles races between servers.
     const fresh = record.lastStep === null || step > record.lastStep;
-    if (!fresh || !(await this.#storeCall(() => this.store.claimStep(userId, target, record.secretId, step)))) {
+    // Key rotation: a secret sealed with an older key is sealed again with the current one in the same update.
+    const resealed = this.#box.isStale(record.sealedSecret) ? this.#box.seal(userId, secret) : undefined;
+    if (!fresh || !(await this.#storeCall(() => this.store.claimStep(userId, target, record.secretId, step, resealed)))) {
       throw this.#failure(userId, now, attempts, 'replayed', new MfaInvalidCodeError('This code has already been used; wait for the next one', 'replayed'));
     }
     this.#emit({ type: 'verified', userId, at: new Date(now), target: target === 'pending' ? 'setup' : 'factor' });

@@ -35,6 +35,12 @@ export class SecretBox {
     return ['v1', current.id, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join('.');
   }
 
+  /** True when the sealed secret should be sealed again: keys are configured and it was sealed with an older one. */
+  isStale(sealed: string): boolean {
+    const current = this.#keys[0];
+    return current !== undefined && sealed.split('.', 2)[1] !== current.id;
+  }
+
   open(userId: string, sealed: string): string {
     if (sealed.startsWith('plain.')) {
       if (this.encrypts) throw new MfaProviderError('A stored MFA secret is not encrypted, but encryption keys are configured', { type: 'store_corrupt', retryable: false });

@@ -76,8 +76,10 @@ export interface MfaStore {
    * Atomic compare-and-set for replay protection. If the target (`factor` or `pending`) exists with this `secretId`
    * and its `lastStep` is null or below `step`: sets `lastStep = step` (a pending setup also becomes `confirmed`),
    * clears the attempt counter (a success resets it) and returns true. Otherwise changes nothing and returns false.
+   * With `resealedSecret`, the sealed secret is replaced in the same atomic update: the provider passes it when the
+   * secret was sealed with an older key, so key rotation migrates secrets as users sign in, at no extra round trip.
    */
-  claimStep(userId: string, target: ClaimTarget, secretId: string, step: number): Promise<boolean>;
+  claimStep(userId: string, target: ClaimTarget, secretId: string, step: number, resealedSecret?: string): Promise<boolean>;
 
   /**
    * Atomically promotes the pending setup with this `secretId` to the enabled factor, if it is confirmed and

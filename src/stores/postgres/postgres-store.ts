@@ -32,6 +32,9 @@ const MIGRATION_LOCK_KEY = '7406125383467319661';
  */
 const MAX_CONFLICT_RETRIES = 32;
 
+/** As in the other stores: an expired setup is kept a day, so a late code is told "expired" rather than "no setup". */
+const EXPIRED_SETUP_GRACE_MS = 24 * 60 * 60 * 1000;
+
 /**
  * State in PostgreSQL, shared by every app server. Each method is a single SQL statement, atomic under READ COMMITTED
  * (statements.ts says why); the three that rewrite the recovery codes run again in the rare case a concurrent write
@@ -70,6 +73,16 @@ export class PostgresMfaStore implements MfaStore {
     await this.#pool.query(this.#migration);
   }
 
+  /**
+   * Deletes rows that can no longer matter: attempt windows that have ended and setups that expired over a day ago.
+   * Redis drops them by TTL and the memory store sweeps itself; here, run it from a periodic job (hourly is plenty).
+   * It never touches a factor, a recovery code or a live window.
+   */
+  async deleteExpired(now: number = Date.now()): Promise<{ attempts: number; pendingSetups: number }> {
+    const row = await this.#row(this.#sql.deleteExpired, [now, EXPIRED_SETUP_GRACE_MS]);
+    return { attempts: Number(row.attempts), pendingSetups: Number(row.pending_setups) };
+  }
+
   async load(userId: string): Promise<MfaStoredState> {
     return stateFromRow(await this.#row(this.#sql.load, [userId]));
   }
@@ -84,10 +97,10 @@ export class PostgresMfaStore implements MfaStore {
     await this.#pool.query(this.#sql.savePending, [userId, secretId, sealedSecret, lastStep, confirmed, createdAt, expiresAt]);
   }
 
-  async claimStep(userId: string, target: ClaimTarget, secretId: string, step: number): Promise<boolean> {
+  async claimStep(userId: string, target: ClaimTarget, secretId: string, step: number, resealedSecret?: string): Promise<boolean> {
     // The table comes from the enum, never from text the caller passed.
     const sql = target === 'factor' ? this.#sql.claimFactor : this.#sql.claimPending;
-    return Number((await this.#row(sql, [userId, secretId, step])).claimed) === 1;
+    return Number((await this.#row(sql, [userId, secretId, step, resealedSecret ?? null])).claimed) === 1;
   }
 
   async activatePending(userId: string, secretId: string, recoveryCodeHashes: readonly string[], now: number): Promise<boolean> {

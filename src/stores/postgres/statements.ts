@@ -17,6 +17,7 @@ export interface PostgresStatements {
   load: string;
   beginAttempt: string;
   savePending: string;
+  deleteExpired: string;
   claimFactor: string;
   claimPending: string;
   consumeRecoveryCode: string;
@@ -33,7 +34,7 @@ export function postgresStatements(t: PostgresTables): PostgresStatements {
 
   const claim = (table: string, confirm: string) => `
 WITH claimed AS (
-  UPDATE ${table} SET last_step = $3::bigint${confirm}
+  UPDATE ${table} SET last_step = $3::bigint, sealed_secret = COALESCE($4::text, sealed_secret)${confirm}
   WHERE user_id = $1 AND secret_id = $2 AND (last_step IS NULL OR last_step < $3::bigint)
   RETURNING 1
 ), cleared AS (
@@ -60,6 +61,16 @@ VALUES ($1, $2, $3, $4, $5, $6, $7)
 ON CONFLICT (user_id) DO UPDATE SET secret_id = EXCLUDED.secret_id, sealed_secret = EXCLUDED.sealed_secret,
   last_step = EXCLUDED.last_step, confirmed = EXCLUDED.confirmed, created_at = EXCLUDED.created_at,
   expires_at = EXCLUDED.expires_at`,
+
+    // Rows that can no longer matter. A window that restarts meanwhile has a later reset_at: the re-check after the
+    // row lock keeps it.
+    deleteExpired: `
+WITH ended AS (
+  DELETE FROM ${t.attempts} WHERE reset_at <= $1::bigint RETURNING 1
+), stale AS (
+  DELETE FROM ${t.pending} WHERE expires_at + $2::bigint <= $1::bigint RETURNING 1
+)
+SELECT (SELECT count(*) FROM ended)::int AS attempts, (SELECT count(*) FROM stale)::int AS pending_setups`,
 
     claimFactor: claim(t.factors, ''),
     claimPending: claim(t.pending, ', confirmed = true'),

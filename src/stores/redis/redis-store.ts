@@ -77,10 +77,11 @@ export class RedisMfaStore implements MfaStore {
     await this.#run(scripts.SAVE_PENDING, [this.#keys(userId).pending], [lifetime, ...fields.flat()]);
   }
 
-  async claimStep(userId: string, target: ClaimTarget, secretId: string, step: number): Promise<boolean> {
+  async claimStep(userId: string, target: ClaimTarget, secretId: string, step: number, resealedSecret?: string): Promise<boolean> {
     const keys = this.#keys(userId);
     const key = target === 'pending' ? keys.pending : keys.factor;
-    const reply = await this.#run(scripts.CLAIM_STEP, [key, keys.attempts], [secretId, decimal(step, 'step'), target === 'pending' ? '1' : '0']);
+    const args = [secretId, decimal(step, 'step'), target === 'pending' ? '1' : '0', resealedSecret ?? ''];
+    const reply = await this.#run(scripts.CLAIM_STEP, [key, keys.attempts], args);
     return parseCount(reply, 'claim result') === 1;
   }
 

@@ -65,7 +65,7 @@ redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return 1`);
 
 /**
- * KEYS: factor or pending, attempts. ARGV: secretId, step, '1' to also confirm (pending).
+ * KEYS: factor or pending, attempts. ARGV: secretId, step, '1' to also confirm (pending), the resealed secret or ''.
  * Atomic compare-and-set: of concurrent claims of one step, only the first sees a lower lastStep.
  */
 export const CLAIM_STEP = new LuaScript(`
@@ -75,6 +75,7 @@ local last = tonumber(stored[2])
 if last and last >= tonumber(ARGV[2]) then return 0 end
 redis.call('HSET', KEYS[1], 'lastStep', ARGV[2])
 if ARGV[3] == '1' then redis.call('HSET', KEYS[1], 'confirmed', '1') end
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'sealedSecret', ARGV[4]) end
 redis.call('DEL', KEYS[2])
 return 1`);
 

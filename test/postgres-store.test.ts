@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MfaConfigurationError } from '../src/index.js';
+import { PostgresMfaStore, postgresMfaSchema } from '../src/stores/postgres/index.js';
+import { newPgPool, postgresAvailable } from './support/services.js';
+
+// What only the PostgreSQL store has: its schema, migrations from several servers at once, and the cleanup job.
+const NOW = Date.UTC(2025, 0, 2, 15, 4, 10);
+const prefix = `mfa_pgonly_${process.pid}_`;
+
+describe.skipIf(!(await postgresAvailable()))('PostgresMfaStore', () => {
+  const pools = Array.from({ length: 5 }, newPgPool);
+  const [pool] = pools as [ReturnType<typeof newPgPool>];
+  const store = new PostgresMfaStore({ pool, tablePrefix: prefix });
+  beforeAll(async () => {
+    await Promise.all(pools.map((p) => new PostgresMfaStore({ pool: p, tablePrefix: prefix }).migrate()));
+  });
+  afterAll(async () => {
+    for (const { tablename } of (await pool.query('select tablename from pg_tables where tablename like $1', [`${prefix}%`])).rows) {
+      await pool.query(`drop table "${tablename}"`);
+    }
+    await Promise.all(pools.map((p) => p.end()));
+  });
+
+  it('migrates from five servers at once, and again on existing tables, without an error', async () => {
+    await Promise.all(pools.map((p) => new PostgresMfaStore({ pool: p, tablePrefix: prefix }).migrate()));
+    const { rows } = await pool.query('select tablename from pg_tables where tablename like $1 order by 1', [`${prefix}%`]);
+    expect(rows.map((r) => r.tablename)).toEqual(['attempts', 'factors', 'pending_setups', 'recovery_codes'].map((t) => prefix + t));
+  });
+
+  it('publishes the same schema as SQL text for apps with their own migration tool', () => {
+    const sql = postgresMfaSchema({ tablePrefix: 'acme_mfa_' });
+    for (const table of ['factors', 'pending_setups', 'recovery_codes', 'attempts']) expect(sql).toContain(`"acme_mfa_${table}"`);
+    expect(sql).toMatch(/CREATE TABLE IF NOT EXISTS/i);
+  });
+
+  it('injection: refuses a table prefix that is not a plain identifier', () => {
+    for (const tablePrefix of ['x"; drop table users; --', 'Upper_', '1abc', 'a'.repeat(42), 'a b', '']) {
+      expect(() => new PostgresMfaStore({ pool, tablePrefix }), tablePrefix).toThrow(MfaConfigurationError);
+    }
+  });
+
+  it('deleteExpired removes ended attempt windows and long-expired setups, never a live one or a factor', async () => {
+    const user = (name: string) => `${prefix}${name}`;
+    await store.beginAttempt(user('ended'), NOW - 20 * 60_000, 15 * 60_000);
+    await store.beginAttempt(user('live'), NOW, 15 * 60_000);
+    const setup = (expiresAt: number) => ({ secretId: 's', sealedSecret: 'v1.k.a.b.c', lastStep: null, createdAt: expiresAt - 600_000, expiresAt, confirmed: false });
+    await store.savePending(user('stale'), setup(NOW - 25 * 60 * 60_000));
+    await store.savePending(user('recent'), setup(NOW - 60_000));
+    await store.savePending(user('enabled'), { ...setup(NOW + 600_000) });
+    await store.claimStep(user('enabled'), 'pending', 's', 1);
+    await store.activatePending(user('enabled'), 's', ['h'], NOW);
+
+    expect(await store.deleteExpired(NOW)).toEqual({ attempts: 1, pendingSetups: 1 });
+    expect((await store.load(user('stale'))).pending).toBeNull();
+    expect((await store.load(user('recent'))).pending, 'expired a minute ago: still reported as expired').not.toBeNull();
+    expect((await store.beginAttempt(user('live'), NOW, 15 * 60_000)).attempts.count).toBe(2);
+    expect(await store.load(user('enabled'))).toMatchObject({ factor: { secretId: 's' }, recoveryCodes: 1 });
+  });
+});
