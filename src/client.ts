@@ -27,6 +27,9 @@ export interface MfaClientOptions {
 const METHODS: readonly MfaMethod[] = ['softwareToken', 'email'];
 // RFC 4648 base32 without padding, as authenticator apps expect it.
 const BASE32_SECRET = /^[A-Z2-7]{16,128}$/;
+const PLACEHOLDER_SECRET = 'A'.repeat(128);
+/** A QR code at error-correction level M holds 2 331 bytes at most; authenticator apps scan far less reliably. */
+const MAX_URI_LENGTH = 1200;
 
 /**
  * The MFA lifecycle for one app: status, setup, verify, enable, disable.
@@ -56,13 +59,18 @@ export class MfaClient {
   /** Starts an authenticator setup: a new secret, its otpauth URI, and the URI as QR codes (rendered locally). */
   async createSetup(user: MfaUser, ctx?: MfaCallContext): Promise<MfaSetup> {
     const cleanUser = validateUser(user);
+    const accountName = accountNameFor(cleanUser);
+    // Checked before the provider stores anything: an account name that percent-encodes past what a phone can scan
+    // (500 CJK characters are within the length limit but not within a QR code) is the caller's input to fix.
+    if (buildOtpauthUri(this.issuer, accountName, PLACEHOLDER_SECRET).length > MAX_URI_LENGTH) {
+      throw new MfaValidationError('The account name (e-mail, sign-in id or user id) is too long for a QR code', 'accountName');
+    }
     const { secret } = await this.call(() => this.provider.createSecret(cleanUser, validateContext(ctx)));
     if (typeof secret !== 'string' || !BASE32_SECRET.test(secret)) {
       throw new MfaProviderError('The provider returned a secret that is not base32', { type: 'invalid_response', retryable: false });
     }
-    const accountName = accountNameFor(cleanUser);
     const otpauthUri = buildOtpauthUri(this.issuer, accountName, secret);
-    const qr = await renderQrCodes(otpauthUri);
+    const qr = await this.call(() => renderQrCodes(otpauthUri));
     return { secret, otpauthUri, ...qr, issuer: this.issuer, accountName };
   }
 
@@ -71,7 +79,7 @@ export class MfaClient {
     const cleanUser = validateUser(user);
     const digits = normalizeCode(code);
     const cleanCtx = validateContext(ctx);
-    await this.call(() => this.provider.verify(cleanUser, digits, cleanCtx));
+    confirmed(await this.call(() => this.provider.verify(cleanUser, digits, cleanCtx)));
     return { verified: true };
   }
 
@@ -113,7 +121,7 @@ export class MfaClient {
       const digits = normalizeCode(code);
       const cleanCtx = validateContext(ctx);
       const verifyFactor = this.supported('verifyFactor');
-      await this.call(() => verifyFactor(cleanUser, digits, cleanCtx));
+      confirmed(await this.call(() => verifyFactor(cleanUser, digits, cleanCtx)));
       return { verified: true, method: 'totp' };
     }
     const { remaining } = await this.verifyRecoveryCode(cleanUser, code, ctx);
@@ -157,5 +165,12 @@ export class MfaClient {
       const name = error instanceof Error ? error.name : typeof error;
       throw new MfaProviderError(`The MFA provider failed unexpectedly (${name})`, { type: 'unexpected', retryable: false });
     }
+  }
+}
+
+/** A provider that resolves without saying `verified: true` has not verified anything: fail closed. */
+function confirmed(result: MfaVerifyResult | undefined): void {
+  if (result?.verified !== true) {
+    throw new MfaProviderError('The provider did not confirm the code', { type: 'invalid_response', retryable: false });
   }
 }

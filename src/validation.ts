@@ -11,10 +11,15 @@ const SIX_ASCII_DIGITS = /^[0-9]{6}$/;
 // Users type codes as "123 456" or "123-456"; only ASCII spaces, tabs and hyphen-minus are dropped.
 const CODE_SEPARATORS = /[ \t-]/g;
 
+// A surrogate without its pair is not text: UTF-8 encoders (PostgreSQL, HMAC inputs) turn every one of them into
+// U+FFFD, so two different ids would become the same user.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 function checkText(value: unknown, field: string, maxLength: number): value is string {
   if (typeof value !== 'string') throw new MfaValidationError(`${field} must be a string`, field);
   if (value.length > maxLength) throw new MfaValidationError(`${field} is longer than ${maxLength} characters`, field);
   if (CONTROL_CHARACTERS.test(value)) throw new MfaValidationError(`${field} contains control characters`, field);
+  if (LONE_SURROGATE.test(value)) throw new MfaValidationError(`${field} is not well-formed Unicode`, field);
   return true;
 }
 

@@ -51,6 +51,8 @@ describe('bad input is refused before any request (injection)', () => {
     ['a non-string email', { id: 'u', email: { $ne: '' } }],
     ['dot segment', { id: '.' }],
     ['dot-dot segment', { id: '..' }],
+    ['a lone surrogate, which UTF-8 stores would merge with other ids', { id: 'alice\uD800' }],
+    ['a lone surrogate in the e-mail', { id: 'u', email: 'a\uDC00@example.com' }],
   ])('%s → MfaValidationError, no request sent', async (_label, user) => {
     const mfa = client();
     for (const call of [

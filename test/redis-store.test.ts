@@ -47,6 +47,11 @@ describe.skipIf(!(await redisAvailable()))('RedisMfaStore', () => {
     expect((await store.beginAttempt('flush-user', NOW, 60_000)).attempts.count).toBe(2);
   });
 
+  it('a factor record missing a field reads as corrupt (an error), never as "MFA off"', async () => {
+    await client.hset(`${keyPrefix}{half-user}:factor`, 'lastStep', '5');
+    await expect(store.load('half-user')).rejects.toThrow();
+  });
+
   it('refuses a client that cannot run scripts, and a prefix with a hash-tag brace', () => {
     expect(() => new RedisMfaStore({ client: {} as never })).toThrow(MfaConfigurationError);
     expect(() => new RedisMfaStore({ client, keyPrefix: 'a{b}:' })).toThrow(MfaConfigurationError);

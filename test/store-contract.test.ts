@@ -121,7 +121,19 @@ for (const fixture of await storeFixtures()) {
       expect((await store.load(user)).factor?.sealedSecret, 'kept when not given').toBe('v1.new.aXY.dGFn.cmVzZWFsZWQ');
     });
 
-    it('a successful claim clears the attempt counter', async () => {
+    it('brute force: a claim on a pending setup does not clear the attempt counter (its creator knows its secret)', async () => {
+      const { store } = open;
+      const user = newUser();
+      const setup = pending();
+      await store.savePending(user, setup);
+      await store.beginAttempt(user, NOW, WINDOW);
+      expect(await store.claimStep(user, 'pending', setup.secretId, 10)).toBe(true);
+      expect((await store.beginAttempt(user, NOW, WINDOW)).attempts.count).toBe(2);
+      expect(await store.activatePending(user, setup.secretId, [], NOW)).toBe(true);
+      expect((await store.beginAttempt(user, NOW, WINDOW)).attempts.count, 'enabling clears it').toBe(1);
+    });
+
+    it('a successful claim on the factor clears the attempt counter', async () => {
       const { store, peer } = open;
       const { user, setup } = await enabledUser();
       await store.beginAttempt(user, NOW, WINDOW);

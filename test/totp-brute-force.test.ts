@@ -97,6 +97,16 @@ for (const fixture of await storeFixtures()) {
       await expect(client.verify(user, authenticator.code(setup.secret))).rejects.toMatchObject({ code: 'rate_limited' });
     });
 
+    it('brute force: nothing a session holder can do resets the count: no setup can be started or confirmed while MFA is on', async () => {
+      const { client, authenticator, enroll } = totpHarness(open.store);
+      const user = newUser();
+      const { secret } = await enroll(user);
+      for (let i = 0; i < 4; i++) await expect(client.verifySecondFactor(user, wrongCode(authenticator.code(secret)))).rejects.toMatchObject({ reason: 'mismatch' });
+      await expect(client.createSetup(user)).rejects.toMatchObject({ code: 'already_enabled' });
+      await expect(client.verify(user, wrongCode(authenticator.code(secret)))).rejects.toMatchObject({ reason: 'mismatch' });
+      await expect(client.verifySecondFactor(user, authenticator.code(secret))).rejects.toMatchObject({ code: 'rate_limited' });
+    });
+
     it('the limit is per user: another user is not locked out', async () => {
       const { client, authenticator, enroll } = totpHarness(open.store);
       const [victim, bystander] = [newUser(), newUser()];

@@ -58,22 +58,20 @@ for (const fixture of await storeFixtures()) {
       await expect(client.verify(user, authenticator.code(current.secret))).resolves.toEqual({ verified: true });
     });
 
-    it('a new setup never disturbs the enabled factor; enabling it replaces the authenticator and the recovery codes', async () => {
+    it('while MFA is enabled no new setup starts (409); changing the authenticator is disable, then a new setup', async () => {
       const { client, authenticator, clock, enroll } = totpHarness(open.store);
       const user = newUser();
       const first = await enroll(user);
-      const next = await client.createSetup(user);
-      expect(await client.getStatus(user)).toEqual({ enabled: true, method: 'softwareToken' });
-      expect(await client.verifySecondFactor(user, authenticator.code(first.secret)), 'the old authenticator still logs in').toMatchObject({ verified: true });
+      await expect(client.createSetup(user)).rejects.toMatchObject({ code: 'already_enabled', status: 409 });
+      expect(await client.verifySecondFactor(user, authenticator.code(first.secret)), 'the factor is undisturbed').toMatchObject({ verified: true });
 
+      await client.disable(user);
       clock.advance(STEP_MS);
-      await client.verify(user, authenticator.code(next.secret));
-      const replaced = await client.enable(user);
-      clock.advance(STEP_MS);
+      const second = await enroll(user);
       await expect(client.verifySecondFactor(user, authenticator.code(first.secret))).rejects.toBeInstanceOf(MfaInvalidCodeError);
-      expect(await client.verifySecondFactor(user, authenticator.code(next.secret))).toMatchObject({ verified: true });
+      expect(await client.verifySecondFactor(user, authenticator.code(second.secret))).toMatchObject({ verified: true });
       await expect(client.verifyRecoveryCode(user, first.recoveryCodes[0]!)).rejects.toBeInstanceOf(MfaInvalidCodeError);
-      expect(await client.verifyRecoveryCode(user, replaced.recoveryCodes![0]!)).toEqual({ remaining: 9 });
+      expect(await client.verifyRecoveryCode(user, second.recoveryCodes[0]!)).toEqual({ remaining: 9 });
     });
 
     it('never enables an unverified setup', async () => {

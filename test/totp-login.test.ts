@@ -26,13 +26,25 @@ describe('login helper', () => {
     expect(await client.verifySecondFactor(user, `${code.slice(0, 3)} ${code.slice(3)}`)).toEqual({ verified: true, method: 'totp' });
   });
 
-  it('login bypass: a setup started by someone holding only the password cannot be used to pass the login check', async () => {
-    const { client, authenticator, enroll } = totpHarness(new MemoryMfaStore());
+  it('login bypass: with MFA enabled no setup can be started, and a pending setup left by a race is never accepted', async () => {
+    const store = new MemoryMfaStore();
+    const { client, authenticator, clock } = totpHarness(store);
     const user = newUser();
-    const { secret } = await enroll(user);
-    const attackers = await client.createSetup(user);
-    await expect(client.verifySecondFactor(user, authenticator.code(attackers.secret))).rejects.toBeInstanceOf(MfaInvalidCodeError);
-    expect(await client.verifySecondFactor(user, authenticator.code(secret)), 'the real factor still works').toMatchObject({ verified: true });
+    const stray = await client.createSetup(user);
+    const strayRecord = (await store.load(user.id)).pending!;
+    const real = await client.createSetup(user);
+    await client.verify(user, authenticator.code(real.secret));
+    await client.enable(user);
+    clock.advance(STEP_MS);
+
+    await expect(client.createSetup(user)).rejects.toMatchObject({ code: 'already_enabled' });
+    // A createSetup that read "no factor" just before the enable above could still store its setup afterwards:
+    await store.savePending(user.id, { ...strayRecord, expiresAt: clock.nowMs() + 600_000 });
+    const strayCode = authenticator.code(stray.secret);
+    await expect(client.verifySecondFactor(user, strayCode)).rejects.toBeInstanceOf(MfaInvalidCodeError);
+    await expect(client.verify(user, strayCode), 'verify checks the enabled factor too').rejects.toBeInstanceOf(MfaInvalidCodeError);
+    await expect(client.enable(user)).rejects.toMatchObject({ code: 'already_enabled' });
+    expect(await client.verify(user, authenticator.code(real.secret)), 'the real factor still works').toMatchObject({ verified: true });
   });
 
   it('refuses input that is neither six digits nor a recovery code, before any check', async () => {

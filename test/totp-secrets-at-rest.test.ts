@@ -71,15 +71,15 @@ describe('secrets at rest', () => {
 
   it('tampering: a modified ciphertext fails its integrity check with a typed error', async () => {
     const store = new MemoryMfaStore();
-    const { client, enroll, authenticator } = totpHarness(store);
+    const { client, authenticator } = totpHarness(store);
     const user = newUser();
-    const { secret } = await enroll(user);
-    const record = await store.load(user.id);
-    const parts = record.factor!.sealedSecret.split('.');
+    const { secret } = await client.createSetup(user);
+    const pending = (await store.load(user.id)).pending!;
+    const parts = pending.sealedSecret.split('.');
     const bytes = Buffer.from(parts[4]!, 'base64url');
     bytes[0]! ^= 1;
     parts[4] = bytes.toString('base64url');
-    await store.savePending(user.id, { ...record.factor!, sealedSecret: parts.join('.'), createdAt: 0, expiresAt: Number.MAX_SAFE_INTEGER, confirmed: false });
+    await store.savePending(user.id, { ...pending, sealedSecret: parts.join('.') });
     const attempt = client.verify(user, authenticator.code(secret));
     await expect(attempt).rejects.toBeInstanceOf(MfaProviderError);
     await expect(attempt).rejects.toMatchObject({ type: 'store_corrupt' });

@@ -6,7 +6,7 @@ export type MfaEvent =
   | { type: 'setup_created'; userId: string; at: Date; expiresAt: Date }
   /** A code was accepted: `setup` confirmed a new authenticator, `factor` passed the check of an enabled one. */
   | { type: 'verified'; userId: string; at: Date; target: 'setup' | 'factor' }
-  | { type: 'enabled'; userId: string; at: Date; replacedFactor: boolean }
+  | { type: 'enabled'; userId: string; at: Date }
   | { type: 'disabled'; userId: string; at: Date }
   | { type: 'verify_failed'; userId: string; at: Date; reason: MfaVerifyFailure; attempts: number }
   /** The attempt limit was reached; attempts fail fast until `retryAfterMs` has passed. */

@@ -42,7 +42,13 @@ function derivedKeyId(key: Buffer): string {
 /** Parses the `encryptionKey` option (or `MFA_ENCRYPTION_KEY`, comma-separated, newest first) into a keyring. */
 export function parseKeyring(option: EncryptionKeyOption | undefined): EncryptionKey[] {
   if (option === undefined) return [];
-  const inputs: readonly EncryptionKeyInput[] = Array.isArray(option) ? option : [option as EncryptionKeyInput];
+  // A string with commas is a ring, as in MFA_ENCRYPTION_KEY, so `encryptionKey: process.env.MFA_ENCRYPTION_KEY`
+  // keeps working when a second key is added for rotation.
+  const inputs: readonly EncryptionKeyInput[] = Array.isArray(option)
+    ? option
+    : typeof option === 'string' && option.includes(',')
+      ? splitKeyList(option)
+      : [option as EncryptionKeyInput];
   const keys = inputs.map((input, position): EncryptionKey => {
     if (typeof input === 'object' && input !== null && !(input instanceof Uint8Array)) {
       if (typeof input.id !== 'string' || !KEY_ID.test(input.id)) {
@@ -62,5 +68,9 @@ export function parseKeyring(option: EncryptionKeyOption | undefined): Encryptio
 export function keyringFromEnvironment(env: NodeJS.ProcessEnv = process.env): EncryptionKeyInput[] | undefined {
   const text = env.MFA_ENCRYPTION_KEY?.trim();
   if (!text) return undefined;
+  return splitKeyList(text);
+}
+
+function splitKeyList(text: string): string[] {
   return text.split(',').map((part) => part.trim()).filter((part) => part !== '');
 }

@@ -49,7 +49,7 @@ export class MemoryMfaStore implements MfaStore {
     secret.lastStep = step;
     if (resealedSecret !== undefined) secret.sealedSecret = resealedSecret;
     if (target === 'pending') (secret as StoredPendingSetup).confirmed = true;
-    record.attempts = null;
+    else record.attempts = null;
     return true;
   }
 
@@ -60,6 +60,7 @@ export class MemoryMfaStore implements MfaStore {
     record.factor = { secretId: pending.secretId, sealedSecret: pending.sealedSecret, lastStep: pending.lastStep, enabledAt: now };
     record.pending = null;
     record.recoveryCodes = new Set(recoveryCodeHashes);
+    record.attempts = null;
     return true;
   }
 

@@ -17,7 +17,10 @@ export interface TotpMfaProviderOptions {
   window?: number;
   /** How long a setup may wait to be verified and enabled. Default 10 minutes. */
   setupTtlMs?: number;
-  /** Failed attempts allowed per user in `attemptWindowMs`; further attempts fail fast. Default 5. */
+  /**
+   * Attempts (TOTP or recovery code) per user in `attemptWindowMs`; further ones fail fast without a check. Every
+   * attempt counts; a success on the factor or a recovery code resets the count. Default 5.
+   */
   maxAttempts?: number;
   /** The fixed window attempts are counted in, from the first one. Default 15 minutes. */
   attemptWindowMs?: number;

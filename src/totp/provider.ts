@@ -67,8 +67,14 @@ export class TotpMfaProvider implements MfaProvider {
     return factor ? { enabled: true, method: 'softwareToken' } : { enabled: false, method: null };
   }
 
-  /** A new pending setup; replaces any earlier pending setup, leaves an enabled factor alone until `enable`. */
+  /**
+   * A new pending setup, replacing any earlier pending one. Refused while a factor is enabled: changing the
+   * authenticator means disabling first (behind whatever step-up check the app asks for), so a stolen session cannot
+   * swap in an authenticator of its own.
+   */
   async createSecret(user: MfaUser, _ctx?: MfaCallContext): Promise<{ secret: string }> {
+    const { factor } = await this.#storeCall(() => this.store.load(user.id));
+    if (factor) throw alreadyEnabled();
     const secret = this.#generateSecret();
     if (typeof secret !== 'string' || !BASE32_SECRET.test(secret)) {
       throw new MfaConfigurationError('generateSecret must return a base32 secret of at least 16 bytes');
@@ -81,12 +87,12 @@ export class TotpMfaProvider implements MfaProvider {
     return { secret };
   }
 
-  /** Confirms the pending setup when there is one; otherwise checks the enabled factor. */
+  /** With MFA enabled, checks the enabled factor (the login-time check); otherwise confirms the pending setup. */
   verify(user: MfaUser, code: string, _ctx?: MfaCallContext): Promise<MfaVerifyResult> {
     return this.#checkCode(user.id, code, true);
   }
 
-  /** The login-time check: the enabled factor only, whatever setup may be pending. */
+  /** The login-time check: the enabled factor only, never a pending setup. */
   verifyFactor(user: MfaUser, code: string, _ctx?: MfaCallContext): Promise<MfaVerifyResult> {
     return this.#checkCode(user.id, code, false);
   }
@@ -95,9 +101,9 @@ export class TotpMfaProvider implements MfaProvider {
     if (options.method !== 'softwareToken') throw new MfaValidationError('The self-hosted TOTP provider supports only the softwareToken method', 'method');
     const now = this.#nowMs();
     const state = await this.#storeCall(() => this.store.load(user.id));
+    if (state.factor) throw alreadyEnabled();
     const pending = state.pending !== null && now < state.pending.expiresAt ? state.pending : null;
     if (!pending?.confirmed) {
-      if (!pending && state.factor) throw new MfaConflictError('MFA is already enabled; to change the authenticator, create and verify a new setup first', 'already_enabled');
       throw new MfaConflictError(
         state.pending && !pending ? 'The setup expired before it was enabled; create a new one' : 'Verify a code from the authenticator before enabling MFA',
         'not_verified',
@@ -106,8 +112,9 @@ export class TotpMfaProvider implements MfaProvider {
     const recoveryCodes = generateRecoveryCodes(this.#options.recoveryCodeCount);
     const hashes = recoveryCodes.map((code) => this.#hasher.hash(user.id, canonicalRecoveryCode(code)!));
     const activated = await this.#storeCall(() => this.store.activatePending(user.id, pending.secretId, hashes, now));
-    if (!activated) throw new MfaConflictError('The setup changed while it was being enabled; verify a new code', 'not_verified');
-    this.#emit({ type: 'enabled', userId: user.id, at: new Date(now), replacedFactor: state.factor !== null });
+    // Strict checks on what a store answers: a custom store's slip (undefined, "0") must fail closed, not open.
+    if (activated !== true) throw new MfaConflictError('The setup changed while it was being enabled; verify a new code', 'not_verified');
+    this.#emit({ type: 'enabled', userId: user.id, at: new Date(now) });
     return { enabled: true, method: 'softwareToken', recoveryCodes };
   }
 
@@ -123,7 +130,7 @@ export class TotpMfaProvider implements MfaProvider {
     if (!state.factor) throw this.#failure(user.id, now, attempts, 'no_factor', new MfaNotFoundError('MFA is not enabled for this user'));
     const canonical = canonicalRecoveryCode(code);
     const remaining = canonical === null ? null : await this.#storeCall(() => this.store.consumeRecoveryCode(user.id, this.#hasher.candidates(user.id, canonical)));
-    if (remaining === null) {
+    if (typeof remaining !== 'number' || !Number.isSafeInteger(remaining) || remaining < 0) {
       const error = new MfaInvalidCodeError('The recovery code is incorrect or already used', 'mismatch');
       throw this.#failure(user.id, now, attempts, 'recovery_code_mismatch', error);
     }
@@ -135,23 +142,25 @@ export class TotpMfaProvider implements MfaProvider {
     const recoveryCodes = generateRecoveryCodes(this.#options.recoveryCodeCount);
     const hashes = recoveryCodes.map((code) => this.#hasher.hash(user.id, canonicalRecoveryCode(code)!));
     const replaced = await this.#storeCall(() => this.store.replaceRecoveryCodes(user.id, hashes));
-    if (!replaced) throw new MfaNotFoundError('MFA is not enabled for this user');
+    if (replaced !== true) throw new MfaNotFoundError('MFA is not enabled for this user');
     this.#emit({ type: 'recovery_codes_regenerated', userId: user.id, at: new Date(this.#nowMs()), count: recoveryCodes.length });
     return { recoveryCodes };
   }
 
-  async #checkCode(userId: string, code: string, pendingFirst: boolean): Promise<MfaVerifyResult> {
+  async #checkCode(userId: string, code: string, allowPending: boolean): Promise<MfaVerifyResult> {
     const now = this.#nowMs();
     const { attempts, state } = await this.#beginAttempt(userId, now);
-    const livePending = pendingFirst && state.pending !== null && now < state.pending.expiresAt ? state.pending : null;
-    const target = livePending ? 'pending' : state.factor ? 'factor' : null;
-    const record = livePending ?? state.factor;
+    // An enabled factor always wins: a pending setup (which only exists without one, or by a race) is never a way
+    // around the factor.
+    const livePending = allowPending && !state.factor && state.pending !== null && now < state.pending.expiresAt ? state.pending : null;
+    const target = state.factor ? 'factor' : livePending ? 'pending' : null;
+    const record = state.factor ?? livePending;
     if (target === null || record === null) {
-      if (pendingFirst && state.pending) {
+      if (allowPending && state.pending) {
         const expired = new MfaInvalidCodeError('The setup has expired; create a new one', 'expired_setup');
         throw this.#failure(userId, now, attempts, 'expired_setup', expired);
       }
-      const missing = new MfaNotFoundError(pendingFirst ? 'No authenticator is being set up or enabled for this user' : 'MFA is not enabled for this user');
+      const missing = new MfaNotFoundError(allowPending ? 'No authenticator is being set up or enabled for this user' : 'MFA is not enabled for this user');
       throw this.#failure(userId, now, attempts, 'no_factor', missing);
     }
     const secret = this.#box.open(userId, record.sealedSecret);
@@ -164,7 +173,7 @@ export class TotpMfaProvider implements MfaProvider {
     const fresh = record.lastStep === null || step > record.lastStep;
     // Key rotation: a secret sealed with an older key is sealed again with the current one in the same update.
     const resealed = this.#box.isStale(record.sealedSecret) ? this.#box.seal(userId, secret) : undefined;
-    if (!fresh || !(await this.#storeCall(() => this.store.claimStep(userId, target, record.secretId, step, resealed)))) {
+    if (!fresh || (await this.#storeCall(() => this.store.claimStep(userId, target, record.secretId, step, resealed))) !== true) {
       throw this.#failure(userId, now, attempts, 'replayed', new MfaInvalidCodeError('This code has already been used; wait for the next one', 'replayed'));
     }
     this.#emit({ type: 'verified', userId, at: new Date(now), target: target === 'pending' ? 'setup' : 'factor' });
@@ -206,4 +215,8 @@ export class TotpMfaProvider implements MfaProvider {
     if (!Number.isFinite(ms)) throw new MfaConfigurationError('now() must return a valid Date');
     return ms;
   }
+}
+
+function alreadyEnabled(): MfaConflictError {
+  return new MfaConflictError('MFA is already enabled; disable it before setting up another authenticator', 'already_enabled');
 }

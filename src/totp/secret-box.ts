@@ -52,8 +52,10 @@ export class SecretBox {
     }
     const key = this.#keys.find((candidate) => candidate.id === keyId);
     if (!key) {
-      // The key that sealed this secret was removed from the ring: an operator mistake, not the user's.
-      throw new MfaConfigurationError(`The MFA secret was sealed with key id "${keyId}", which is not in encryptionKey any more`);
+      // The key that sealed this secret was removed from the ring: an operator mistake, not the user's. The id comes
+      // from the store, so it is quoted only when it has the shape of a key id.
+      const named = /^[A-Za-z0-9_-]{1,32}$/.test(keyId) ? `key id "${keyId}"` : 'a key id';
+      throw new MfaConfigurationError(`The MFA secret was sealed with ${named} that is not in encryptionKey any more`);
     }
     try {
       const decipher = createDecipheriv('aes-256-gcm', key.key, Buffer.from(iv, 'base64url'), { authTagLength: 16 });

@@ -9,7 +9,7 @@
  * Every method that decides something (count an attempt, claim a time step, promote a setup, consume a recovery
  * code) must be atomic against concurrent callers on any number of servers: one Lua script, one SQL statement,
  * or one synchronous block. Read-then-write from the caller's side would let a replayed code or a brute-force
- * burst slip through. The shared contract suite in `test/support/store-contract.ts` checks all of this.
+ * burst slip through. The shared contract suite in `test/store-contract.test.ts` checks all of this.
  */
 
 /** A TOTP secret at rest, sealed by the provider, with the replay-protection mark. */
@@ -74,8 +74,10 @@ export interface MfaStore {
 
   /**
    * Atomic compare-and-set for replay protection. If the target (`factor` or `pending`) exists with this `secretId`
-   * and its `lastStep` is null or below `step`: sets `lastStep = step` (a pending setup also becomes `confirmed`),
-   * clears the attempt counter (a success resets it) and returns true. Otherwise changes nothing and returns false.
+   * and its `lastStep` is null or below `step`: sets `lastStep = step` (a pending setup also becomes `confirmed`) and
+   * returns true; a claim on the factor also clears the attempt counter (a success resets it). A claim on a pending
+   * setup leaves the counter alone: whoever created the setup knows its secret, and must not be able to reset the
+   * count that protects the factor. Otherwise changes nothing and returns false.
    * With `resealedSecret`, the sealed secret is replaced in the same atomic update: the provider passes it when the
    * secret was sealed with an older key, so key rotation migrates secrets as users sign in, at no extra round trip.
    */
@@ -84,8 +86,8 @@ export interface MfaStore {
   /**
    * Atomically promotes the pending setup with this `secretId` to the enabled factor, if it is confirmed and
    * `now < expiresAt`: the factor (replacing any previous one) keeps the setup's secret and `lastStep`, the pending
-   * setup is removed, and the recovery code hashes replace any previous ones. Returns false, changing nothing,
-   * otherwise.
+   * setup is removed, the recovery code hashes replace any previous ones, and the attempt counter is cleared (the
+   * user has just proven the new authenticator). Returns false, changing nothing, otherwise.
    */
   activatePending(userId: string, secretId: string, recoveryCodeHashes: readonly string[], now: number): Promise<boolean>;
 

@@ -50,7 +50,9 @@ WITH ${seen}, promoted AS MATERIALIZED (
   RETURNING f.user_id
 ), removed AS (
   DELETE FROM ${t.pending} WHERE user_id = $1 AND secret_id = $2 AND EXISTS (SELECT 1 FROM enabled)
-), ${rewriteCodes('enabled', '$3')}
+), ${rewriteCodes('enabled', '$3')}, cleared AS (
+  DELETE FROM ${t.attempts} WHERE user_id = $1 AND EXISTS (SELECT 1 FROM enabled)
+)
 SELECT (SELECT count(*) FROM enabled)::int AS done,
   (SELECT count(*) FROM promoted) > (SELECT count(*) FROM enabled) AS conflict`,
 

@@ -32,14 +32,16 @@ export function postgresStatements(t: PostgresTables): PostgresStatements {
   (SELECT count(*) FROM ${t.recoveryCodes} r WHERE r.user_id = $1) AS recovery_codes`;
   const joins = `LEFT JOIN ${t.factors} f ON f.user_id = $1 LEFT JOIN ${t.pending} p ON p.user_id = $1`;
 
-  const claim = (table: string, confirm: string) => `
+  // Only a factor claim clears the attempts: a setup's creator knows its secret and must not be able to reset the
+  // count that protects the factor.
+  const claim = (table: string, confirm: string, clearAttempts: boolean) => `
 WITH claimed AS (
   UPDATE ${table} SET last_step = $3::bigint, sealed_secret = COALESCE($4::text, sealed_secret)${confirm}
   WHERE user_id = $1 AND secret_id = $2 AND (last_step IS NULL OR last_step < $3::bigint)
   RETURNING 1
-), cleared AS (
+)${clearAttempts ? `, cleared AS (
   DELETE FROM ${t.attempts} WHERE user_id = $1 AND EXISTS (SELECT 1 FROM claimed)
-)
+)` : ''}
 SELECT count(*)::int AS claimed FROM claimed`;
 
   return {
@@ -72,8 +74,8 @@ WITH ended AS (
 )
 SELECT (SELECT count(*) FROM ended)::int AS attempts, (SELECT count(*) FROM stale)::int AS pending_setups`,
 
-    claimFactor: claim(t.factors, ''),
-    claimPending: claim(t.pending, ', confirmed = true'),
+    claimFactor: claim(t.factors, '', true),
+    claimPending: claim(t.pending, ', confirmed = true', false),
 
     // The first candidate found is picked from the snapshot, then deleted by key: a concurrent consumer of the same
     // code waits on the row lock, finds it gone and deletes nothing. `remaining` is counted in the same snapshot, so

@@ -87,7 +87,7 @@ export class RedisMfaStore implements MfaStore {
 
   async activatePending(userId: string, secretId: string, recoveryCodeHashes: readonly string[], now: number): Promise<boolean> {
     const keys = this.#keys(userId);
-    const reply = await this.#run(scripts.ACTIVATE_PENDING, [keys.factor, keys.pending, keys.recovery], [secretId, decimal(now, 'now'), ...recoveryCodeHashes]);
+    const reply = await this.#run(scripts.ACTIVATE_PENDING, [keys.factor, keys.pending, keys.recovery, keys.attempts], [secretId, decimal(now, 'now'), ...recoveryCodeHashes]);
     return parseCount(reply, 'activation result') === 1;
   }
 

@@ -28,7 +28,10 @@ function list(value: unknown, what: string): unknown[] {
 /** FACTOR_FIELDS order. */
 function parseFactor(reply: unknown): StoredFactor | null {
   const [secretId, sealedSecret, lastStep, enabledAt] = list(reply, 'factor');
-  if (text(secretId) === null) return null;
+  // Only a hash with no field at all is "no factor"; a partial one is corrupt, and reading it as absent would turn
+  // MFA off for the user.
+  if ([secretId, sealedSecret, lastStep, enabledAt].every((field) => field === null || field === undefined)) return null;
+  if (text(secretId) === null) throw malformed('factor record');
   const enabled = parseNumber(enabledAt);
   if (text(sealedSecret) === null || enabled === null) throw malformed('factor record');
   return { secretId: secretId as string, sealedSecret: sealedSecret as string, lastStep: parseNumber(lastStep), enabledAt: enabled };

@@ -66,7 +66,8 @@ return 1`);
 
 /**
  * KEYS: factor or pending, attempts. ARGV: secretId, step, '1' to also confirm (pending), the resealed secret or ''.
- * Atomic compare-and-set: of concurrent claims of one step, only the first sees a lower lastStep.
+ * Atomic compare-and-set: of concurrent claims of one step, only the first sees a lower lastStep. Only a factor claim
+ * clears the attempts (a setup's creator knows its secret and must not reset the count that protects the factor).
  */
 export const CLAIM_STEP = new LuaScript(`
 local stored = redis.call('HMGET', KEYS[1], 'secretId', 'lastStep')
@@ -74,13 +75,16 @@ if stored[1] ~= ARGV[1] then return 0 end
 local last = tonumber(stored[2])
 if last and last >= tonumber(ARGV[2]) then return 0 end
 redis.call('HSET', KEYS[1], 'lastStep', ARGV[2])
-if ARGV[3] == '1' then redis.call('HSET', KEYS[1], 'confirmed', '1') end
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'sealedSecret', ARGV[4]) end
-redis.call('DEL', KEYS[2])
+if ARGV[3] == '1' then
+  redis.call('HSET', KEYS[1], 'confirmed', '1')
+else
+  redis.call('DEL', KEYS[2])
+end
 return 1`);
 
 /**
- * KEYS: factor, pending, recovery. ARGV: secretId, now, then the new recovery code hashes.
+ * KEYS: factor, pending, recovery, attempts. ARGV: secretId, now, then the new recovery code hashes.
  * Atomic: the setup cannot change or be promoted twice between the check and the swap, and no reader sees a factor
  * with the previous recovery codes. The factor is a fresh key (DEL first), so the pending key's TTL never carries over.
  */
@@ -88,7 +92,7 @@ export const ACTIVATE_PENDING = new LuaScript(`${SADD_FROM}
 local p = redis.call('HMGET', KEYS[2], 'secretId', 'sealedSecret', 'lastStep', 'expiresAt', 'confirmed')
 local expires_at = tonumber(p[4])
 if p[1] ~= ARGV[1] or not p[2] or p[5] ~= '1' or not expires_at or tonumber(ARGV[2]) >= expires_at then return 0 end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
 redis.call('HSET', KEYS[1], 'secretId', p[1], 'sealedSecret', p[2], 'enabledAt', ARGV[2])
 if tonumber(p[3]) then redis.call('HSET', KEYS[1], 'lastStep', p[3]) end
 sadd_from(KEYS[3], 3)

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { MfaClient, MfaProviderError, MfaValidationError, type MfaProvider } from '../src/index.js';
+import { MemoryMfaStore, TotpMfaProvider, type MfaStore } from '../src/totp/index.js';
+import { TEST_KEY, newUser, totpHarness } from './support/totp.js';
+
+// MfaStore and MfaProvider are public extension points. An app's own implementation with a small slip (undefined
+// for "no match", "0" for false, { verified: false }) must make the SDK refuse, never pass.
+
+/** An app's store over a MemoryMfaStore whose answers come back in the loose shapes a hand-written store might use. */
+function sloppyStore(overrides: Partial<Record<keyof MfaStore, (...args: never[]) => Promise<unknown>>>): MfaStore {
+  const base = new MemoryMfaStore();
+  const methods = ['load', 'beginAttempt', 'savePending', 'claimStep', 'activatePending', 'consumeRecoveryCode', 'replaceRecoveryCodes', 'deleteFactor'] as const;
+  const store: Record<string, unknown> = { name: 'sloppy' };
+  for (const method of methods) store[method] = overrides[method] ?? (base[method].bind(base) as unknown);
+  return store as unknown as MfaStore;
+}
+
+describe('fails closed on a sloppy custom store or provider', () => {
+  it('a store that answers undefined for "no such recovery code" does not let a wrong code in', async () => {
+    const store = sloppyStore({ consumeRecoveryCode: async () => undefined });
+    const { client, enroll } = totpHarness(store);
+    const user = newUser();
+    await enroll(user);
+    await expect(client.verifySecondFactor(user, 'AAAA-BBBB-CCCC')).rejects.toMatchObject({ code: 'invalid_code' });
+  });
+
+  it('a store that answers "0" for a refused claim does not let a replay in', async () => {
+    const store = sloppyStore({ claimStep: async () => '0' });
+    const { client, authenticator } = totpHarness(store);
+    const user = newUser();
+    const { secret } = await client.createSetup(user);
+    await expect(client.verify(user, authenticator.code(secret))).rejects.toMatchObject({ reason: 'replayed' });
+  });
+
+  it('a store that answers 1 for a promotion is not trusted either', async () => {
+    const store = sloppyStore({ activatePending: async () => 1 });
+    const { client, authenticator } = totpHarness(store);
+    const user = newUser();
+    const { secret } = await client.createSetup(user);
+    await client.verify(user, authenticator.code(secret));
+    await expect(client.enable(user)).rejects.toMatchObject({ code: 'not_verified' });
+  });
+
+  it('a provider that resolves { verified: false } is reported as a provider error, not as verified', async () => {
+    const totp = new TotpMfaProvider({ encryptionKey: TEST_KEY });
+    const provider: MfaProvider = { name: 'custom', getStatus: (u, c) => totp.getStatus(u, c), createSecret: (u, c) => totp.createSecret(u, c), enable: (u, o, c) => totp.enable(u, o, c), disable: (u, c) => totp.disable(u, c), verify: async () => ({ verified: false }) as never, verifyFactor: async () => undefined as never };
+    const client = new MfaClient({ provider, issuer: 'Acme' });
+    await expect(client.verify(newUser(), '123456')).rejects.toBeInstanceOf(MfaProviderError);
+    await expect(client.verifySecondFactor(newUser(), '123456')).rejects.toMatchObject({ type: 'invalid_response' });
+  });
+});
+
+describe('createSetup input that cannot become a QR code', () => {
+  it('refuses an account name too long for a QR code before anything is stored', async () => {
+    const store = new MemoryMfaStore();
+    const { client } = totpHarness(store);
+    const user = { id: 'u-long', email: `${'語'.repeat(500)}@example.com` };
+    await expect(client.createSetup(user)).rejects.toBeInstanceOf(MfaValidationError);
+    await expect(client.createSetup(user)).rejects.toMatchObject({ field: 'accountName' });
+    expect((await store.load(user.id)).pending).toBeNull();
+  });
+});
+
+describe('encryptionKey as one string with commas', () => {
+  it('is read as a key ring, newest first, as MFA_ENCRYPTION_KEY is', () => {
+    const [a, b] = [Buffer.alloc(32, 1).toString('base64'), Buffer.alloc(32, 2).toString('base64')];
+    const ring = new TotpMfaProvider({ store: new MemoryMfaStore(), encryptionKey: `${a},${b}` });
+    const single = new TotpMfaProvider({ store: new MemoryMfaStore(), encryptionKey: a });
+    expect(ring.keyIds).toHaveLength(2);
+    expect(ring.keyIds[0]).toBe(single.keyIds[0]);
+  });
+});
