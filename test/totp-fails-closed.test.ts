@@ -24,6 +24,13 @@ describe('fails closed on a sloppy custom store or provider', () => {
     await expect(client.verifySecondFactor(user, 'AAAA-BBBB-CCCC')).rejects.toMatchObject({ code: 'invalid_code' });
   });
 
+  it('a store whose attempt count is not a number does not switch the attempt limit off', async () => {
+    const base = new MemoryMfaStore();
+    const store = sloppyStore({ beginAttempt: async (userId: string, now: number, windowMs: number) => ({ ...(await base.beginAttempt(userId, now, windowMs)), attempts: { count: undefined, resetAt: now } }) });
+    const { client } = totpHarness(store);
+    await expect(client.verifySecondFactor(newUser(), '123456')).rejects.toMatchObject({ code: 'provider_error', type: 'invalid_response' });
+  });
+
   it('a store that answers "0" for a refused claim does not let a replay in', async () => {
     const store = sloppyStore({ claimStep: async () => '0' });
     const { client, authenticator } = totpHarness(store);

@@ -183,6 +183,11 @@ export class TotpMfaProvider implements MfaProvider {
   /** Counts the attempt first, then refuses it without looking at the code when the limit is passed. */
   async #beginAttempt(userId: string, now: number) {
     const begun = await this.#storeCall(() => this.store.beginAttempt(userId, now, this.#options.attemptWindowMs));
+    const { count, resetAt } = begun?.attempts ?? {};
+    // A count that is not a number (a custom store's slip) would compare as "not over the limit": fail closed.
+    if (!Number.isSafeInteger(count) || !Number.isFinite(resetAt)) {
+      throw new MfaProviderError('The MFA store answered an attempt count that is not a number', { type: 'invalid_response', retryable: false });
+    }
     if (begun.attempts.count > this.#options.maxAttempts) {
       const retryAfterMs = Math.max(0, begun.attempts.resetAt - now);
       this.#emit({ type: 'verify_failed', userId, at: new Date(now), reason: 'rate_limited', attempts: begun.attempts.count });
