@@ -134,7 +134,12 @@ export class MfaClient {
     const compact = normalizeRecoveryCode(code);
     const cleanCtx = validateContext(ctx);
     const verifyRecoveryCode = this.supported('verifyRecoveryCode');
-    const { remaining } = await this.call(() => verifyRecoveryCode(cleanUser, compact, cleanCtx));
+    const result = await this.call(() => verifyRecoveryCode(cleanUser, compact, cleanCtx));
+    // A custom provider answering `{ remaining: null }` (the store's shape for "no match") must not pass a login.
+    const remaining = result?.remaining;
+    if (typeof remaining !== 'number' || !Number.isSafeInteger(remaining) || remaining < 0) {
+      throw new MfaProviderError('The provider did not confirm the recovery code', { type: 'invalid_response', retryable: false });
+    }
     return { remaining };
   }
 

@@ -250,6 +250,30 @@ for (const fixture of await storeFixtures()) {
       }
     });
 
+    it('a promotion racing recovery-code uses on two handles neither fails nor leaves the old codes', async () => {
+      const { store, peer } = open;
+      for (let round = 0; round < 30; round++) {
+        const old = Array.from({ length: 40 }, (_, i) => `old${i}`);
+        const { user } = await enabledUser(old);
+        await store.beginAttempt(user, NOW, WINDOW);
+        const next = pending();
+        await store.savePending(user, next);
+        await store.claimStep(user, 'pending', next.secretId, 900);
+        // The promotion is sent among the uses, so its statement meets code rows and the attempts row locked by them.
+        // Each use is counted first, as the provider does, so there is an attempts row to lock.
+        const uses = old.slice(0, 20).map(async (hash, i) => {
+          const handle = i % 2 ? store : peer;
+          await handle.beginAttempt(user, NOW, WINDOW);
+          return handle.consumeRecoveryCode(user, [hash]);
+        });
+        uses.splice(10, 0, (round % 2 ? store : peer).activatePending(user, next.secretId, ['n1', 'n2'], NOW).then(() => null));
+        await Promise.all(uses);
+        const state = await store.load(user);
+        expect(state.factor?.secretId, `round ${round}`).toBe(next.secretId);
+        expect(state.recoveryCodes, `round ${round}`).toBe(2);
+      }
+    });
+
     it('deleting the factor removes it, any pending setup and the recovery codes, but keeps the attempt count', async () => {
       const { store, peer } = open;
       const { user } = await enabledUser(['a']);

@@ -31,11 +31,13 @@ describe('secrets at rest', () => {
     expect(await after.client.verifySecondFactor(user, after.authenticator.code(secret))).toMatchObject({ verified: true });
 
     const other = newUser();
-    await after.client.createSetup(other);
+    const { secret: otherSecret } = await after.client.createSetup(other);
     const newId = (await store.load(other.id)).pending!.sealedSecret.split('.')[1];
     expect(newId).not.toBe(oldId);
     const onlyNew = totpHarness(store, { encryptionKey: newKey }, before.clock);
-    await expect(onlyNew.client.createSetup(newUser())).resolves.toBeTruthy();
+    const otherSetup = (await store.load(other.id)).pending!;
+    await expect(onlyNew.client.verify(other, onlyNew.authenticator.code(otherSecret)), 'sealed with the new key alone').resolves.toEqual({ verified: true });
+    expect(otherSetup.sealedSecret.startsWith(`v1.${newId}.`)).toBe(true);
   });
 
   it('key rotation: a login re-seals the secret with the new key, after which the old key can be retired', async () => {

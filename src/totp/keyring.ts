@@ -59,6 +59,8 @@ export function parseKeyring(option: EncryptionKeyOption | undefined): Encryptio
     const key = keyBytes(input, position);
     return { id: derivedKeyId(key), key };
   });
+  // A key option that was given but holds no key (" , ", []) is a mistake, not a request to store secrets in clear.
+  if (keys.length === 0) throw new MfaConfigurationError('encryptionKey was given but holds no key');
   const ids = new Set(keys.map((k) => k.id));
   if (ids.size !== keys.length) throw new MfaConfigurationError('encryption key ids must be unique');
   return keys;

@@ -28,10 +28,12 @@ export function factorStatements(t: PostgresTables): FactorStatements {
   const rewriteCodes = (owner: string, hashes: string) => `dropped AS (
   DELETE FROM ${t.recoveryCodes} WHERE user_id = $1 AND code_hash <> ALL(${hashes}::text[])
     AND EXISTS (SELECT 1 FROM ${owner})
+  RETURNING 1
 ), added AS (
   INSERT INTO ${t.recoveryCodes} (user_id, code_hash)
   SELECT ${owner}.user_id, new_codes.code_hash FROM ${owner}, unnest(${hashes}::text[]) AS new_codes(code_hash)
   ON CONFLICT DO NOTHING
+  RETURNING 1
 )`;
 
   return {
@@ -51,7 +53,11 @@ WITH ${seen}, promoted AS MATERIALIZED (
 ), removed AS (
   DELETE FROM ${t.pending} WHERE user_id = $1 AND secret_id = $2 AND EXISTS (SELECT 1 FROM enabled)
 ), ${rewriteCodes('enabled', '$3')}, cleared AS (
+  -- Reads the code CTEs (an always-true count) so the attempts row is locked after the code rows, as everywhere:
+  -- unreferenced CTEs would run last-listed first and lock attempts before codes (measured: deadlocks against
+  -- consumeRecoveryCode).
   DELETE FROM ${t.attempts} WHERE user_id = $1 AND EXISTS (SELECT 1 FROM enabled)
+    AND (SELECT count(*) FROM dropped) + (SELECT count(*) FROM added) >= 0
 )
 SELECT (SELECT count(*) FROM enabled)::int AS done,
   (SELECT count(*) FROM promoted) > (SELECT count(*) FROM enabled) AS conflict`,
