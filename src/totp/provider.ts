@@ -109,8 +109,7 @@ export class TotpMfaProvider implements MfaProvider {
         'not_verified',
       );
     }
-    const recoveryCodes = generateRecoveryCodes(this.#options.recoveryCodeCount);
-    const hashes = recoveryCodes.map((code) => this.#hasher.hash(user.id, canonicalRecoveryCode(code)!));
+    const { recoveryCodes, hashes } = this.#newRecoveryCodes(user.id);
     const activated = await this.#storeCall(() => this.store.activatePending(user.id, pending.secretId, hashes, now));
     // Strict checks on what a store answers: a custom store's slip (undefined, "0") must fail closed, not open.
     if (activated !== true) throw new MfaConflictError('The setup changed while it was being enabled; verify a new code', 'not_verified');
@@ -139,8 +138,7 @@ export class TotpMfaProvider implements MfaProvider {
   }
 
   async regenerateRecoveryCodes(user: MfaUser, _ctx?: MfaCallContext): Promise<MfaRecoveryCodesResult> {
-    const recoveryCodes = generateRecoveryCodes(this.#options.recoveryCodeCount);
-    const hashes = recoveryCodes.map((code) => this.#hasher.hash(user.id, canonicalRecoveryCode(code)!));
+    const { recoveryCodes, hashes } = this.#newRecoveryCodes(user.id);
     const replaced = await this.#storeCall(() => this.store.replaceRecoveryCodes(user.id, hashes));
     if (replaced !== true) throw new MfaNotFoundError('MFA is not enabled for this user');
     this.#emit({ type: 'recovery_codes_regenerated', userId: user.id, at: new Date(this.#nowMs()), count: recoveryCodes.length });
@@ -201,6 +199,12 @@ export class TotpMfaProvider implements MfaProvider {
     this.#emit({ type: 'verify_failed', userId, at, reason, attempts: attempts.count });
     if (attempts.count === this.#options.maxAttempts) this.#emit({ type: 'locked', userId, at, retryAfterMs: Math.max(0, attempts.resetAt - now) });
     return error;
+  }
+
+  /** Fresh recovery codes for the user, and the hashes the store keeps instead of them. */
+  #newRecoveryCodes(userId: string): { recoveryCodes: string[]; hashes: string[] } {
+    const recoveryCodes = generateRecoveryCodes(this.#options.recoveryCodeCount);
+    return { recoveryCodes, hashes: recoveryCodes.map((code) => this.#hasher.hash(userId, canonicalRecoveryCode(code)!)) };
   }
 
   /** Store failures become a typed, retryable error without the driver's message (it may quote keys or arguments). */
