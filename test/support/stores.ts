@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { MemoryMfaStore, type MfaStore } from '../../src/totp/index.js';
 import { newPgPool, newRedisClient, postgresAvailable, redisAvailable } from './services.js';
 
@@ -100,4 +101,38 @@ export async function storeFixtures(): Promise<StoreFixture[]> {
     { name: 'redis', available: redis, open: openRedis },
     { name: 'postgres', available: postgres, open: openPostgres },
   ];
+}
+
+/**
+ * One describe block per store (`%s` in the title becomes its name), opened before its tests and closed after them;
+ * skipped with a visible message where the service is unreachable and not required. `open` reads the store opened
+ * for the block, so the tests use `open.store` and `open.peer` as they are.
+ */
+export async function describeEachStore(title: string, body: (open: OpenStore) => void): Promise<void> {
+  for (const fixture of await storeFixtures()) {
+    describe.skipIf(!fixture.available)(title.replace('%s', fixture.name), () => {
+      let current: OpenStore | undefined;
+      const opened = (): OpenStore => {
+        if (!current) throw new Error(`the ${fixture.name} store is not open yet`);
+        return current;
+      };
+      const open: OpenStore = {
+        get store() {
+          return opened().store;
+        },
+        get peer() {
+          return opened().peer;
+        },
+        dump: () => opened().dump(),
+        close: () => opened().close(),
+      };
+      beforeAll(async () => {
+        current = await fixture.open();
+      });
+      afterAll(async () => {
+        await current?.close();
+      });
+      body(open);
+    });
+  }
 }
