@@ -136,6 +136,11 @@ describe.each(EXAMPLE_APPS)('$name example app', ({ create }) => {
   it('answers 404 not_found for an unknown route or method', async () => {
     expect(await call('/mfa_nope')).toMatchObject({ status: 404, body: { code: 'not_found' } });
     expect(await call('/mfa_verify')).toMatchObject({ status: 404, body: { code: 'not_found' } });
+    // Accounts and the demo page belong to self-hosted mode; SaaSus signs the users in.
+    for (const path of ['/signup', '/login', '/mfa/challenge', '/logout']) {
+      expect(await call(path, { json: {} }), path).toMatchObject({ status: 404, body: { code: 'not_found' } });
+    }
+    expect(await call('/')).toMatchObject({ status: 404, body: { code: 'not_found' } });
   });
 
   it('answers a CORS preflight for the configured origin, with credentials and the sample front end headers', async () => {

@@ -1,64 +1,79 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { collect, exitCode, spawnExample, startExample } from './support/example-process.js';
 
 /**
- * `npm run example:*` for real: a child process in DEMO mode (no SAASUS_* variables), the URL and the demo ID token
- * read from what it prints, one request, then SIGTERM and a clean exit.
+ * `npm start` / `npm run example:*` for real: each server.ts as a child process, with nothing but PORT=0 set (as on a
+ * fresh clone: no service, no credentials), then in DEMO mode, then with a backend it cannot reach.
  */
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const STARTUP_TIMEOUT_MS = 15_000;
-
-describe.each(['express', 'koa'])('examples/%s/server.ts', (framework) => {
-  it('starts in DEMO mode, answers GET /mfa_status for the printed demo user, and exits on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `examples/${framework}/server.ts`], {
-      cwd: ROOT,
-      env: { ...withoutSaasusVariables(process.env), PORT: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+describe.each(['express', 'koa'] as const)('examples/%s/server.ts', (framework) => {
+  it('starts in self-hosted mode on memory with no variables set, says so, serves sign-up, and exits on SIGTERM', async () => {
+    const server = await startExample(framework);
     try {
-      const output = await printedUntil(child, /ID token:\s+(\S+)/);
-      expect(output).toContain('DEMO MODE: no SaaSus credentials set; using the in-process fake SaaSus API from saasus-mfa/testing');
-      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
-      const idToken = /ID token:\s+(\S+)/.exec(output)?.[1];
-      expect(url).toBeDefined();
-      expect(url).not.toMatch(/:0$/);
+      const banner = server.stdout();
+      expect(banner).toContain('Self-hosted mode: TOTP checked by this app (TotpMfaProvider); users, sessions and MFA state in memory');
+      expect(banner).toContain('MFA_ENCRYPTION_KEY is not set: TOTP secrets are stored UNENCRYPTED');
+      expect(banner).toContain('export MFA_ENCRYPTION_KEY=');
+      expect(banner).toContain(`${framework} example listening on ${server.url}`);
+      expect(banner).toContain(`Open ${server.url}/ in a browser`);
+      expect(server.url).not.toMatch(/:0$/);
 
-      const response = await fetch(`${url}/mfa_status`, { headers: { Authorization: `Bearer ${idToken}` } });
-      expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ enabled: false, method: null });
-
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      const signup = await fetch(`${server.url}/signup`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username: 'ada', password: 'correct horse' }),
+      });
+      expect(signup.status).toBe(201);
+      const { token } = (await signup.json()) as { token: string };
+      const status = await fetch(`${server.url}/mfa_status`, { headers: { Authorization: `Bearer ${token}` } });
+      expect(await status.json()).toEqual({ enabled: false, method: null });
+      expect(await server.stop()).toBe(0);
     } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      server.child.kill('SIGKILL');
     }
   });
-});
 
-function withoutSaasusVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('SAASUS_')));
-}
-
-/** Collects the child's stdout until `pattern` matches; rejects on exit or after STARTUP_TIMEOUT_MS, with its stderr. */
-function printedUntil(child: ChildProcess, pattern: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    const fail = (why: string) => reject(new Error(`${why}\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    const timer = setTimeout(() => fail('the server printed no demo ID token in time'), STARTUP_TIMEOUT_MS);
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (pattern.test(stdout)) {
-        clearTimeout(timer);
-        resolve(stdout);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      fail(`the server exited early with code ${code}`);
-    });
+  it('says the secrets are encrypted when MFA_ENCRYPTION_KEY is set', async () => {
+    const server = await startExample(framework, { MFA_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64') });
+    try {
+      expect(server.stdout()).toContain('TOTP secrets are encrypted at rest with MFA_ENCRYPTION_KEY.');
+      expect(server.stderr()).not.toContain('SAASUS_MFA_NO_ENCRYPTION_KEY');
+      expect(await server.stop()).toBe(0);
+    } finally {
+      server.child.kill('SIGKILL');
+    }
   });
-}
+
+  it('starts in DEMO mode with SAASUS_DEMO=1 and answers GET /mfa_status for the printed demo user', async () => {
+    const server = await startExample(framework, { SAASUS_DEMO: '1' });
+    try {
+      const banner = server.stdout();
+      expect(banner).toContain('DEMO MODE (SAASUS_DEMO=1): using the in-process fake SaaSus API from saasus-mfa/testing');
+      const idToken = /ID token:\s+(\S+)/.exec(banner)?.[1];
+      expect(idToken).toBeDefined();
+      const response = await fetch(`${server.url}/mfa_status`, { headers: { Authorization: `Bearer ${idToken}` } });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ enabled: false, method: null });
+      // SaaSus mode has no accounts of its own.
+      expect((await fetch(`${server.url}/signup`, { method: 'POST' })).status).toBe(404);
+      expect(await server.stop()).toBe(0);
+    } finally {
+      server.child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses to start when REDIS_URL cannot be reached, without printing the password in it', async () => {
+    // Port 1 on loopback: nothing listens there.
+    const child = spawnExample(framework, { REDIS_URL: 'redis://app:hunter2-secret@127.0.0.1:1/0' });
+    const printed = collect(child);
+    expect(await exitCode(child)).toBe(1);
+    expect(printed.stderr).toContain('Cannot start: Cannot use Redis at redis://127.0.0.1:1/0 (REDIS_URL)');
+    expect(printed.stdout + printed.stderr).not.toContain('hunter2-secret');
+  });
+
+  it('refuses to start with both REDIS_URL and DATABASE_URL set', async () => {
+    const child = spawnExample(framework, { REDIS_URL: 'redis://127.0.0.1:1', DATABASE_URL: 'postgres://127.0.0.1:1/none' });
+    const printed = collect(child);
+    expect(await exitCode(child)).toBe(1);
+    expect(printed.stderr).toContain('Cannot start: Set REDIS_URL or DATABASE_URL, not both');
+  });
+});

@@ -9,6 +9,20 @@ export interface ErrorBody {
 export interface ErrorResponse {
   status: number;
   body: ErrorBody;
+  /** Extra response headers, e.g. `Retry-After` for a 429. */
+  headers?: Record<string, string>;
+}
+
+/** An error of the example app itself (bad sign-up input, wrong password, unknown session): a fixed, safe message. */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export const NOT_FOUND: ErrorResponse = { status: 404, body: { error: 'Not found', code: 'not_found' } };
@@ -21,15 +35,21 @@ const BODY_ERRORS: Record<string, string> = {
 
 /**
  * The one place an error becomes an HTTP answer:
- * - an MfaError answers its own `status` with its `toJSON()` (safe by design: no secret, no token);
+ * - an MfaError answers its own `status` with its `toJSON()` (safe by design: no secret, no token), and a 429 also
+ *   says `Retry-After` in seconds, for clients that read headers rather than `retryAfterMs`;
+ * - an HttpError (ours) answers its status with its fixed message;
  * - a body-parser error (malformed JSON 400, too large 413, ...) answers its 4xx with a fixed message;
  * - anything else is our bug: 500 with a fixed body, logged by name only (the raw error may carry tokens).
  */
 export function errorResponse(error: unknown): ErrorResponse {
   if (isMfaError(error)) {
     if (error.status >= 500) logServerError(error);
-    return { status: error.status, body: { ...error.toJSON() } };
+    const response: ErrorResponse = { status: error.status, body: { ...error.toJSON() } };
+    const { retryAfterMs } = error as { retryAfterMs?: unknown };
+    if (typeof retryAfterMs === 'number') response.headers = { 'Retry-After': String(Math.ceil(retryAfterMs / 1000)) };
+    return response;
   }
+  if (error instanceof HttpError) return { status: error.status, body: { error: error.message, code: error.code } };
   const status = clientErrorStatus(error);
   if (status !== undefined) {
     const type = (error as { type?: unknown }).type;

@@ -1,8 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MfaCallContext } from 'saasus-mfa';
 
-/** The ID token from `Authorization: Bearer <token>`, or '' (the SDK then answers 401 itself). */
-export function idTokenOf(req: IncomingMessage): string {
+/**
+ * The token from `Authorization: Bearer <token>`, or ''. SaaSus mode: the ID token (the SDK answers 401 for '').
+ * Self-hosted mode: the session token (no session has the empty token, so 401 too).
+ */
+export function bearerTokenOf(req: IncomingMessage): string {
   return /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
 }
 

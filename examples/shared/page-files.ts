@@ -1,0 +1,36 @@
+import { readFile } from 'node:fs/promises';
+
+/** The demo page's files (examples/shared/page/), by URL path. Only these three: no path from the URL reaches the disk. */
+const PAGE_FILES: Record<string, { file: string; contentType: string }> = {
+  '/': { file: 'index.html', contentType: 'text/html; charset=utf-8' },
+  '/app.js': { file: 'app.js', contentType: 'text/javascript; charset=utf-8' },
+  '/app.css': { file: 'app.css', contentType: 'text/css; charset=utf-8' },
+};
+
+/**
+ * Headers for the page: it runs only its own script and styles, shows the QR code from a data: URL, talks only to
+ * this origin, and may not be framed (a framed MFA page invites clickjacking).
+ */
+export const PAGE_HEADERS: Record<string, string> = {
+  'Content-Security-Policy':
+    "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-cache',
+};
+
+export const PAGE_PATHS = Object.keys(PAGE_FILES);
+
+/**
+ * The page file for a URL path, read on each request (edit the page and reload), or undefined when the path is not
+ * one of the page's files or the file does not exist.
+ */
+export async function pageFile(path: string): Promise<{ body: Buffer; contentType: string } | undefined> {
+  const entry = Object.hasOwn(PAGE_FILES, path) ? PAGE_FILES[path] : undefined;
+  if (!entry) return undefined;
+  try {
+    return { body: await readFile(new URL(`./page/${entry.file}`, import.meta.url)), contentType: entry.contentType };
+  } catch {
+    return undefined;
+  }
+}

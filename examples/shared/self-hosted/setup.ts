@@ -1,0 +1,54 @@
+import { MfaClient } from 'saasus-mfa';
+import { TotpMfaProvider, type TotpMfaProviderOptions } from 'saasus-mfa/totp';
+import type { ExampleSetup } from '../config.js';
+import type { SelfHostedAppDeps } from '../deps.js';
+import type { AccountStore } from './accounts.js';
+import { SelfHostedAuth } from './auth.js';
+import { backendFromEnv, type Backend } from './backends.js';
+
+export interface SelfHostedOptions {
+  /** Name shown in the authenticator app. Default `Acme`. */
+  issuer?: string;
+  /** Passed to TotpMfaProvider: `encryptionKey`, `now`, `maxAttempts`, ... (tests use a fixed clock here). */
+  provider?: Omit<TotpMfaProviderOptions, 'store'>;
+}
+
+/**
+ * The app's dependencies in self-hosted mode, on a backend (backends.ts). What an app of your own would build:
+ * TotpMfaProvider on the store, an MfaClient over it, and the accounts that call it at login.
+ */
+export function selfHostedDeps(backend: { mfaStore: Backend['mfaStore']; accounts: AccountStore }, options: SelfHostedOptions = {}): SelfHostedAppDeps {
+  const provider = new TotpMfaProvider({ ...options.provider, store: backend.mfaStore });
+  const mfa = new MfaClient({ provider, issuer: options.issuer ?? 'Acme' });
+  return { auth: new SelfHostedAuth(mfa, backend.accounts) };
+}
+
+const KEY_COMMAND = `node -e "console.log(require('node:crypto').randomBytes(32).toString('base64'))"`;
+
+/** Self-hosted mode from the environment: the backend (backends.ts), MFA_ENCRYPTION_KEY (read by the provider). */
+export async function selfHostedFromEnv(env: Record<string, string | undefined>, issuer: string): Promise<ExampleSetup> {
+  const backend = await backendFromEnv(env);
+  let deps: SelfHostedAppDeps;
+  try {
+    deps = selfHostedDeps(backend, { issuer, provider: { env } });
+  } catch (error) {
+    await backend.close(); // a bad MFA_ENCRYPTION_KEY: nothing will use the connection
+    throw error;
+  }
+  const keyLines = env.MFA_ENCRYPTION_KEY
+    ? ['TOTP secrets are encrypted at rest with MFA_ENCRYPTION_KEY.']
+    : [
+        'MFA_ENCRYPTION_KEY is not set: TOTP secrets are stored UNENCRYPTED (fine for a demo on your machine). To encrypt them:',
+        `  export MFA_ENCRYPTION_KEY="$(${KEY_COMMAND})"`,
+      ];
+  return {
+    mode: 'self-hosted',
+    deps,
+    banner: [`Self-hosted mode: TOTP checked by this app (TotpMfaProvider); users, sessions and MFA state ${backend.description}`, ...keyLines],
+    tryIt: (url) => [
+      `Open ${url}/ in a browser: sign up, set up an authenticator, log in with a code.`,
+      `Or with curl: curl -s -X POST ${url}/signup -H 'Content-Type: application/json' -d '{"username":"ada","password":"correct horse"}'`,
+    ],
+    close: () => backend.close(),
+  };
+}

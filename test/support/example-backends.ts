@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { type Backend, memoryBackend, postgresBackend, redisBackend } from '../../examples/shared/self-hosted/backends.js';
+import { newPgPool, newRedisClient, postgresAvailable, redisAvailable } from './services.js';
+
+/** A self-hosted example backend opened for one test file, with its data removed by `close()`. */
+export interface OpenBackend {
+  backend: Backend;
+  close(): Promise<void>;
+}
+
+export interface BackendFixture {
+  name: Backend['name'];
+  /** False when the service is unreachable and not required: the suite is skipped with a visible message. */
+  available: boolean;
+  open(): Promise<OpenBackend>;
+}
+
+const unique = () => randomBytes(6).toString('hex');
+
+/** A unique Redis key prefix for one test, and a way to delete every key under it. */
+export function redisTestPrefix() {
+  const keyPrefix = `saasus-mfa-example-test:${unique()}:`;
+  async function removeKeys(): Promise<void> {
+    const client = newRedisClient();
+    await client.connect();
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await client.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) await client.del(...keys);
+      } while (cursor !== '0');
+    } finally {
+      client.disconnect();
+    }
+  }
+  return { keyPrefix, removeKeys };
+}
+
+async function openRedis(): Promise<OpenBackend> {
+  const { keyPrefix, removeKeys } = redisTestPrefix();
+  const client = newRedisClient();
+  await client.connect();
+  const backend = redisBackend(client, keyPrefix);
+  return {
+    backend,
+    async close() {
+      await backend.close();
+      await removeKeys();
+    },
+  };
+}
+
+async function openPostgres(): Promise<OpenBackend> {
+  const tablePrefix = `mfa_example_test_${unique()}_`;
+  const backend = await postgresBackend(newPgPool(), tablePrefix);
+  return {
+    backend,
+    async close() {
+      await backend.close();
+      const pool = newPgPool();
+      try {
+        const { rows } = await pool.query<{ tablename: string }>('select tablename from pg_tables where starts_with(tablename, $1)', [tablePrefix]);
+        for (const { tablename } of rows) await pool.query(`drop table if exists "${tablename}"`);
+      } finally {
+        await pool.end();
+      }
+    },
+  };
+}
+
+/** The three backends of self-hosted mode; the service-backed ones are probed once per file. */
+export async function backendFixtures(): Promise<BackendFixture[]> {
+  const [redis, postgres] = await Promise.all([redisAvailable(), postgresAvailable()]);
+  return [
+    { name: 'memory', available: true, open: async () => ({ backend: memoryBackend(), close: async () => {} }) },
+    { name: 'redis', available: redis, open: openRedis },
+    { name: 'postgres', available: postgres, open: openPostgres },
+  ];
+}
