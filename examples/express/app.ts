@@ -4,7 +4,7 @@ import type { MfaCallContext, MfaUser } from 'saasus-mfa';
 import { CORS_ALLOWED_HEADERS, CORS_METHODS, DEFAULT_CORS_ORIGIN } from '../shared/cors.js';
 import type { ExampleAppDeps } from '../shared/deps.js';
 import { NOT_FOUND, errorResponse } from '../shared/errors.js';
-import { JSON_BODY_LIMIT_BYTES } from '../shared/json-body.js';
+import { JSON_BODY_LIMIT_BYTES, refuseDeclaredOversize } from '../shared/json-body.js';
 import { PAGE_HEADERS, PAGE_PATHS, pageFile } from '../shared/page-files.js';
 import { bearerTokenOf, callContext } from '../shared/request-context.js';
 import { exampleRoutes } from '../shared/routes.js';
@@ -37,7 +37,12 @@ export function createExpressApp(deps: ExampleAppDeps): express.Express {
     next();
   };
   // 16 kB at most (413 beyond); other content types leave req.body undefined, which the handlers refuse with 400.
-  const json = express.json({ limit: JSON_BODY_LIMIT_BYTES });
+  // A declared oversize body is refused from its header first: express.json would read all of it before the 413.
+  const json: RequestHandler[] = [(req, _res, next) => {
+      refuseDeclaredOversize(req);
+      next();
+    },
+    express.json({ limit: JSON_BODY_LIMIT_BYTES })];
 
   app.get('/mfa_status', authenticate, async (_req, res) => {
     const { user, call } = signedIn(res);

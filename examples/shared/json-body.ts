@@ -15,13 +15,21 @@ class BodyError extends Error {
 }
 
 /**
+ * Refuses a body whose declared length is over the limit before reading a byte of it; Node discards the unread rest.
+ * body-parser (express.json) instead drains the whole declared body before answering 413, so a client announcing
+ * 1 GB would hold the connection until it sent 1 GB: the Express example runs this check first.
+ */
+export function refuseDeclaredOversize(req: IncomingMessage, limit = JSON_BODY_LIMIT_BYTES): void {
+  if (Number(req.headers['content-length'] ?? 0) > limit) throw new BodyError(413, 'entity.too.large');
+}
+
+/**
  * Reads a JSON object body, like `express.json({ limit })`, for frameworks without a body parser (Koa).
  * Not JSON content type: `undefined` (the SDK then refuses the missing field). Too large: 413. Malformed: 400.
  */
 export async function readJsonBody(req: IncomingMessage, limit = JSON_BODY_LIMIT_BYTES): Promise<unknown> {
   if (!/^application\/json *(;|$)/i.test(req.headers['content-type'] ?? '')) return undefined;
-  // Refuse a declared oversize body before reading a byte of it; Node discards the unread rest.
-  if (Number(req.headers['content-length'] ?? 0) > limit) throw new BodyError(413, 'entity.too.large');
+  refuseDeclaredOversize(req, limit);
   const chunks: Buffer[] = [];
   let size = 0;
   // A chunked body has no declared length. Past the limit, keep draining without keeping: leaving the loop early

@@ -6,14 +6,25 @@ import type { MfaCallContext } from 'saasus-mfa';
  * Self-hosted mode: the session token (no session has the empty token, so 401 too).
  */
 export function bearerTokenOf(req: IncomingMessage): string {
-  return /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+  return /^Bearer +(\S+) *$/i.exec(credentialHeader(req, 'authorization') ?? '')?.[1] ?? '';
+}
+
+/**
+ * A header that carries a credential, or undefined when it is missing or sent more than once. Node keeps the first
+ * of two `Authorization` headers and joins two `X-Access-Token` headers with ", "; a proxy in front may pick another
+ * one. Two credentials in one request are ambiguous, so neither is used (the caller answers 401).
+ */
+function credentialHeader(req: IncomingMessage, name: string): string | undefined {
+  let count = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]?.toLowerCase() === name) count++;
+  return count === 1 ? header(req, name) : undefined;
 }
 
 /** The per-call context the SDK wants, read from the request the front end sent. */
 export function callContext(req: IncomingMessage, res: ServerResponse): MfaCallContext {
   return {
     // Needed by setup and verify only; when it is missing the SDK throws MfaUnauthorizedError (401) before any call.
-    accessToken: header(req, 'x-access-token'),
+    accessToken: credentialHeader(req, 'x-access-token'),
     // SaaSus wants the end user's page; the sample front end sends it as X-SaaSus-Referer.
     referer: header(req, 'x-saasus-referer') ?? header(req, 'referer'),
     signal: abortedOnDisconnect(res),

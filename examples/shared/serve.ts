@@ -1,9 +1,10 @@
-import { type RequestListener, createServer } from 'node:http';
+import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isMfaError } from 'saasus-mfa';
 import { type ExampleSetup, exampleFromEnv } from './config.js';
 import { DEFAULT_CORS_ORIGIN } from './cors.js';
 import type { ExampleAppDeps } from './deps.js';
+import { createExampleServer } from './http-server.js';
 
 const HOST = '127.0.0.1';
 
@@ -22,7 +23,7 @@ export async function serve(framework: string, createHandler: (deps: ExampleAppD
     // Configuration errors name the variable at fault; their messages carry no credential values.
     return refuseToStart(isMfaError(error) || error instanceof Error ? error.message : String(error));
   }
-  const server = createServer(createHandler({ ...setup.deps, corsOrigin }));
+  const server = createExampleServer(createHandler({ ...setup.deps, corsOrigin }));
   server.once('error', (error: NodeJS.ErrnoException) => {
     refuseToStart(error.code === 'EADDRINUSE' ? `port ${port} is in use; set PORT to another one (PORT=0 picks a free one)` : `cannot listen (${error.code ?? error.name})`);
     void setup.close();

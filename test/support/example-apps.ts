@@ -1,8 +1,9 @@
-import { type RequestListener, createServer } from 'node:http';
+import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createExpressApp } from '../../examples/express/app.js';
 import { createKoaApp } from '../../examples/koa/app.js';
 import type { ExampleAppDeps } from '../../examples/shared/deps.js';
+import { createExampleServer } from '../../examples/shared/http-server.js';
 
 /** Both example apps, as plain Node request listeners, for one contract suite run against each. */
 export const EXAMPLE_APPS: Array<{ name: string; create: (deps: ExampleAppDeps) => RequestListener }> = [
@@ -15,9 +16,9 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** Serves a listener on 127.0.0.1 with a free port: the tests talk to a real HTTP server, as a browser would. */
+/** Serves a listener on 127.0.0.1 with a free port, on the server `npm start` uses: real HTTP, as a browser would. */
 export async function listen(handler: RequestListener): Promise<RunningApp> {
-  const server = createServer(handler);
+  const server = createExampleServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
