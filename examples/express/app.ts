@@ -29,6 +29,13 @@ export function createExpressApp(deps: ExampleAppDeps): express.Express {
   const corsOrigin = deps.corsOrigin ?? DEFAULT_CORS_ORIGIN;
   app.use(cors({ origin: corsOrigin, credentials: true, allowedHeaders: CORS_ALLOWED_HEADERS, methods: CORS_METHODS }));
 
+  // A declared oversize body is refused from its header alone: express.json would first read all of it (1 GB, if a
+  // client announces 1 GB) and only then answer 413.
+  app.use((req, _res, next) => {
+    refuseDeclaredOversize(req);
+    next();
+  });
+
   // Bearer token → user (401 when missing or unknown), with the per-call context for the SDK.
   const authenticate: RequestHandler = async (req, res, next) => {
     const call = callContext(req, res);
@@ -37,12 +44,7 @@ export function createExpressApp(deps: ExampleAppDeps): express.Express {
     next();
   };
   // 16 kB at most (413 beyond); other content types leave req.body undefined, which the handlers refuse with 400.
-  // A declared oversize body is refused from its header first: express.json would read all of it before the 413.
-  const json: RequestHandler[] = [(req, _res, next) => {
-      refuseDeclaredOversize(req);
-      next();
-    },
-    express.json({ limit: JSON_BODY_LIMIT_BYTES })];
+  const json = express.json({ limit: JSON_BODY_LIMIT_BYTES });
 
   app.get('/mfa_status', authenticate, async (_req, res) => {
     const { user, call } = signedIn(res);
