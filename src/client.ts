@@ -15,7 +15,7 @@ import type {
   MfaUser,
   MfaVerifyResult,
 } from './types.js';
-import { looksLikeTotpCode, normalizeCode, normalizeRecoveryCode, validateContext, validateUser } from './validation.js';
+import { looksLikeTotpCode, normalizeCode, normalizeRecoveryCode, readEnableMethod, validateContext, validateUser } from './validation.js';
 
 export interface MfaClientOptions {
   /** Where MFA state lives: `SaasusMfaProvider` (hosted by SaaSus) or `TotpMfaProvider` (self-hosted). */
@@ -89,10 +89,10 @@ export class MfaClient {
    */
   async enable(user: MfaUser, options?: MfaEnableOptions & MfaCallContext): Promise<MfaEnableResult> {
     const cleanUser = validateUser(user);
-    const method = options?.method ?? 'softwareToken';
-    if (!METHODS.includes(method)) throw new MfaValidationError(`method must be one of ${METHODS.join(', ')}`, 'method');
+    const method = readEnableMethod(options) ?? 'softwareToken';
+    if (!METHODS.includes(method as MfaMethod)) throw new MfaValidationError(`method must be one of ${METHODS.join(', ')}`, 'method');
     const cleanCtx = validateContext(options);
-    return this.call(() => this.provider.enable(cleanUser, { method }, cleanCtx));
+    return this.call(() => this.provider.enable(cleanUser, { method: method as MfaMethod }, cleanCtx));
   }
 
   /** Turns MFA off. */

@@ -15,18 +15,49 @@ const CODE_SEPARATORS = /[ \t-]/g;
 // U+FFFD, so two different ids would become the same user.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** What is wrong with a string as text: control characters or a lone surrogate; undefined when it is clean. */
+export function textProblem(value: string): string | undefined {
+  if (CONTROL_CHARACTERS.test(value)) return 'contains control characters';
+  if (LONE_SURROGATE.test(value)) return 'is not well-formed Unicode';
+  return undefined;
+}
+
 function checkText(value: unknown, field: string, maxLength: number): value is string {
   if (typeof value !== 'string') throw new MfaValidationError(`${field} must be a string`, field);
   if (value.length > maxLength) throw new MfaValidationError(`${field} is longer than ${maxLength} characters`, field);
-  if (CONTROL_CHARACTERS.test(value)) throw new MfaValidationError(`${field} contains control characters`, field);
-  if (LONE_SURROGATE.test(value)) throw new MfaValidationError(`${field} is not well-formed Unicode`, field);
+  const problem = textProblem(value);
+  if (problem) throw new MfaValidationError(`${field} ${problem}`, field);
   return true;
+}
+
+/**
+ * Reads the named properties of an object the caller handed over. A getter or a Proxy that throws (an ORM entity
+ * not loaded, a revoked proxy) is input the SDK cannot use: a typed error, never the getter's own TypeError.
+ */
+function readFields<K extends string>(value: object, keys: readonly K[], field: string): Record<K, unknown> {
+  const fields = {} as Record<K, unknown>;
+  try {
+    for (const key of keys) fields[key] = (value as Record<K, unknown>)[key];
+  } catch {
+    throw new MfaValidationError(`${field} could not be read`, field);
+  }
+  return fields;
+}
+
+/** A real AbortSignal: `instanceof` alone passes `Object.create(AbortSignal.prototype)`, which AbortSignal.any rejects. */
+function isAbortSignal(value: unknown): value is AbortSignal {
+  try {
+    const aborted = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')?.get;
+    return value instanceof AbortSignal && typeof aborted?.call(value) === 'boolean';
+  } catch {
+    return false;
+  }
 }
 
 /** Checks the user object and returns a clean copy (only the known fields, so no prototype tricks travel on). */
 export function validateUser(user: unknown): MfaUser {
   if (typeof user !== 'object' || user === null) throw new MfaValidationError('user must be an object with an id', 'user');
-  const { id, email, signInId } = user as Record<string, unknown>;
+  const { id, email, signInId } = readFields(user, ['id', 'email', 'signInId'], 'user');
   if (typeof id !== 'string' || id.trim() === '') throw new MfaValidationError('user.id must be a non-empty string', 'userId');
   checkText(id, 'userId', MAX_USER_ID_LENGTH);
   const clean: MfaUser = { id };
@@ -76,7 +107,7 @@ export function looksLikeTotpCode(code: unknown): boolean {
 export function validateContext(ctx: unknown): MfaCallContext {
   if (ctx === undefined || ctx === null) return {};
   if (typeof ctx !== 'object') throw new MfaValidationError('context must be an object', 'context');
-  const { accessToken, referer, signal } = ctx as Record<string, unknown>;
+  const { accessToken, referer, signal } = readFields(ctx, ['accessToken', 'referer', 'signal'], 'context');
   const clean: MfaCallContext = {};
   if (accessToken !== undefined && accessToken !== null && accessToken !== '') {
     checkText(accessToken, 'accessToken', 8192);
@@ -87,8 +118,14 @@ export function validateContext(ctx: unknown): MfaCallContext {
     clean.referer = referer as string;
   }
   if (signal !== undefined && signal !== null) {
-    if (!(signal instanceof AbortSignal)) throw new MfaValidationError('signal must be an AbortSignal', 'signal');
+    if (!isAbortSignal(signal)) throw new MfaValidationError('signal must be an AbortSignal', 'signal');
     clean.signal = signal;
   }
   return clean;
+}
+
+/** The method `enable` was asked for (default `softwareToken`), read as carefully as the context it travels with. */
+export function readEnableMethod(options: unknown): unknown {
+  if (typeof options !== 'object' || options === null) return undefined;
+  return readFields(options, ['method'], 'context').method;
 }

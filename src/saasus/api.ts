@@ -41,6 +41,7 @@ export interface SaasusSdkRequestOptions {
   signal?: AbortSignal;
   timeout?: number;
   headers?: Record<string, string>;
+  maxRedirects?: number;
 }
 
 /** The response shape of the official SDK (an `AxiosResponse`); only `data` is read. */

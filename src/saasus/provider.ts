@@ -20,6 +20,11 @@ import { SaasusSdkAdapter } from './sdk-adapter.js';
 import { SaasusHttpTransport } from './transport.js';
 
 export const DEFAULT_SAASUS_BASE_URL = 'https://api.saasus.io';
+// An ID token is a JWT: base64url segments and dots, nothing that needs percent-encoding in the /userinfo query. Any
+// other printable character would be sent as three, and a long enough token would pass what servers accept in a URL
+// (Node's own limit is 16 KiB): refused here instead, as a rejected token, before any request.
+const ID_TOKEN_SHAPE = /^[A-Za-z0-9_.-]+$/;
+const MAX_ID_TOKEN_LENGTH = 8_192;
 /** Per-attempt time limit. An MFA check sits on a login path: ten seconds is already long for a person waiting. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -169,7 +174,7 @@ export class SaasusMfaProvider implements MfaProvider {
     if (typeof idToken !== 'string' || idToken.trim() === '') {
       throw new MfaUnauthorizedError('An ID token is required', 'missing_id_token');
     }
-    if (idToken.length > 16_384 || !/^[\x21-\x7e]+$/.test(idToken)) {
+    if (idToken.length > MAX_ID_TOKEN_LENGTH || !ID_TOKEN_SHAPE.test(idToken)) {
       throw new MfaUnauthorizedError('The ID token is malformed', 'rejected_id_token');
     }
     const body = await this.idempotent('getUserInfo', validateContext(ctx), (o) => this.api.getUserInfo(idToken, o));

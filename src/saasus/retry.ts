@@ -71,11 +71,17 @@ export async function withRetries<T>(
   }
 }
 
+// All three HTTP-date forms (IMF-fixdate, RFC 850, asctime) start with a day name. Date.parse alone reads "-1",
+// "1.5" or two joined headers ("120, 5") as dates long past, which would mean "retry now" instead of backing off.
+const HTTP_DATE_START = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /i;
+
 /** `Retry-After` as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
   if (value === null || value === undefined || value.trim() === '') return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
+  if (!HTTP_DATE_START.test(trimmed)) return undefined;
+  // asctime names no zone but means GMT; Date.parse would read it as local time.
+  const date = Date.parse(/GMT$/i.test(trimmed) ? trimmed : `${trimmed} GMT`);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -7,6 +7,7 @@ import type {
   UserInfoApiLike,
 } from './api.js';
 import { MfaConfigurationError } from '../errors.js';
+import { SaasusFailure } from './failure.js';
 import { failureFromAnswer, failureFromThrown } from './failure-from.js';
 
 /**
@@ -54,14 +55,27 @@ export class SaasusSdkAdapter implements SaasusAuthApi {
     options: SaasusRequestOptions,
     call: (options: SaasusSdkRequestOptions) => Promise<T>,
   ): Promise<{ data?: unknown } | undefined> {
-    const sdkOptions: SaasusSdkRequestOptions = { signal: options.signal, timeout: options.timeoutMs };
+    // No redirects: axios would follow one to any host, re-sending a PUT or PATCH body (the access token and the
+    // code) there. The built-in transport does not follow them either.
+    const sdkOptions: SaasusSdkRequestOptions = { signal: options.signal, timeout: options.timeoutMs, maxRedirects: 0 };
     if (options.referer) sdkOptions.headers = { Referer: options.referer, 'X-SaaSus-Referer': options.referer };
+    let result: { data?: unknown; status?: unknown } | undefined;
     try {
-      return (await call(sdkOptions)) as { data?: unknown } | undefined;
+      result = (await call(sdkOptions)) as { data?: unknown; status?: unknown } | undefined;
     } catch (error) {
       const response = (error as { response?: { status?: unknown; data?: unknown; headers?: Record<string, unknown> } } | null)?.response;
-      if (!response || typeof response.status !== 'number') throw failureFromThrown(error, method, path, options);
+      // A 2xx on an axios error means the body broke off midway (a reset): no answer was read, as for a network error.
+      if (!response || typeof response.status !== 'number' || (response.status >= 200 && response.status < 300)) {
+        throw failureFromThrown(error, method, path, options);
+      }
       throw failureFromAnswer(method, path, response.status, response.data, response.headers);
     }
+    // axios hands over a body it could not parse as JSON as a string: an HTML page or a truncated answer, never what
+    // SaaSus sends. Unread, it would let a verify or an enable "succeed" on a proxy's error page.
+    if (typeof result?.data === 'string' && result.data.trim() !== '') {
+      const status = typeof result.status === 'number' ? result.status : undefined;
+      throw new SaasusFailure({ kind: 'invalid_response', method, path, status });
+    }
+    return result;
   }
 }
