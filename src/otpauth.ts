@@ -1,7 +1,7 @@
 import { generateURI } from 'otplib';
-import QRCode from 'qrcode';
 import { MfaConfigurationError } from './errors.js';
 import type { MfaUser } from './types.js';
+import { textProblem } from './validation.js';
 
 /** The parameters every authenticator app understands; written out even where they are the defaults. */
 export const TOTP_URI_PARAMETERS = { algorithm: 'SHA1', digits: 6, period: 30 } as const;
@@ -14,6 +14,8 @@ export function accountNameFor(user: MfaUser): string {
   return user.id;
 }
 
+const MAX_ENCODED_ISSUER_LENGTH = 384;
+
 /** The issuer becomes the label prefix `Issuer:account`, so it may not contain a colon (Key URI format). */
 export function checkIssuer(issuer: unknown): string {
   if (typeof issuer !== 'string' || issuer.trim() === '') {
@@ -21,6 +23,14 @@ export function checkIssuer(issuer: unknown): string {
   }
   if (issuer.includes(':')) throw new MfaConfigurationError('issuer must not contain ":" (it separates issuer and account)');
   if (issuer.length > 128) throw new MfaConfigurationError('issuer must be at most 128 characters');
+  // A lone surrogate cannot be percent-encoded (URIError on every createSetup); a control character is no name.
+  const problem = textProblem(issuer);
+  if (problem) throw new MfaConfigurationError(`issuer ${problem}`);
+  // The issuer is written twice (label and parameter): past this, it alone would crowd the account name out of a
+  // scannable QR code, and every createSetup would fail. 128 ASCII characters that all need escaping, or 42 CJK ones.
+  if (encodeURIComponent(issuer.trim()).length > MAX_ENCODED_ISSUER_LENGTH) {
+    throw new MfaConfigurationError(`issuer must be at most ${MAX_ENCODED_ISSUER_LENGTH} characters once percent-encoded`);
+  }
   return issuer.trim();
 }
 
@@ -43,6 +53,8 @@ export function buildOtpauthUri(issuer: string, accountName: string, secret: str
 
 /** Renders the URI as SVG and PNG data URL locally: the secret never leaves the process. */
 export async function renderQrCodes(otpauthUri: string): Promise<{ qrCodeSvg: string; qrCodeDataUrl: string }> {
+  // Loaded on first use: qrcode is the larger part of importing 'saasus-mfa' cold, and only createSetup needs it.
+  const { default: QRCode } = await import('qrcode');
   const options = { errorCorrectionLevel: 'M' as const, margin: 2 };
   const [qrCodeSvg, qrCodeDataUrl] = await Promise.all([
     QRCode.toString(otpauthUri, { ...options, type: 'svg' }),

@@ -24,6 +24,7 @@ import type {
   MfaVerifyResult,
 } from '../types.js';
 import { safeEmitter, type MfaEvent, type MfaVerifyFailure } from './events.js';
+import { nodeCrypto } from './node-crypto.js';
 import { resolveTotpOptions, type ResolvedTotpOptions, type TotpMfaProviderOptions } from './options.js';
 import { RecoveryCodeHasher, canonicalRecoveryCode, generateRecoveryCodes } from './recovery-codes.js';
 import { SecretBox } from './secret-box.js';
@@ -162,7 +163,7 @@ export class TotpMfaProvider implements MfaProvider {
       throw this.#failure(userId, now, attempts, 'no_factor', missing);
     }
     const secret = this.#box.open(userId, record.sealedSecret);
-    const result = verifySync({ secret, token: code, epoch: Math.floor(now / 1000), epochTolerance: this.#options.window * PERIOD_SECONDS });
+    const result = verifySync({ secret, token: code, epoch: Math.floor(now / 1000), epochTolerance: this.#options.window * PERIOD_SECONDS, crypto: nodeCrypto });
     if (!result.valid) throw this.#failure(userId, now, attempts, 'mismatch', new MfaInvalidCodeError());
     // otplib's result type also covers HOTP; a TOTP verification always carries the matched time step.
     const step = 'timeStep' in result ? result.timeStep : Number.NaN;
