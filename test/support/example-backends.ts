@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Backend, memoryBackend, postgresBackend, redisBackend } from '../../examples/shared/self-hosted/backends.js';
-import { newPgPool, newRedisClient, postgresAvailable, redisAvailable } from './services.js';
+import { deleteRedisKeysUnder, newPgPool, newRedisClient, postgresAvailable, redisAvailable } from './services.js';
 
 /** A self-hosted example backend opened for one test file, with its data removed by `close()`. */
 export interface OpenBackend {
@@ -24,12 +24,7 @@ export function redisTestPrefix() {
     const client = newRedisClient();
     await client.connect();
     try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await client.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) await client.del(...keys);
-      } while (cursor !== '0');
+      await deleteRedisKeysUnder(client, keyPrefix);
     } finally {
       client.disconnect();
     }

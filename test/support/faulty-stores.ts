@@ -7,7 +7,7 @@ import { LuaScript } from '../../src/stores/redis/script-runner.js';
 import * as redisScripts from '../../src/stores/redis/scripts.js';
 import type { MfaStore } from '../../src/totp/index.js';
 import { CuttableProxy } from './cuttable-proxy.js';
-import { DATABASE_URL, REDIS_URL, newPgPool, newRedisClient, postgresAvailable, redisAvailable } from './services.js';
+import { DATABASE_URL, REDIS_URL, deleteRedisKeysUnder, newPgPool, newRedisClient, postgresAvailable, redisAvailable } from './services.js';
 
 /**
  * The client settings the README tells apps to use, so that a store that stalls or goes away ends in an error within
@@ -107,12 +107,7 @@ async function openRedis(): Promise<FaultyStore> {
     async close() {
       client.disconnect();
       await proxy.close();
-      let cursor = '0';
-      do {
-        const [next, keys] = await direct.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) await direct.del(...keys);
-      } while (cursor !== '0');
+      await deleteRedisKeysUnder(direct, keyPrefix);
       direct.disconnect();
     },
   };

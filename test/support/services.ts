@@ -55,3 +55,21 @@ export function postgresAvailable(): Promise<boolean> {
   });
   return postgresProbe;
 }
+
+/** Every key under a prefix, by SCAN (never KEYS, which blocks a shared server). */
+export async function redisKeysUnder(client: Redis, keyPrefix: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await client.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
+    cursor = next;
+    found.push(...batch);
+  } while (cursor !== '0');
+  return found;
+}
+
+/** Deletes what one test wrote under its own prefix; never FLUSHDB, the server is shared. */
+export async function deleteRedisKeysUnder(client: Redis, keyPrefix: string): Promise<void> {
+  const keys = await redisKeysUnder(client, keyPrefix);
+  if (keys.length > 0) await client.del(...keys);
+}

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { MemoryMfaStore, type MfaStore } from '../../src/totp/index.js';
-import { newPgPool, newRedisClient, postgresAvailable, redisAvailable } from './services.js';
+import { newPgPool, newRedisClient, postgresAvailable, redisAvailable, redisKeysUnder } from './services.js';
 
 /**
  * One store under test, opened fresh for a test file: `store` and `peer` are two handles on the same data, as two
@@ -35,16 +35,7 @@ async function openRedis(): Promise<OpenStore> {
   const keyPrefix = `saasus-mfa-test:${unique()}:`;
   const [first, second] = [newRedisClient(), newRedisClient()];
   await Promise.all([first.connect(), second.connect()]);
-  const keys = async () => {
-    const found: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await first.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
-      cursor = next;
-      found.push(...batch);
-    } while (cursor !== '0');
-    return found;
-  };
+  const keys = () => redisKeysUnder(first, keyPrefix);
   return {
     store: new RedisMfaStore({ client: first, keyPrefix }),
     peer: new RedisMfaStore({ client: second, keyPrefix }),
