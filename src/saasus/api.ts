@@ -42,6 +42,7 @@ export interface SaasusSdkRequestOptions {
   timeout?: number;
   headers?: Record<string, string>;
   maxRedirects?: number;
+  maxContentLength?: number;
 }
 
 /** The response shape of the official SDK (an `AxiosResponse`); only `data` is read. */

@@ -23,8 +23,22 @@ export function failureFromAnswer(method: string, path: string, status: number, 
   });
 }
 
+/**
+ * Largest answer read from SaaSus. Its MFA and userinfo answers are a few hundred bytes; without a cap axios buffers
+ * whatever arrives (a misrouted download, a hostile proxy) in full before we can refuse it.
+ */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/** axios's error for an answer over `maxContentLength` (its code, ERR_BAD_RESPONSE, also covers a broken stream). */
+function isOversizedAnswer(error: unknown): boolean {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && message.startsWith('maxContentLength size of');
+}
+
 /** A thrown axios error (no answer) becomes a failure: the signal says whether it was our timeout or the caller. */
 export function failureFromThrown(error: unknown, method: string, path: string, options: SaasusRequestOptions): SaasusFailure {
+  // Not a network failure: the same request would bring the same oversized answer, so a GET is not retried for it.
+  if (isOversizedAnswer(error)) return new SaasusFailure({ kind: 'invalid_response', method, path });
   if (options.signal.aborted) {
     const timedOut = (options.signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
     return new SaasusFailure({ kind: timedOut ? 'timeout' : 'aborted', method, path, timeoutMs: options.timeoutMs });

@@ -8,7 +8,7 @@ import type {
 } from './api.js';
 import { MfaConfigurationError } from '../errors.js';
 import { SaasusFailure } from './failure.js';
-import { failureFromAnswer, failureFromThrown } from './failure-from.js';
+import { MAX_RESPONSE_BYTES, failureFromAnswer, failureFromThrown } from './failure-from.js';
 
 /**
  * Runs the provider over the official SDK's objects (`saasUserApi`, and `userInfoApi` when given), which sign requests
@@ -57,7 +57,13 @@ export class SaasusSdkAdapter implements SaasusAuthApi {
   ): Promise<{ data?: unknown } | undefined> {
     // No redirects: axios would follow one to any host, re-sending a PUT or PATCH body (the access token and the
     // code) there. The built-in transport does not follow them either.
-    const sdkOptions: SaasusSdkRequestOptions = { signal: options.signal, timeout: options.timeoutMs, maxRedirects: 0 };
+    // And no answer over MAX_RESPONSE_BYTES, as in the built-in transport.
+    const sdkOptions: SaasusSdkRequestOptions = {
+      signal: options.signal,
+      timeout: options.timeoutMs,
+      maxRedirects: 0,
+      maxContentLength: MAX_RESPONSE_BYTES,
+    };
     if (options.referer) sdkOptions.headers = { Referer: options.referer, 'X-SaaSus-Referer': options.referer };
     let result: { data?: unknown; status?: unknown } | undefined;
     try {

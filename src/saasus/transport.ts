@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { SaasusAuthApi, SaasusMfaPreference, SaasusRequestOptions } from './api.js';
 import { SaasusFailure } from './failure.js';
-import { failureFromAnswer, failureFromThrown, headerValue } from './failure-from.js';
+import { MAX_RESPONSE_BYTES, failureFromAnswer, failureFromThrown, headerValue } from './failure-from.js';
 import type { SaasusLogger } from './logger.js';
 import { type SaasusCredentials, saasusAuthorization } from './signer.js';
 
@@ -96,6 +96,7 @@ export class SaasusHttpTransport implements SaasusAuthApi {
         transformResponse: [(data: unknown) => data],
         validateStatus: () => true,
         maxRedirects: 0,
+        maxContentLength: MAX_RESPONSE_BYTES,
       });
     } catch (error) {
       const failure = failureFromThrown(error, method, path, options);
