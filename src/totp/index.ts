@@ -4,6 +4,8 @@ export { MemoryMfaStore } from './memory-store.js';
 export type { MfaEvent, MfaEventListener, MfaEventType, MfaVerifyFailure } from './events.js';
 export type { EncryptionKeyInput, EncryptionKeyOption } from './keyring.js';
 export type {
+  AttemptClaim,
+  AttemptClaimResult,
   AttemptWindow,
   ClaimTarget,
   MfaStore,

@@ -1,4 +1,4 @@
-import type { AttemptWindow, ClaimTarget, MfaStore, MfaStoredState, StoredFactor, StoredPendingSetup } from './store.js';
+import type { AttemptClaim, AttemptClaimResult, AttemptWindow, ClaimTarget, MfaStore, MfaStoredState, StoredFactor, StoredPendingSetup } from './store.js';
 
 interface UserRecord {
   factor: StoredFactor | null;
@@ -28,12 +28,22 @@ export class MemoryMfaStore implements MfaStore {
   }
 
   async beginAttempt(userId: string, now: number, windowMs: number): Promise<{ attempts: AttemptWindow; state: MfaStoredState }> {
-    this.#sweep(now);
-    const record = this.#record(userId);
-    const current = record.attempts;
-    record.attempts =
-      current === null || now >= current.resetAt ? { count: 1, resetAt: now + windowMs } : { count: current.count + 1, resetAt: current.resetAt };
-    return { attempts: { ...record.attempts }, state: this.#snapshot(record) };
+    const record = this.#count(userId, now, windowMs);
+    return { attempts: { ...record.attempts! }, state: this.#snapshot(record) };
+  }
+
+  async attemptAndClaim(userId: string, claim: AttemptClaim): Promise<AttemptClaimResult> {
+    const record = this.#count(userId, claim.now, claim.windowMs);
+    const attempts = { ...record.attempts! };
+    if (attempts.count > claim.maxAttempts) return { outcome: 'locked', attempts };
+    const factor = record.factor;
+    if (factor === null || factor.secretId !== claim.secretId) return { outcome: 'stale', attempts, state: this.#snapshot(record) };
+    if (claim.step === null) return { outcome: 'counted', attempts };
+    if (factor.lastStep !== null && factor.lastStep >= claim.step) return { outcome: 'replayed', attempts };
+    factor.lastStep = claim.step;
+    if (claim.resealedSecret !== undefined) factor.sealedSecret = claim.resealedSecret;
+    record.attempts = null;
+    return { outcome: 'claimed' };
   }
 
   async savePending(userId: string, pending: StoredPendingSetup): Promise<void> {
@@ -89,6 +99,16 @@ export class MemoryMfaStore implements MfaStore {
     record.pending = null;
     record.recoveryCodes = new Set();
     return existed;
+  }
+
+  /** Counts one attempt in the user's fixed window, starting a new window once the last one has ended. */
+  #count(userId: string, now: number, windowMs: number): UserRecord {
+    this.#sweep(now);
+    const record = this.#record(userId);
+    const current = record.attempts;
+    record.attempts =
+      current === null || now >= current.resetAt ? { count: 1, resetAt: now + windowMs } : { count: current.count + 1, resetAt: current.resetAt };
+    return record;
   }
 
   #record(userId: string): UserRecord {

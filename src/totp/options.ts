@@ -18,14 +18,21 @@ export interface TotpMfaProviderOptions {
   /** How long a setup may wait to be verified and enabled. Default 10 minutes. */
   setupTtlMs?: number;
   /**
-   * Attempts (TOTP or recovery code) per user in `attemptWindowMs`; further ones fail fast without a check. Every
-   * attempt counts; a success on the factor or a recovery code resets the count. Default 5.
+   * Attempts (TOTP or recovery code) per user in `attemptWindowMs`; further ones fail fast and accept no code.
+   * Every attempt counts; a success on the factor or a recovery code resets the count. Default 5.
    */
   maxAttempts?: number;
   /** The fixed window attempts are counted in, from the first one. Default 15 minutes. */
   attemptWindowMs?: number;
   /** Recovery codes handed out by `enable` and `regenerateRecoveryCodes`. Default 10. */
   recoveryCodeCount?: number;
+  /**
+   * How many users' factors this provider keeps, still sealed, between verifies, so that a verify on a store with
+   * `attemptAndClaim` (all three built-in stores) is one round trip instead of two. The store stays the authority:
+   * it checks, in the same operation, that the cached factor is still the current one. Default 10 000 (a few MB at
+   * most); 0 turns it off.
+   */
+  factorCacheSize?: number;
   /** The clock. Default: the system clock. Tests pass a fixed clock's `now`. */
   now?: () => Date;
   /** Audit events (setup created, verified, enabled, disabled, failed, locked, recovery code used). */
@@ -47,6 +54,7 @@ export interface ResolvedTotpOptions {
   maxAttempts: number;
   attemptWindowMs: number;
   recoveryCodeCount: number;
+  factorCacheSize: number;
   now: () => Date;
 }
 
@@ -89,6 +97,7 @@ export function resolveTotpOptions(options: TotpMfaProviderOptions): ResolvedTot
     maxAttempts: integer(options.maxAttempts, 'maxAttempts', 5, 1, 1_000),
     attemptWindowMs: integer(options.attemptWindowMs, 'attemptWindowMs', 15 * 60_000, 1_000, 24 * 60 * 60_000),
     recoveryCodeCount: integer(options.recoveryCodeCount, 'recoveryCodeCount', 10, 1, 100),
+    factorCacheSize: integer(options.factorCacheSize, 'factorCacheSize', 10_000, 0, 10_000_000),
     now: options.now ?? (() => new Date()),
   };
 }

@@ -24,11 +24,12 @@ import type {
   MfaVerifyResult,
 } from '../types.js';
 import { safeEmitter, type MfaEvent, type MfaVerifyFailure } from './events.js';
+import { SealedFactorCache, type CachedFactor } from './factor-cache.js';
 import { nodeCrypto } from './node-crypto.js';
 import { resolveTotpOptions, type ResolvedTotpOptions, type TotpMfaProviderOptions } from './options.js';
 import { RecoveryCodeHasher, canonicalRecoveryCode, generateRecoveryCodes } from './recovery-codes.js';
 import { SecretBox } from './secret-box.js';
-import type { AttemptWindow, MfaStore } from './store.js';
+import type { AttemptClaimResult, AttemptWindow, MfaStore, MfaStoredState } from './store.js';
 
 const PERIOD_SECONDS = 30;
 const BASE32_SECRET = /^[A-Z2-7]{26,128}$/; // at least 16 bytes
@@ -38,8 +39,12 @@ const BASE32_SECRET = /^[A-Z2-7]{26,128}$/; // at least 16 bytes
  *
  * - Replay protection: the time step of every accepted code is claimed with an atomic compare-and-set in the store;
  *   that step and every earlier one are refused afterwards, on every server.
- * - Attempt limit: each attempt is counted (atomically, in the store) before the code is checked; past
- *   `maxAttempts` in the window, attempts fail fast with `MfaRateLimitedError` and the code is not checked.
+ * - Attempt limit: each attempt is counted (atomically, in the store) before the code's result counts for anything;
+ *   past `maxAttempts` in the window, attempts fail fast with `MfaRateLimitedError` and nothing is claimed. (With a
+ *   cached factor the code is checked in the app first, but a right and a wrong code then send the same store
+ *   operation and, past the limit, get the same refusal.)
+ * - One round trip: the sealed factor of recent verifies is cached (ciphertext only); a verify checks the code against
+ *   it, then counts and claims in one atomic store operation that also checks the factor is still the stored one.
  * - Secrets are sealed with AES-256-GCM before they reach the store; recovery codes are stored as keyed hashes.
  */
 export class TotpMfaProvider implements MfaProvider {
@@ -52,6 +57,11 @@ export class TotpMfaProvider implements MfaProvider {
   readonly #hasher: RecoveryCodeHasher;
   readonly #emit: (event: MfaEvent) => void;
   readonly #generateSecret: () => string;
+  /**
+   * Sealed factors of recent verifies; null when the store cannot count and claim in one operation, or size 0.
+   * Plain `private`, not `#`, like MemoryMfaStore's map: util.inspect shows it, so anyone can see it holds ciphertext.
+   */
+  private readonly factorCache: SealedFactorCache | null;
 
   constructor(options: TotpMfaProviderOptions = {}) {
     this.#options = resolveTotpOptions(options);
@@ -61,6 +71,8 @@ export class TotpMfaProvider implements MfaProvider {
     this.#hasher = new RecoveryCodeHasher(this.#options.keys);
     this.#emit = safeEmitter(options.onEvent);
     this.#generateSecret = options.generateSecret ?? (() => generateSecret());
+    const oneRoundTrip = combinesAttemptAndClaim(this.store) && this.#options.factorCacheSize > 0;
+    this.factorCache = oneRoundTrip ? new SealedFactorCache(this.#options.factorCacheSize) : null;
   }
 
   async getStatus(user: MfaUser, _ctx?: MfaCallContext): Promise<MfaStatus> {
@@ -119,6 +131,7 @@ export class TotpMfaProvider implements MfaProvider {
   }
 
   async disable(user: MfaUser, _ctx?: MfaCallContext): Promise<MfaDisableResult> {
+    this.factorCache?.delete(user.id);
     const existed = await this.#storeCall(() => this.store.deleteFactor(user.id));
     if (existed) this.#emit({ type: 'disabled', userId: user.id, at: new Date(this.#nowMs()) });
     return { enabled: false };
@@ -148,7 +161,47 @@ export class TotpMfaProvider implements MfaProvider {
 
   async #checkCode(userId: string, code: string, allowPending: boolean): Promise<MfaVerifyResult> {
     const now = this.#nowMs();
+    const cached = this.factorCache?.get(userId);
+    if (cached !== undefined) return this.#checkCached(userId, code, allowPending, now, cached);
     const { attempts, state } = await this.#beginAttempt(userId, now);
+    return this.#decide(userId, code, allowPending, now, attempts, state);
+  }
+
+  /**
+   * One round trip: the code is checked against the cached sealed factor first, then the store counts the attempt
+   * and, only within the limit and only if that factor is still the stored one, claims the step, all in one atomic
+   * operation. A right and a wrong code send the same operation and, past the limit, get the same answer. If the
+   * factor changed meanwhile (disabled, replaced on another server), the store says `stale` with the current state,
+   * and the call goes on as after `beginAttempt`, on that state, with the attempt it already counted.
+   */
+  async #checkCached(userId: string, code: string, allowPending: boolean, now: number, cached: CachedFactor): Promise<MfaVerifyResult> {
+    let secret: string;
+    try {
+      secret = this.#box.open(userId, cached.sealedSecret);
+    } catch (error) {
+      // Same error as the store's copy would give (it is that copy); dropped so the next call reads the store again.
+      this.factorCache?.delete(userId);
+      throw error;
+    }
+    const step = this.#matchingStep(secret, code, now);
+    const resealed = step !== null && this.#box.isStale(cached.sealedSecret) ? this.#box.seal(userId, secret) : undefined;
+    const answer = await this.#attemptAndClaim(userId, cached.secretId, step, now, resealed);
+    switch (answer.outcome) {
+      case 'claimed':
+        if (resealed !== undefined) this.factorCache?.set(userId, { secretId: cached.secretId, sealedSecret: resealed });
+        return this.#verified(userId, now, 'factor');
+      case 'stale':
+        this.#remember(userId, answer.state);
+        return this.#decide(userId, code, allowPending, now, answer.attempts, answer.state);
+      case 'counted':
+        throw this.#failure(userId, now, answer.attempts, 'mismatch', new MfaInvalidCodeError());
+      default:
+        throw this.#failure(userId, now, answer.attempts, 'replayed', replayed());
+    }
+  }
+
+  /** The check after the attempt was counted, on the state read with it: the factor if enabled, else a live setup. */
+  async #decide(userId: string, code: string, allowPending: boolean, now: number, attempts: AttemptWindow, state: MfaStoredState): Promise<MfaVerifyResult> {
     // An enabled factor always wins: a pending setup (which only exists without one, or by a race) is never a way
     // around the factor.
     const livePending = allowPending && !state.factor && state.pending !== null && now < state.pending.expiresAt ? state.pending : null;
@@ -163,36 +216,84 @@ export class TotpMfaProvider implements MfaProvider {
       throw this.#failure(userId, now, attempts, 'no_factor', missing);
     }
     const secret = this.#box.open(userId, record.sealedSecret);
-    const result = verifySync({ secret, token: code, epoch: Math.floor(now / 1000), epochTolerance: this.#options.window * PERIOD_SECONDS, crypto: nodeCrypto });
-    if (!result.valid) throw this.#failure(userId, now, attempts, 'mismatch', new MfaInvalidCodeError());
-    // otplib's result type also covers HOTP; a TOTP verification always carries the matched time step.
-    const step = 'timeStep' in result ? result.timeStep : Number.NaN;
-    if (!Number.isSafeInteger(step)) throw new MfaProviderError('otplib returned no time step', { type: 'unexpected', retryable: false });
+    const step = this.#matchingStep(secret, code, now);
+    if (step === null) throw this.#failure(userId, now, attempts, 'mismatch', new MfaInvalidCodeError());
     // A step at or before the last accepted one is a replay; the store's compare-and-set settles races between servers.
     const fresh = record.lastStep === null || step > record.lastStep;
     // Key rotation: a secret sealed with an older key is sealed again with the current one in the same update.
     const resealed = this.#box.isStale(record.sealedSecret) ? this.#box.seal(userId, secret) : undefined;
     if (!fresh || (await this.#storeCall(() => this.store.claimStep(userId, target, record.secretId, step, resealed))) !== true) {
-      throw this.#failure(userId, now, attempts, 'replayed', new MfaInvalidCodeError('This code has already been used; wait for the next one', 'replayed'));
+      throw this.#failure(userId, now, attempts, 'replayed', replayed());
     }
+    if (target === 'factor' && resealed !== undefined) this.factorCache?.set(userId, { secretId: record.secretId, sealedSecret: resealed });
+    return this.#verified(userId, now, target);
+  }
+
+  #verified(userId: string, now: number, target: 'factor' | 'pending'): MfaVerifyResult {
     this.#emit({ type: 'verified', userId, at: new Date(now), target: target === 'pending' ? 'setup' : 'factor' });
     return { verified: true };
+  }
+
+  /** The time step the code matches within the window, or null (otplib compares in constant time per candidate). */
+  #matchingStep(secret: string, code: string, now: number): number | null {
+    const result = verifySync({ secret, token: code, epoch: Math.floor(now / 1000), epochTolerance: this.#options.window * PERIOD_SECONDS, crypto: nodeCrypto });
+    if (!result.valid) return null;
+    // otplib's result type also covers HOTP; a TOTP verification always carries the matched time step.
+    const step = 'timeStep' in result ? result.timeStep : Number.NaN;
+    if (!Number.isSafeInteger(step)) throw new MfaProviderError('otplib returned no time step', { type: 'unexpected', retryable: false });
+    return step;
   }
 
   /** Counts the attempt first, then refuses it without looking at the code when the limit is passed. */
   async #beginAttempt(userId: string, now: number) {
     const begun = await this.#storeCall(() => this.store.beginAttempt(userId, now, this.#options.attemptWindowMs));
-    const { count, resetAt } = begun?.attempts ?? {};
-    // A count that is not a number (a custom store's slip) would compare as "not over the limit": fail closed.
+    const attempts = this.#checkedAttempts(userId, now, begun?.attempts);
+    this.#remember(userId, begun.state);
+    return { attempts, state: begun.state };
+  }
+
+  /**
+   * The verify path's own reads fill the cache (nothing else does, so enable, getStatus and the rest cost what they
+   * did): the next verify of this user on this server is one round trip.
+   */
+  #remember(userId: string, state: MfaStoredState | undefined): void {
+    if (this.factorCache === null) return;
+    if (state?.factor) this.factorCache.set(userId, state.factor);
+    else this.factorCache.delete(userId);
+  }
+
+  /** attemptAndClaim, with its answer checked as strictly as beginAttempt's: anything unexpected fails closed. */
+  async #attemptAndClaim(userId: string, secretId: string, step: number | null, now: number, resealedSecret: string | undefined): Promise<AttemptClaimResult> {
+    const { attemptWindowMs: windowMs, maxAttempts } = this.#options;
+    const claim = { secretId, step, now, windowMs, maxAttempts, ...(resealedSecret === undefined ? {} : { resealedSecret }) };
+    const answer = await this.#storeCall(() => this.store.attemptAndClaim!(userId, claim));
+    const outcome = (answer as { outcome?: unknown } | null | undefined)?.outcome;
+    if (outcome === 'claimed') return answer;
+    if (outcome !== 'locked' && outcome !== 'replayed' && outcome !== 'counted' && outcome !== 'stale') {
+      throw new MfaProviderError('The MFA store answered an unknown claim outcome', { type: 'invalid_response', retryable: false });
+    }
+    const attempts = this.#checkedAttempts(userId, now, (answer as { attempts?: AttemptWindow }).attempts);
+    if (outcome === 'locked') throw this.#lockedOut(userId, now, attempts);
+    if (outcome === 'stale' && typeof (answer as { state?: unknown }).state !== 'object') {
+      throw new MfaProviderError('The MFA store answered a stale claim without the state', { type: 'invalid_response', retryable: false });
+    }
+    return answer;
+  }
+
+  /** A count that is not a number (a custom store's slip) would compare as "not over the limit": fail closed. */
+  #checkedAttempts(userId: string, now: number, attempts: AttemptWindow | undefined): AttemptWindow {
+    const { count, resetAt } = attempts ?? {};
     if (!Number.isSafeInteger(count) || !Number.isFinite(resetAt)) {
       throw new MfaProviderError('The MFA store answered an attempt count that is not a number', { type: 'invalid_response', retryable: false });
     }
-    if (begun.attempts.count > this.#options.maxAttempts) {
-      const retryAfterMs = Math.max(0, begun.attempts.resetAt - now);
-      this.#emit({ type: 'verify_failed', userId, at: new Date(now), reason: 'rate_limited', attempts: begun.attempts.count });
-      throw new MfaRateLimitedError('Too many failed attempts; try again later', retryAfterMs);
-    }
-    return begun;
+    if (count! > this.#options.maxAttempts) throw this.#lockedOut(userId, now, attempts!);
+    return attempts!;
+  }
+
+  #lockedOut(userId: string, now: number, attempts: AttemptWindow): MfaRateLimitedError {
+    const retryAfterMs = Math.max(0, attempts.resetAt - now);
+    this.#emit({ type: 'verify_failed', userId, at: new Date(now), reason: 'rate_limited', attempts: attempts.count });
+    return new MfaRateLimitedError('Too many failed attempts; try again later', retryAfterMs);
   }
 
   #failure(userId: string, now: number, attempts: AttemptWindow, reason: MfaVerifyFailure, error: MfaError): MfaError {
@@ -225,6 +326,28 @@ export class TotpMfaProvider implements MfaProvider {
     if (!Number.isFinite(ms)) throw new MfaConfigurationError('now() must return a valid Date');
     return ms;
   }
+}
+
+/**
+ * Whether the store's `attemptAndClaim` can stand in for its `beginAttempt` + `claimStep`. Not when a subclass of a
+ * built-in store overrides either of those without overriding `attemptAndClaim` too (to log or audit them, say): the
+ * combined operation would then skip the overrides, so such a store keeps the two round trips it was written for.
+ */
+function combinesAttemptAndClaim(store: MfaStore): boolean {
+  if (typeof store.attemptAndClaim !== 'function') return false;
+  // How far up the prototype chain a method is defined: 0 on the object itself, 1 on its class, and so on.
+  const depth = (name: keyof MfaStore): number => {
+    let level = 0;
+    for (let owner: object | null = store; owner !== null; owner = Object.getPrototypeOf(owner) as object | null, level++) {
+      if (Object.prototype.hasOwnProperty.call(owner, name)) return level;
+    }
+    return Number.POSITIVE_INFINITY;
+  };
+  return depth('attemptAndClaim') <= Math.min(depth('beginAttempt'), depth('claimStep'));
+}
+
+function replayed(): MfaInvalidCodeError {
+  return new MfaInvalidCodeError('This code has already been used; wait for the next one', 'replayed');
 }
 
 function alreadyEnabled(): MfaConflictError {

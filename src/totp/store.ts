@@ -55,6 +55,35 @@ export interface AttemptWindow {
 
 export type ClaimTarget = 'factor' | 'pending';
 
+/** What `attemptAndClaim` is asked to do, for a code the provider checked against a sealed factor it had cached. */
+export interface AttemptClaim {
+  /** The factor the code was checked against: nothing is claimed unless it is still the stored one. */
+  secretId: string;
+  /** The step the code matched, to claim; `null` when it matched none (count only, and say whether the factor is current). */
+  step: number | null;
+  /** For the attempt window, as in `beginAttempt`. */
+  now: number;
+  windowMs: number;
+  /** Past this count in the window the attempt is refused: counted, but the step is not claimed. */
+  maxAttempts: number;
+  /** As in `claimStep`: replaces the sealed secret in the same update (key rotation). */
+  resealedSecret?: string;
+}
+
+/**
+ * - `claimed`: counted, the factor is the named one, the step was above the last one and is now claimed; the attempt
+ *   counter is cleared, as by a factor claim.
+ * - `locked`: counted, over `maxAttempts`: nothing else was looked at or changed.
+ * - `stale`: counted, but the stored factor is not the named one (replaced, disabled, or none): nothing claimed. The
+ *   state read in the same operation comes with it, so the provider can decide as after `beginAttempt`.
+ * - `replayed`: counted, the factor is current, but the step is at or below its last accepted step.
+ * - `counted`: counted, the factor is current, and no step was given.
+ */
+export type AttemptClaimResult =
+  | { outcome: 'claimed' }
+  | { outcome: 'locked' | 'replayed' | 'counted'; attempts: AttemptWindow }
+  | { outcome: 'stale'; attempts: AttemptWindow; state: MfaStoredState };
+
 export interface MfaStore {
   /** Short name for logs and benchmarks (`memory`, `redis`, `postgres`). */
   readonly name: string;
@@ -68,6 +97,15 @@ export interface MfaStore {
    * window with count 1. Attempts are counted before the code is checked, so a burst cannot outrun the limit.
    */
   beginAttempt(userId: string, now: number, windowMs: number): Promise<{ attempts: AttemptWindow; state: MfaStoredState }>;
+
+  /**
+   * Optional: `beginAttempt` and a factor `claimStep` in one atomic operation (one round trip), for a code the provider
+   * checked against the sealed factor it cached from an earlier read. Counts one attempt exactly as `beginAttempt`
+   * does, refuses past `maxAttempts`, and claims `step` only if the stored factor's `secretId` is the given one (so a
+   * stale cache never lets a replaced or disabled factor's codes through) and the step is above its last one. A store
+   * without it still works: the provider then always takes `beginAttempt` then `claimStep` (two round trips).
+   */
+  attemptAndClaim?(userId: string, claim: AttemptClaim): Promise<AttemptClaimResult>;
 
   /** Replaces the user's pending setup (an enabled factor is left alone). */
   savePending(userId: string, pending: StoredPendingSetup): Promise<void>;

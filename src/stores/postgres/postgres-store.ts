@@ -1,5 +1,5 @@
 import { MfaConfigurationError } from '../../errors.js';
-import type { AttemptWindow, ClaimTarget, MfaStore, MfaStoredState, StoredPendingSetup } from '../../totp/store.js';
+import type { AttemptClaim, AttemptClaimResult, AttemptWindow, ClaimTarget, MfaStore, MfaStoredState, StoredPendingSetup } from '../../totp/store.js';
 import { factorStatements, type FactorStatements } from './factor-statements.js';
 import { attemptsFromRow, stateFromRow, type PostgresRow } from './rows.js';
 import { postgresMfaSchema, postgresTables } from './schema.js';
@@ -101,6 +101,16 @@ export class PostgresMfaStore implements MfaStore {
     // The table comes from the enum, never from text the caller passed.
     const sql = target === 'factor' ? this.#sql.claimFactor : this.#sql.claimPending;
     return Number((await this.#row(sql, [userId, secretId, step, resealedSecret ?? null])).claimed) === 1;
+  }
+
+  async attemptAndClaim(userId: string, claim: AttemptClaim): Promise<AttemptClaimResult> {
+    const { secretId, step, now, windowMs, maxAttempts, resealedSecret } = claim;
+    const row = await this.#row(this.#sql.attemptAndClaim, [userId, secretId, step, resealedSecret ?? null, now, windowMs, maxAttempts]);
+    if (Number(row.claimed) === 1) return { outcome: 'claimed' };
+    const attempts = attemptsFromRow(row);
+    if (attempts.count > maxAttempts) return { outcome: 'locked', attempts };
+    if (Number(row.current) !== 1) return { outcome: 'stale', attempts, state: stateFromRow(row) };
+    return { outcome: step === null ? 'counted' : 'replayed', attempts };
   }
 
   async activatePending(userId: string, secretId: string, recoveryCodeHashes: readonly string[], now: number): Promise<boolean> {

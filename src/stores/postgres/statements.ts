@@ -20,6 +20,7 @@ export interface PostgresStatements {
   deleteExpired: string;
   claimFactor: string;
   claimPending: string;
+  attemptAndClaim: string;
   consumeRecoveryCode: string;
 }
 
@@ -76,6 +77,45 @@ SELECT (SELECT count(*) FROM ended)::int AS attempts, (SELECT count(*) FROM stal
 
     claimFactor: claim(t.factors, '', true),
     claimPending: claim(t.pending, ', confirmed = true', false),
+
+    // $1 user, $2 secretId, $3 step or null (count only), $4 resealed secret or null, $5 now, $6 windowMs, $7 maxAttempts.
+    // beginAttempt and a factor claim in one statement. The factor row is locked first (lock order: factor before
+    // attempts), so `held` is its latest committed version and stays so: whether the step can be claimed is known
+    // before the attempt is counted. One upsert then counts the attempt (exact under concurrency, as in beginAttempt)
+    // and, if the count is within the limit and the step claimable, clears it in the same write: count 0 with a window
+    // ending now, which the next attempt restarts from 1. (A sibling CTE cannot delete a row another CTE of the same
+    // statement writes.) The claim itself runs only on that cleared count. `current` tells a stale factor apart; the
+    // state columns are the snapshot's, as in beginAttempt.
+    attemptAndClaim: `
+WITH held AS MATERIALIZED (
+  SELECT h.secret_id = $2 AS current, h.last_step FROM ${t.factors} h WHERE h.user_id = $1 FOR UPDATE
+), claimable AS (
+  -- An aggregate over held, not EXISTS: with a null step the planner folds the condition to false and would drop an
+  -- EXISTS, and held (the factor lock) would then run after the attempts upsert, against the lock order (measured:
+  -- deadlocks between concurrent calls). An aggregate always reads every row of held first.
+  SELECT count(*) FILTER (WHERE current AND $3::bigint IS NOT NULL AND (last_step IS NULL OR last_step < $3::bigint)) > 0 AS ok
+  FROM held
+), counted AS (
+  INSERT INTO ${t.attempts} AS a (user_id, count, reset_at)
+  SELECT $1, CASE WHEN ok AND 1 <= $7::int THEN 0 ELSE 1 END,
+    CASE WHEN ok AND 1 <= $7::int THEN $5::bigint ELSE $5::bigint + $6::bigint END FROM claimable
+  ON CONFLICT (user_id) DO UPDATE SET
+    count = CASE
+      WHEN EXCLUDED.count = 0 AND (CASE WHEN a.reset_at <= $5::bigint THEN 1 ELSE a.count + 1 END) <= $7::int THEN 0
+      WHEN a.reset_at <= $5::bigint THEN 1 ELSE a.count + 1 END,
+    reset_at = CASE
+      WHEN EXCLUDED.count = 0 AND (CASE WHEN a.reset_at <= $5::bigint THEN 1 ELSE a.count + 1 END) <= $7::int THEN $5::bigint
+      WHEN a.reset_at <= $5::bigint THEN $5::bigint + $6::bigint ELSE a.reset_at END
+  RETURNING a.count, a.reset_at
+), claimed AS (
+  UPDATE ${t.factors} SET last_step = $3::bigint, sealed_secret = COALESCE($4::text, sealed_secret)
+  WHERE user_id = $1 AND secret_id = $2 AND $3::bigint IS NOT NULL AND (last_step IS NULL OR last_step < $3::bigint)
+    AND (SELECT count FROM counted) = 0
+  RETURNING 1
+)
+SELECT counted.count AS attempt_count, counted.reset_at AS attempt_reset_at,
+  (SELECT count(*) FROM claimed)::int AS claimed, (SELECT count(*) FROM held WHERE current)::int AS current,
+  ${state} FROM counted ${joins}`,
 
     // The first candidate found is picked from the snapshot, then deleted by key: a concurrent consumer of the same
     // code waits on the row lock, finds it gone and deletes nothing. `remaining` is counted in the same snapshot, so

@@ -1,7 +1,7 @@
 import { MfaConfigurationError } from '../../errors.js';
-import type { AttemptWindow, ClaimTarget, MfaStore, MfaStoredState, StoredPendingSetup } from '../../totp/store.js';
+import type { AttemptClaim, AttemptClaimResult, AttemptWindow, ClaimTarget, MfaStore, MfaStoredState, StoredPendingSetup } from '../../totp/store.js';
 import { userKeys, type UserKeys } from './keys.js';
-import { parseAttempt, parseCount, parseState } from './replies.js';
+import { parseAttempt, parseAttemptClaim, parseCount, parseState } from './replies.js';
 import { runScript, type LuaScript, type RedisScriptClient } from './script-runner.js';
 import * as scripts from './scripts.js';
 
@@ -83,6 +83,22 @@ export class RedisMfaStore implements MfaStore {
     const args = [secretId, decimal(step, 'step'), target === 'pending' ? '1' : '0', resealedSecret ?? ''];
     const reply = await this.#run(scripts.CLAIM_STEP, [key, keys.attempts], args);
     return parseCount(reply, 'claim result') === 1;
+  }
+
+  async attemptAndClaim(userId: string, claim: AttemptClaim): Promise<AttemptClaimResult> {
+    const keys = this.#keys(userId);
+    const { secretId, step, now, windowMs, maxAttempts, resealedSecret } = claim;
+    const args = [
+      secretId,
+      step === null ? '' : decimal(step, 'step'),
+      '0',
+      resealedSecret ?? '',
+      decimal(now, 'now'),
+      ttl(windowMs, 'windowMs'),
+      decimal(now + windowMs, 'resetAt'),
+      decimal(maxAttempts, 'maxAttempts'),
+    ];
+    return parseAttemptClaim(await this.#run(scripts.CLAIM_STEP, [keys.factor, keys.attempts, keys.pending, keys.recovery], args));
   }
 
   async activatePending(userId: string, secretId: string, recoveryCodeHashes: readonly string[], now: number): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { AttemptWindow, MfaStoredState, StoredFactor, StoredPendingSetup } from '../../totp/store.js';
+import type { AttemptClaimResult, AttemptWindow, MfaStoredState, StoredFactor, StoredPendingSetup } from '../../totp/store.js';
 
 /*
  * Script replies back to the records of store.ts. Numbers come back as the decimal strings the store was given and
@@ -71,4 +71,18 @@ export function parseAttempt(reply: unknown): { attempts: AttemptWindow; state: 
   const reset = parseNumber(resetAt);
   if (reset === null) throw malformed('attempt window');
   return { attempts: { count: parseCount(count, 'attempt count'), resetAt: reset }, state: parseState(state) };
+}
+
+const CLAIM_OUTCOMES = new Set(['claimed', 'locked', 'stale', 'replayed', 'counted']);
+
+/** CLAIM_STEP in its counting form: { outcome, count, resetAt, state when stale }. */
+export function parseAttemptClaim(reply: unknown): AttemptClaimResult {
+  const [outcome, count, resetAt, state] = list(reply, 'claim');
+  if (typeof outcome !== 'string' || !CLAIM_OUTCOMES.has(outcome)) throw malformed('claim outcome');
+  if (outcome === 'claimed') return { outcome };
+  const reset = parseNumber(resetAt);
+  if (reset === null) throw malformed('attempt window');
+  const attempts = { count: parseCount(count, 'attempt count'), resetAt: reset };
+  if (outcome === 'stale') return { outcome, attempts, state: parseState(state) };
+  return { outcome: outcome as 'locked' | 'replayed' | 'counted', attempts };
 }

@@ -38,20 +38,29 @@ export const LOAD = new LuaScript(`${READ_STATE}
 return read_state(KEYS[1], KEYS[2], KEYS[3])`);
 
 /**
- * KEYS: attempts, factor, pending, recovery. ARGV: now, windowMs, now + windowMs.
- * Atomic: the window check and the increment cannot interleave, so N concurrent attempts get 1..N. The window ends
- * by comparing the caller's clock with resetAt; PEXPIRE (relative) only lets Redis drop the key afterwards.
+ * Counts one attempt in the hash `key`: ARGV[first] now, ARGV[first + 1] windowMs, ARGV[first + 2] now + windowMs.
+ * Returns the count and resetAt. The window ends by comparing the caller's clock with resetAt; PEXPIRE (relative)
+ * only lets Redis drop the key afterwards.
  */
-export const BEGIN_ATTEMPT = new LuaScript(`${READ_STATE}
-local reset_at = redis.call('HGET', KEYS[1], 'resetAt')
-local count
-if not tonumber(reset_at) or tonumber(ARGV[1]) >= tonumber(reset_at) then
-  redis.call('HSET', KEYS[1], 'count', '1', 'resetAt', ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  count, reset_at = 1, ARGV[3]
-else
-  count = redis.call('HINCRBY', KEYS[1], 'count', 1)
+const COUNT_ATTEMPT = `
+local function count_attempt(key, first)
+  local now, ttl, new_reset = ARGV[first], ARGV[first + 1], ARGV[first + 2]
+  local reset_at = redis.call('HGET', key, 'resetAt')
+  if not tonumber(reset_at) or tonumber(now) >= tonumber(reset_at) then
+    redis.call('HSET', key, 'count', '1', 'resetAt', new_reset)
+    redis.call('PEXPIRE', key, ttl)
+    return 1, new_reset
+  end
+  return redis.call('HINCRBY', key, 'count', 1), reset_at
 end
+`;
+
+/**
+ * KEYS: attempts, factor, pending, recovery. ARGV: now, windowMs, now + windowMs.
+ * Atomic: the window check and the increment cannot interleave, so N concurrent attempts get 1..N.
+ */
+export const BEGIN_ATTEMPT = new LuaScript(`${READ_STATE}${COUNT_ATTEMPT}
+local count, reset_at = count_attempt(KEYS[1], 1)
 return { count, reset_at, read_state(KEYS[2], KEYS[3], KEYS[4]) }`);
 
 /**
@@ -65,15 +74,39 @@ redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return 1`);
 
 /**
- * KEYS: factor or pending, attempts. ARGV: secretId, step, '1' to also confirm (pending), the resealed secret or ''.
+ * The claim, in two forms; one script, so every claim of a step (counted with it or not) runs the same code.
+ *
+ * claimStep: KEYS: factor or pending, attempts. ARGV: secretId, step, '1' to also confirm (pending), the resealed
+ * secret or ''. Returns 1 (claimed) or 0.
+ *
+ * attemptAndClaim (factor only): KEYS: factor, attempts, pending, recovery. ARGV: secretId, step or '' (count only),
+ * '0', the resealed secret or '', then now, windowMs, now + windowMs, maxAttempts. Counts the attempt as
+ * BEGIN_ATTEMPT does and returns { outcome, count, resetAt }, plus the state when the outcome is 'stale'. Past
+ * maxAttempts it stops there: the factor is not even read.
+ *
  * Atomic compare-and-set: of concurrent claims of one step, only the first sees a lower lastStep. Only a factor claim
  * clears the attempts (a setup's creator knows its secret and must not reset the count that protects the factor).
  */
-export const CLAIM_STEP = new LuaScript(`
+export const CLAIM_STEP = new LuaScript(`${READ_STATE}${COUNT_ATTEMPT}
+local counting = ARGV[5] ~= nil
+local count, reset_at
+if counting then
+  count, reset_at = count_attempt(KEYS[2], 5)
+  if count > tonumber(ARGV[8]) then return { 'locked', count, reset_at } end
+end
+local function answer(outcome)
+  if counting then return { outcome, count, reset_at } end
+  if outcome == 'claimed' then return 1 end
+  return 0
+end
 local stored = redis.call('HMGET', KEYS[1], 'secretId', 'lastStep')
-if stored[1] ~= ARGV[1] then return 0 end
+if stored[1] ~= ARGV[1] then
+  if counting then return { 'stale', count, reset_at, read_state(KEYS[1], KEYS[3], KEYS[4]) } end
+  return 0
+end
+if ARGV[2] == '' then return answer('counted') end
 local last = tonumber(stored[2])
-if last and last >= tonumber(ARGV[2]) then return 0 end
+if last and last >= tonumber(ARGV[2]) then return answer('replayed') end
 redis.call('HSET', KEYS[1], 'lastStep', ARGV[2])
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'sealedSecret', ARGV[4]) end
 if ARGV[3] == '1' then
@@ -81,7 +114,7 @@ if ARGV[3] == '1' then
 else
   redis.call('DEL', KEYS[2])
 end
-return 1`);
+return answer('claimed')`);
 
 /**
  * KEYS: factor, pending, recovery, attempts. ARGV: secretId, now, then the new recovery code hashes.
