@@ -153,16 +153,21 @@ await describeEachStore('one round trip per verify on the %s store', (open) => {
     expect(result.fulfilled).toBe(1);
   });
 
-  it('leak: the cache holds the factor as the store does (sealed), never the secret in clear', async () => {
+  it('leak: a provider object written to a log shows neither the secret nor the cached sealed factors and user ids', async () => {
     const { client, authenticator, enroll, provider } = totpHarness(open.store);
     const user = newUser();
     const { secret } = await enroll(user);
     await expect(client.verifySecondFactor(user, wrongCode(authenticator.code(secret)))).rejects.toMatchObject({ reason: 'mismatch' });
     const stored = (await open.store.load(user.id)).factor!;
     const dump = inspect(provider, { depth: Infinity, showHidden: true, maxArrayLength: Infinity, maxStringLength: Infinity });
-    expect(dump, 'the cache is visible to inspect').toContain(stored.sealedSecret);
-    expect(dump).toContain(stored.secretId);
-    for (const form of [secret, secret.toLowerCase(), Buffer.from(secret).toString('base64')]) expect(dump.includes(form)).toBe(false);
+    // The cache is a private (#) field: what it holds (sealed factors, as the store does) stays out of any dump. (A
+    // MemoryMfaStore is the store itself and shows its own records, sealed, on purpose: only the clear secret is
+    // checked there.)
+    const cachedForms = open.store instanceof MemoryMfaStore ? [] : [stored.sealedSecret, stored.secretId];
+    for (const form of [secret, secret.toLowerCase(), Buffer.from(secret).toString('base64'), ...cachedForms]) {
+      expect(dump.includes(form), form.slice(0, 12)).toBe(false);
+    }
+    for (const form of cachedForms) expect(JSON.stringify(provider)).not.toContain(form);
   });
 });
 

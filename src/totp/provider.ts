@@ -59,9 +59,9 @@ export class TotpMfaProvider implements MfaProvider {
   readonly #generateSecret: () => string;
   /**
    * Sealed factors of recent verifies; null when the store cannot count and claim in one operation, or size 0.
-   * Plain `private`, not `#`, like MemoryMfaStore's map: util.inspect shows it, so anyone can see it holds ciphertext.
+   * A `#` field: a provider object that ends up in a log line must not carry thousands of users' ids and sealed secrets.
    */
-  private readonly factorCache: SealedFactorCache | null;
+  readonly #factorCache: SealedFactorCache | null;
 
   constructor(options: TotpMfaProviderOptions = {}) {
     this.#options = resolveTotpOptions(options);
@@ -72,7 +72,7 @@ export class TotpMfaProvider implements MfaProvider {
     this.#emit = safeEmitter(options.onEvent);
     this.#generateSecret = options.generateSecret ?? (() => generateSecret());
     const oneRoundTrip = combinesAttemptAndClaim(this.store) && this.#options.factorCacheSize > 0;
-    this.factorCache = oneRoundTrip ? new SealedFactorCache(this.#options.factorCacheSize) : null;
+    this.#factorCache = oneRoundTrip ? new SealedFactorCache(this.#options.factorCacheSize) : null;
   }
 
   async getStatus(user: MfaUser, _ctx?: MfaCallContext): Promise<MfaStatus> {
@@ -131,7 +131,7 @@ export class TotpMfaProvider implements MfaProvider {
   }
 
   async disable(user: MfaUser, _ctx?: MfaCallContext): Promise<MfaDisableResult> {
-    this.factorCache?.delete(user.id);
+    this.#factorCache?.delete(user.id);
     const existed = await this.#storeCall(() => this.store.deleteFactor(user.id));
     if (existed) this.#emit({ type: 'disabled', userId: user.id, at: new Date(this.#nowMs()) });
     return { enabled: false };
@@ -161,7 +161,7 @@ export class TotpMfaProvider implements MfaProvider {
 
   async #checkCode(userId: string, code: string, allowPending: boolean): Promise<MfaVerifyResult> {
     const now = this.#nowMs();
-    const cached = this.factorCache?.get(userId);
+    const cached = this.#factorCache?.get(userId);
     if (cached !== undefined) return this.#checkCached(userId, code, allowPending, now, cached);
     const { attempts, state } = await this.#beginAttempt(userId, now);
     return this.#decide(userId, code, allowPending, now, attempts, state);
@@ -180,7 +180,7 @@ export class TotpMfaProvider implements MfaProvider {
       secret = this.#box.open(userId, cached.sealedSecret);
     } catch (error) {
       // Same error as the store's copy would give (it is that copy); dropped so the next call reads the store again.
-      this.factorCache?.delete(userId);
+      this.#factorCache?.delete(userId);
       throw error;
     }
     const step = this.#matchingStep(secret, code, now);
@@ -188,7 +188,7 @@ export class TotpMfaProvider implements MfaProvider {
     const answer = await this.#attemptAndClaim(userId, cached.secretId, step, now, resealed);
     switch (answer.outcome) {
       case 'claimed':
-        if (resealed !== undefined) this.factorCache?.set(userId, { secretId: cached.secretId, sealedSecret: resealed });
+        if (resealed !== undefined) this.#factorCache?.set(userId, { secretId: cached.secretId, sealedSecret: resealed });
         return this.#verified(userId, now, 'factor');
       case 'stale':
         this.#remember(userId, answer.state);
@@ -225,7 +225,7 @@ export class TotpMfaProvider implements MfaProvider {
     if (!fresh || (await this.#storeCall(() => this.store.claimStep(userId, target, record.secretId, step, resealed))) !== true) {
       throw this.#failure(userId, now, attempts, 'replayed', replayed());
     }
-    if (target === 'factor' && resealed !== undefined) this.factorCache?.set(userId, { secretId: record.secretId, sealedSecret: resealed });
+    if (target === 'factor' && resealed !== undefined) this.#factorCache?.set(userId, { secretId: record.secretId, sealedSecret: resealed });
     return this.#verified(userId, now, target);
   }
 
@@ -257,9 +257,9 @@ export class TotpMfaProvider implements MfaProvider {
    * did): the next verify of this user on this server is one round trip.
    */
   #remember(userId: string, state: MfaStoredState | undefined): void {
-    if (this.factorCache === null) return;
-    if (state?.factor) this.factorCache.set(userId, state.factor);
-    else this.factorCache.delete(userId);
+    if (this.#factorCache === null) return;
+    if (state?.factor) this.#factorCache.set(userId, state.factor);
+    else this.#factorCache.delete(userId);
   }
 
   /** attemptAndClaim, with its answer checked as strictly as beginAttempt's: anything unexpected fails closed. */
@@ -268,7 +268,9 @@ export class TotpMfaProvider implements MfaProvider {
     const claim = { secretId, step, now, windowMs, maxAttempts, ...(resealedSecret === undefined ? {} : { resealedSecret }) };
     const answer = await this.#storeCall(() => this.store.attemptAndClaim!(userId, claim));
     const outcome = (answer as { outcome?: unknown } | null | undefined)?.outcome;
-    if (outcome === 'claimed') return answer;
+    // A count-only call (the code matched no step) has nothing to claim: `claimed` then is a store's slip, not a pass.
+    if (outcome === 'claimed' && step !== null) return answer;
+    if (outcome === 'claimed') throw new MfaProviderError('The MFA store claimed a step it was not given', { type: 'invalid_response', retryable: false });
     if (outcome !== 'locked' && outcome !== 'replayed' && outcome !== 'counted' && outcome !== 'stale') {
       throw new MfaProviderError('The MFA store answered an unknown claim outcome', { type: 'invalid_response', retryable: false });
     }

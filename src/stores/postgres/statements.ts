@@ -82,10 +82,12 @@ SELECT (SELECT count(*) FROM ended)::int AS attempts, (SELECT count(*) FROM stal
     // beginAttempt and a factor claim in one statement. The factor row is locked first (lock order: factor before
     // attempts), so `held` is its latest committed version and stays so: whether the step can be claimed is known
     // before the attempt is counted. One upsert then counts the attempt (exact under concurrency, as in beginAttempt)
-    // and, if the count is within the limit and the step claimable, clears it in the same write: count 0 with a window
-    // ending now, which the next attempt restarts from 1. (A sibling CTE cannot delete a row another CTE of the same
-    // statement writes.) The claim itself runs only on that cleared count. `current` tells a stale factor apart; the
-    // state columns are the snapshot's, as in beginAttempt.
+    // and, if the count is within the limit and the step claimable, clears it in the same write: count 0 in a window
+    // that ended at 0, so the next attempt, whatever its clock, starts a full window from 1, as after a delete (a
+    // window ending at this caller's `now` would let a server whose clock is behind count into a window that ends at
+    // once). (A sibling CTE cannot delete a row another CTE of the same statement writes.) The claim itself runs only
+    // on that cleared count. `current` tells a stale factor apart; the state columns are the snapshot's, as in
+    // beginAttempt.
     attemptAndClaim: `
 WITH held AS MATERIALIZED (
   SELECT h.secret_id = $2 AS current, h.last_step FROM ${t.factors} h WHERE h.user_id = $1 FOR UPDATE
@@ -98,13 +100,13 @@ WITH held AS MATERIALIZED (
 ), counted AS (
   INSERT INTO ${t.attempts} AS a (user_id, count, reset_at)
   SELECT $1, CASE WHEN ok AND 1 <= $7::int THEN 0 ELSE 1 END,
-    CASE WHEN ok AND 1 <= $7::int THEN $5::bigint ELSE $5::bigint + $6::bigint END FROM claimable
+    CASE WHEN ok AND 1 <= $7::int THEN 0 ELSE $5::bigint + $6::bigint END FROM claimable
   ON CONFLICT (user_id) DO UPDATE SET
     count = CASE
       WHEN EXCLUDED.count = 0 AND (CASE WHEN a.reset_at <= $5::bigint THEN 1 ELSE a.count + 1 END) <= $7::int THEN 0
       WHEN a.reset_at <= $5::bigint THEN 1 ELSE a.count + 1 END,
     reset_at = CASE
-      WHEN EXCLUDED.count = 0 AND (CASE WHEN a.reset_at <= $5::bigint THEN 1 ELSE a.count + 1 END) <= $7::int THEN $5::bigint
+      WHEN EXCLUDED.count = 0 AND (CASE WHEN a.reset_at <= $5::bigint THEN 1 ELSE a.count + 1 END) <= $7::int THEN 0
       WHEN a.reset_at <= $5::bigint THEN $5::bigint + $6::bigint ELSE a.reset_at END
   RETURNING a.count, a.reset_at
 ), claimed AS (
