@@ -33,6 +33,13 @@ export interface TotpMfaProviderOptions {
    * most); 0 turns it off.
    */
   factorCacheSize?: number;
+  /**
+   * Longest wait for one store call before it fails as `MfaProviderError` `store_unavailable`, so a stalled Redis or
+   * PostgreSQL cannot hang a login (driver defaults wait forever on a stalled connection). The call itself cannot be
+   * cancelled and may still complete: treat the error as "outcome unknown". Real time, not `now`. Default 5 000 ms;
+   * 0 turns it off (then bound calls in the driver).
+   */
+  storeTimeoutMs?: number;
   /** The clock. Default: the system clock. Tests pass a fixed clock's `now`. */
   now?: () => Date;
   /** Audit events (setup created, verified, enabled, disabled, failed, locked, recovery code used). */
@@ -55,6 +62,7 @@ export interface ResolvedTotpOptions {
   attemptWindowMs: number;
   recoveryCodeCount: number;
   factorCacheSize: number;
+  storeTimeoutMs: number;
   now: () => Date;
 }
 
@@ -98,6 +106,7 @@ export function resolveTotpOptions(options: TotpMfaProviderOptions): ResolvedTot
     attemptWindowMs: integer(options.attemptWindowMs, 'attemptWindowMs', 15 * 60_000, 1_000, 24 * 60 * 60_000),
     recoveryCodeCount: integer(options.recoveryCodeCount, 'recoveryCodeCount', 10, 1, 100),
     factorCacheSize: integer(options.factorCacheSize, 'factorCacheSize', 10_000, 0, 10_000_000),
+    storeTimeoutMs: integer(options.storeTimeoutMs, 'storeTimeoutMs', 5_000, 0, 10 * 60_000),
     now: options.now ?? (() => new Date()),
   };
 }

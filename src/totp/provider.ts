@@ -313,12 +313,26 @@ export class TotpMfaProvider implements MfaProvider {
 
   /** Store failures become a typed, retryable error without the driver's message (it may quote keys or arguments). */
   async #storeCall<T>(operation: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      return await operation();
+      const pending = Promise.resolve(operation());
+      const limitMs = this.#options.storeTimeoutMs;
+      if (limitMs === 0) return await pending;
+      // A late answer or failure after the timeout has nobody waiting for it: swallowed, never an unhandled rejection.
+      pending.catch(() => {});
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new StoreTimeout(limitMs)), limitMs);
+      });
+      return await Promise.race([pending, timedOut]);
     } catch (error) {
       if (isMfaError(error)) throw error;
+      if (error instanceof StoreTimeout) {
+        throw new MfaProviderError(`The MFA store (${this.store.name}) did not answer within ${error.limitMs} ms`, { type: 'store_unavailable', retryable: true });
+      }
       const name = error instanceof Error ? error.name : typeof error;
       throw new MfaProviderError(`The MFA store (${this.store.name}) failed (${name})`, { type: 'store_unavailable', retryable: true });
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -346,6 +360,13 @@ function combinesAttemptAndClaim(store: MfaStore): boolean {
     return Number.POSITIVE_INFINITY;
   };
   return depth('attemptAndClaim') <= Math.min(depth('beginAttempt'), depth('claimStep'));
+}
+
+/** The store call outlived `storeTimeoutMs`; turned into `store_unavailable` by #storeCall. */
+class StoreTimeout extends Error {
+  constructor(readonly limitMs: number) {
+    super('store call timed out');
+  }
 }
 
 function replayed(): MfaInvalidCodeError {
