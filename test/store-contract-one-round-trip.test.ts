@@ -1,23 +1,11 @@
 import { expect, it } from 'vitest';
-import type { AttemptClaim, MfaStore, StoredPendingSetup } from '../src/totp/index.js';
+import type { AttemptClaim, MfaStore } from '../src/totp/index.js';
+import { NOW, WINDOW, newUser, pending } from './support/store-records.js';
 import { describeEachStore } from './support/stores.js';
 
 // The optional one-round-trip operation of the store contract: count the attempt and claim the step in one atomic
 // operation, only for the factor the caller names. Same rules as beginAttempt + claimStep, every store, two handles
 // standing for two servers.
-const NOW = Date.UTC(2025, 0, 2, 15, 4, 10);
-const WINDOW = 15 * 60 * 1000;
-let serial = 0;
-const newUser = () => `user-${process.pid}-${++serial}-${Math.random().toString(36).slice(2)}`;
-const pending = (overrides: Partial<StoredPendingSetup> = {}): StoredPendingSetup => ({
-  secretId: `s-${Math.random().toString(36).slice(2)}`,
-  sealedSecret: 'v1.k1.aXY.dGFn.Y2lwaGVy',
-  lastStep: null,
-  createdAt: NOW,
-  expiresAt: NOW + 600_000,
-  confirmed: false,
-  ...overrides,
-});
 
 /** attemptAndClaim with the defaults of these tests: now, a 15-minute window, 5 attempts. */
 function attemptAndClaim(store: MfaStore, userId: string, claim: Partial<AttemptClaim> & Pick<AttemptClaim, 'secretId' | 'step'>) {

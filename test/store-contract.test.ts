@@ -1,21 +1,8 @@
 import { expect, it } from 'vitest';
-import type { StoredPendingSetup } from '../src/totp/index.js';
+import { NOW, WINDOW, newUser, pending } from './support/store-records.js';
 import { describeEachStore } from './support/stores.js';
 
 // One contract, every store: the atomic primitives replay protection, attempt limits and recovery codes rest on.
-const NOW = Date.UTC(2025, 0, 2, 15, 4, 10);
-const WINDOW = 15 * 60 * 1000;
-let serial = 0;
-const newUser = () => `user-${process.pid}-${++serial}-${Math.random().toString(36).slice(2)}`;
-const pending = (overrides: Partial<StoredPendingSetup> = {}): StoredPendingSetup => ({
-  secretId: `s-${Math.random().toString(36).slice(2)}`,
-  sealedSecret: 'v1.k1.aXY.dGFn.Y2lwaGVy',
-  lastStep: null,
-  createdAt: NOW,
-  expiresAt: NOW + 600_000,
-  confirmed: false,
-  ...overrides,
-});
 
 await describeEachStore('store contract: %s', (open) => {
   /** A user with a confirmed setup promoted to an enabled factor, holding the given recovery code hashes. */

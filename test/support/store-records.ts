@@ -1,0 +1,20 @@
+import type { StoredPendingSetup } from '../../src/totp/index.js';
+
+/** The instant and attempt window the store contract suites call every operation with. */
+export const NOW = Date.UTC(2025, 0, 2, 15, 4, 10);
+export const WINDOW = 15 * 60 * 1000;
+
+let serial = 0;
+/** A user id no other test or process uses, so suites can share one Redis and one PostgreSQL. */
+export const newUser = () => `user-${process.pid}-${++serial}-${Math.random().toString(36).slice(2)}`;
+
+/** A pending setup record as the provider would store it (the sealed secret is a well-formed placeholder). */
+export const pending = (overrides: Partial<StoredPendingSetup> = {}): StoredPendingSetup => ({
+  secretId: `s-${Math.random().toString(36).slice(2)}`,
+  sealedSecret: 'v1.k1.aXY.dGFn.Y2lwaGVy',
+  lastStep: null,
+  createdAt: NOW,
+  expiresAt: NOW + 600_000,
+  confirmed: false,
+  ...overrides,
+});
