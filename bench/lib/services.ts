@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
-/** The same defaults as the tests: the machine's loopback services. */
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+// The same services, defaults, probes and clean-up as the tests: one place that knows where Redis and PostgreSQL are.
+import { DATABASE_URL, REDIS_URL, pingPostgres, pingRedis } from '../../test/support/services.js';
 
 /** Unique per run: the services are shared, so the suite only ever touches names it made. */
 export const RUN_TAG = `bench${process.pid}${randomBytes(3).toString('hex')}`;
@@ -30,36 +29,11 @@ export function newPool(max = 10): pg.Pool {
 }
 
 export function redisUnavailable(): Promise<string | undefined> {
-  return unavailable('Redis', async () => {
-    const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1500, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    try {
-      await client.connect();
-      await client.ping();
-    } finally {
-      client.disconnect();
-    }
-  });
+  return unavailable('Redis', pingRedis);
 }
 
 export function postgresUnavailable(): Promise<string | undefined> {
-  return unavailable('PostgreSQL', async () => {
-    const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1, connectionTimeoutMillis: 1500 });
-    try {
-      await pool.query('select 1');
-    } finally {
-      await pool.end();
-    }
-  });
-}
-
-/** Deletes the keys this run wrote (SCAN on its own prefix, never FLUSHDB: the server is shared). */
-export async function deleteRedisPrefix(client: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) await client.del(...keys);
-  } while (cursor !== '0');
+  return unavailable('PostgreSQL', pingPostgres);
 }
 
 /** Drops the four tables of one store prefix this run created. */

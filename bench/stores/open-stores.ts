@@ -3,7 +3,8 @@ import type pg from 'pg';
 import { type MfaStore, MemoryMfaStore } from 'saasus-mfa/totp';
 import { RedisMfaStore, type RedisScriptClient } from 'saasus-mfa/stores/redis';
 import { PostgresMfaStore } from 'saasus-mfa/stores/postgres';
-import { RUN_TAG, deleteRedisPrefix, dropTables, newPool, newRedis, postgresUnavailable, redisUnavailable } from '../lib/services.js';
+import { deleteRedisKeysUnder } from '../../test/support/services.js';
+import { RUN_TAG, dropTables, newPool, newRedis, postgresUnavailable, redisUnavailable } from '../lib/services.js';
 
 /** One store under test, with the driver-level round-trip counter and a way to clean up what it wrote. */
 export interface OpenStore {
@@ -55,7 +56,7 @@ export async function openStores(label: string, options: { poolSize?: number } =
       redis,
       keyPrefix,
       close: async () => {
-        await deleteRedisPrefix(redis, keyPrefix);
+        await deleteRedisKeysUnder(redis, keyPrefix);
         redis.disconnect();
       },
     });
