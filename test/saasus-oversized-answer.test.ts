@@ -30,7 +30,10 @@ describe.each(TRANSPORTS)('$name', ({ provider: make }) => {
     const user = fake.addUser();
     const log = logRequests(server);
     server.use(...faultHandlers(FAKE_BASE_URL, 'getStatus', { kind: 'answer', status: 200, text: HUGE, contentType: 'application/json' }));
-    await expect(mfa.getStatus(user)).rejects.toMatchObject({ name: 'MfaProviderError', type: 'invalid_response' });
+    const error = await mfa.getStatus(user).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: 'MfaProviderError', type: 'invalid_response' });
+    // The cause (the safe facts of the exchange) says why: the size, not a malformed body.
+    expect((error as Error).cause).toMatchObject({ message: expect.stringMatching(/with a body over 1048576 bytes; it was not read$/) });
     expect(log.countOf('getStatus')).toBe(1);
     log.dispose();
   });

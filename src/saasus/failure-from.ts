@@ -38,7 +38,7 @@ function isOversizedAnswer(error: unknown): boolean {
 /** A thrown axios error (no answer) becomes a failure: the signal says whether it was our timeout or the caller. */
 export function failureFromThrown(error: unknown, method: string, path: string, options: SaasusRequestOptions): SaasusFailure {
   // Not a network failure: the same request would bring the same oversized answer, so a GET is not retried for it.
-  if (isOversizedAnswer(error)) return new SaasusFailure({ kind: 'invalid_response', method, path });
+  if (isOversizedAnswer(error)) return new SaasusFailure({ kind: 'invalid_response', method, path, sizeLimitBytes: MAX_RESPONSE_BYTES });
   if (options.signal.aborted) {
     const timedOut = (options.signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
     return new SaasusFailure({ kind: timedOut ? 'timeout' : 'aborted', method, path, timeoutMs: options.timeoutMs });
