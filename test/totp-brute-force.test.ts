@@ -1,7 +1,8 @@
 import { expect, it } from 'vitest';
 import { MfaRateLimitedError } from '../src/index.js';
+import { createFixedClock } from '../src/testing/index.js';
 import { describeEachStore } from './support/stores.js';
-import { newUser, outcomes, totpHarness, wrongCode } from './support/totp.js';
+import { START, STEP_MS, newUser, outcomes, totpHarness, wrongCode } from './support/totp.js';
 
 // Brute force: a 6-digit code has a million values and stays valid ~90 s; without a limit an attacker holding the
 // password can try them all. Attempts are counted in the store (shared by every server) before the code is checked.
@@ -105,5 +106,31 @@ await describeEachStore('brute force on the %s store', (open) => {
     const other = await enroll(bystander);
     for (let i = 0; i < 6; i++) await client.verifySecondFactor(victim, wrongCode(authenticator.code(secret))).catch(() => {});
     await expect(client.verifySecondFactor(bystander, authenticator.code(other.secret))).resolves.toMatchObject({ verified: true });
+  });
+
+  // After a one-round-trip success (attemptAndClaim) the count must be cleared as a delete clears it: the next
+  // attempt starts a full window from its own clock. PostgreSQL once stored { count 0, reset_at = claimer's now },
+  // so a server whose clock was behind got a lockout lasting only the clock difference.
+  it('brute force: after a one-round-trip success, a server whose clock is 1 s behind still locks the attacker out for the whole window after 5 wrong codes', async () => {
+    const here = totpHarness(open.store);
+    const behind = createFixedClock(START);
+    const there = totpHarness(open.peer, {}, behind);
+    const user = newUser();
+    const { secret } = await here.enroll(user);
+    await here.client.verifySecondFactor(user, here.authenticator.code(secret)); // fills this server's cache
+    here.clock.advance(STEP_MS);
+    // The real user signs in on this server: one round trip, attemptAndClaim claims and clears the count.
+    await expect(here.client.verifySecondFactor(user, here.authenticator.code(secret))).resolves.toMatchObject({ verified: true });
+
+    // The attacker, on a server whose clock is one second behind.
+    behind.set(here.clock.nowMs() - 1000);
+    const wrong = wrongCode(here.authenticator.code(secret));
+    for (let i = 0; i < 5; i++) await expect(there.client.verifySecondFactor(user, wrong)).rejects.toMatchObject({ reason: 'mismatch' });
+    const locked = await there.client.verifySecondFactor(user, wrong).catch((error: unknown) => error);
+    expect(locked).toMatchObject({ code: 'rate_limited' });
+    expect((locked as { retryAfterMs: number }).retryAfterMs, 'locked for (about) the whole window, not for the clock skew').toBeGreaterThan(60_000);
+
+    behind.advance(2000);
+    await expect(there.client.verifySecondFactor(user, wrong), 'two seconds later, still locked').rejects.toMatchObject({ code: 'rate_limited' });
   });
 });

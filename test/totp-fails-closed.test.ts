@@ -1,18 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { MfaClient, MfaProviderError, MfaValidationError, type MfaProvider } from '../src/index.js';
-import { MemoryMfaStore, TotpMfaProvider, type MfaStore } from '../src/totp/index.js';
-import { TEST_KEY, newUser, totpHarness } from './support/totp.js';
+import { MemoryMfaStore, TotpMfaProvider, type AttemptClaim, type MfaStore } from '../src/totp/index.js';
+import { STEP_MS, TEST_KEY, newUser, totpHarness, wrongCode } from './support/totp.js';
 
 // MfaStore and MfaProvider are public extension points. An app's own implementation with a small slip (undefined
 // for "no match", "0" for false, { verified: false }) must make the SDK refuse, never pass.
 
-/** An app's store over a MemoryMfaStore whose answers come back in the loose shapes a hand-written store might use. */
-function sloppyStore(overrides: Partial<Record<keyof MfaStore, (...args: never[]) => Promise<unknown>>>): MfaStore {
+type Overrides = Partial<Record<keyof MfaStore, (...args: never[]) => Promise<unknown>>>;
+
+/**
+ * An app's store over a MemoryMfaStore whose answers come back in the loose shapes a hand-written store might use.
+ * `overrides` may be built from the underlying store, for a slip in an otherwise working method.
+ */
+function sloppyStore(overrides: Overrides | ((base: MemoryMfaStore) => Overrides)): MfaStore {
   const base = new MemoryMfaStore();
   const methods = ['load', 'beginAttempt', 'savePending', 'claimStep', 'activatePending', 'consumeRecoveryCode', 'replaceRecoveryCodes', 'deleteFactor'] as const;
   const store: Record<string, unknown> = { name: 'sloppy' };
-  for (const method of methods) store[method] = overrides[method] ?? (base[method].bind(base) as unknown);
-  return store as unknown as MfaStore;
+  for (const method of methods) store[method] = base[method].bind(base) as unknown;
+  return Object.assign(store, typeof overrides === 'function' ? overrides(base) : overrides) as unknown as MfaStore;
 }
 
 describe('fails closed on a sloppy custom store or provider', () => {
@@ -75,6 +80,29 @@ describe('fails closed on a sloppy custom store or provider', () => {
     const client = new MfaClient({ provider, issuer: 'Acme' });
     await expect(client.verify(newUser(), '123456')).rejects.toBeInstanceOf(MfaProviderError);
     await expect(client.verifySecondFactor(newUser(), '123456')).rejects.toMatchObject({ type: 'invalid_response' });
+  });
+
+  // A wrong code on the one-round-trip path sends attemptAndClaim with `step: null` (count only): nothing to claim,
+  // so `claimed` is an impossible answer. A store that reads "no step" as "nothing to claim, fine" must not log in.
+  it('a store that answers "claimed" to a count-only attemptAndClaim (a wrong code) does not log the caller in', async () => {
+    const store = sloppyStore((base) => ({
+      attemptAndClaim: async (userId: string, claim: AttemptClaim) => {
+        const { attempts, state } = await base.beginAttempt(userId, claim.now, claim.windowMs);
+        if (attempts.count > claim.maxAttempts) return { outcome: 'locked', attempts };
+        if (state.factor?.secretId !== claim.secretId) return { outcome: 'stale', attempts, state };
+        if (claim.step === null) return { outcome: 'claimed' }; // the slip: should be { outcome: 'counted', attempts }
+        const ok = await base.claimStep(userId, 'factor', claim.secretId, claim.step, claim.resealedSecret);
+        return ok ? { outcome: 'claimed' } : { outcome: 'replayed', attempts };
+      },
+    }));
+    const { client, authenticator, clock, enroll } = totpHarness(store);
+    const user = newUser();
+    const { secret } = await enroll(user);
+    await client.verifySecondFactor(user, authenticator.code(secret)); // fills the cache: the next verify is one call
+    clock.advance(STEP_MS);
+    const refused = { code: expect.stringMatching(/invalid_code|provider_error/) };
+    await expect(client.verifySecondFactor(user, wrongCode(authenticator.code(secret)))).rejects.toMatchObject(refused);
+    await expect(client.verifySecondFactor(user, '000000')).rejects.toMatchObject(refused);
   });
 });
 
