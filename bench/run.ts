@@ -43,12 +43,15 @@ if (!existsSync(fileURLToPath(new URL('../dist/index.js', import.meta.url)))) {
 
 const options: BenchOptions = { smoke: values.smoke === true };
 const chosen = values.only ? values.only.split(',').map((name) => name.trim()) : Object.keys(SECTIONS);
-for (const name of chosen) if (!SECTIONS[name]) throw new Error(`unknown section ${name}; known: ${Object.keys(SECTIONS).join(', ')}`);
+for (const name of chosen)
+  if (!SECTIONS[name]) throw new Error(`unknown section ${name}; known: ${Object.keys(SECTIONS).join(', ')}`);
 
 const machine = { ...describeMachine(), services: await serviceVersions() };
 const loadBefore = loadAverage();
 const started = new Date();
-console.log(`saasus-mfa benchmarks (${options.smoke ? 'smoke' : 'full'}) on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load ${loadBefore.join(' ')}`);
+console.log(
+  `saasus-mfa benchmarks (${options.smoke ? 'smoke' : 'full'}) on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load ${loadBefore.join(' ')}`,
+);
 
 const sections: Section[] = [];
 const loadBySection: Record<string, [number, number, number]> = {};
@@ -58,7 +61,9 @@ for (const name of chosen) {
   const section = await SECTIONS[name]!(options);
   sections.push(section);
   loadBySection[name] = loadAverage();
-  process.stdout.write(` ${((performance.now() - sectionStarted) / 1000).toFixed(1)} s, load ${loadBySection[name].join(' ')}\n`);
+  process.stdout.write(
+    ` ${((performance.now() - sectionStarted) / 1000).toFixed(1)} s, load ${loadBySection[name].join(' ')}\n`,
+  );
 }
 
 console.log(renderTable(sections));
@@ -72,10 +77,20 @@ const results = {
   command: options.smoke ? 'npm run bench:smoke' : 'npm run bench',
   // A shared machine's figures are only comparable at similar load: os.loadavg() before and after each section.
   load: { before: loadBefore, afterSection: loadBySection },
-  sections: sections.map((s) => ({ id: s.id, title: s.title, figures: s.figures, comparisons: s.comparisons, skipped: s.skipped })),
+  sections: sections.map((s) => ({
+    id: s.id,
+    title: s.title,
+    figures: s.figures,
+    comparisons: s.comparisons,
+    skipped: s.skipped,
+  })),
 };
 // A smoke run's figures mean nothing: they never overwrite the real results.
-const out = values.out ?? (options.smoke ? join(tmpdir(), 'saasus-mfa-bench-smoke.json') : fileURLToPath(new URL('./results.json', import.meta.url)));
+const out =
+  values.out ??
+  (options.smoke
+    ? join(tmpdir(), 'saasus-mfa-bench-smoke.json')
+    : fileURLToPath(new URL('./results.json', import.meta.url)));
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nwritten: ${out}`);
 // Pools and keep-alive sockets of the measured clients are closed by each section; nothing should keep us alive,

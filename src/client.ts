@@ -15,7 +15,14 @@ import type {
   MfaUser,
   MfaVerifyResult,
 } from './types.js';
-import { looksLikeTotpCode, normalizeCode, normalizeRecoveryCode, readEnableMethod, validateContext, validateUser } from './validation.js';
+import {
+  looksLikeTotpCode,
+  normalizeCode,
+  normalizeRecoveryCode,
+  readEnableMethod,
+  validateContext,
+  validateUser,
+} from './validation.js';
 
 export interface MfaClientOptions {
   /** Where MFA state lives: `SaasusMfaProvider` (hosted by SaaSus) or `TotpMfaProvider` (self-hosted). */
@@ -40,7 +47,8 @@ export class MfaClient {
   readonly issuer: string;
 
   constructor(options: MfaClientOptions) {
-    if (typeof options !== 'object' || options === null) throw new MfaConfigurationError('MfaClient needs { provider, issuer }');
+    if (typeof options !== 'object' || options === null)
+      throw new MfaConfigurationError('MfaClient needs { provider, issuer }');
     const { provider } = options;
     if (typeof provider !== 'object' || provider === null || typeof provider.verify !== 'function') {
       throw new MfaConfigurationError('MfaClient needs a provider (for example new SaasusMfaProvider())');
@@ -63,11 +71,17 @@ export class MfaClient {
     // Checked before the provider stores anything: an account name that percent-encodes past what a phone can scan
     // (500 CJK characters are within the length limit but not within a QR code) is the caller's input to fix.
     if (buildOtpauthUri(this.issuer, accountName, PLACEHOLDER_SECRET).length > MAX_URI_LENGTH) {
-      throw new MfaValidationError('The account name (e-mail, sign-in id or user id) is too long for a QR code', 'accountName');
+      throw new MfaValidationError(
+        'The account name (e-mail, sign-in id or user id) is too long for a QR code',
+        'accountName',
+      );
     }
     const { secret } = await this.call(() => this.provider.createSecret(cleanUser, validateContext(ctx)));
     if (typeof secret !== 'string' || !BASE32_SECRET.test(secret)) {
-      throw new MfaProviderError('The provider returned a secret that is not base32', { type: 'invalid_response', retryable: false });
+      throw new MfaProviderError('The provider returned a secret that is not base32', {
+        type: 'invalid_response',
+        retryable: false,
+      });
     }
     const otpauthUri = buildOtpauthUri(this.issuer, accountName, secret);
     const qr = await this.call(() => renderQrCodes(otpauthUri));
@@ -90,7 +104,8 @@ export class MfaClient {
   async enable(user: MfaUser, options?: MfaEnableOptions & MfaCallContext): Promise<MfaEnableResult> {
     const cleanUser = validateUser(user);
     const method = readEnableMethod(options) ?? 'softwareToken';
-    if (!METHODS.includes(method as MfaMethod)) throw new MfaValidationError(`method must be one of ${METHODS.join(', ')}`, 'method');
+    if (!METHODS.includes(method as MfaMethod))
+      throw new MfaValidationError(`method must be one of ${METHODS.join(', ')}`, 'method');
     const cleanCtx = validateContext(options);
     return this.call(() => this.provider.enable(cleanUser, { method: method as MfaMethod }, cleanCtx));
   }
@@ -138,7 +153,10 @@ export class MfaClient {
     // A custom provider answering `{ remaining: null }` (the store's shape for "no match") must not pass a login.
     const remaining = result?.remaining;
     if (typeof remaining !== 'number' || !Number.isSafeInteger(remaining) || remaining < 0) {
-      throw new MfaProviderError('The provider did not confirm the recovery code', { type: 'invalid_response', retryable: false });
+      throw new MfaProviderError('The provider did not confirm the recovery code', {
+        type: 'invalid_response',
+        retryable: false,
+      });
     }
     return { remaining };
   }
@@ -153,10 +171,14 @@ export class MfaClient {
   }
 
   /** An optional provider method, bound, or a configuration error naming the provider that lacks it. */
-  private supported<K extends 'verifyFactor' | 'verifyRecoveryCode' | 'regenerateRecoveryCodes'>(method: K): NonNullable<MfaProvider[K]> {
+  private supported<K extends 'verifyFactor' | 'verifyRecoveryCode' | 'regenerateRecoveryCodes'>(
+    method: K,
+  ): NonNullable<MfaProvider[K]> {
     const fn = this.provider[method];
     if (typeof fn !== 'function') {
-      throw new MfaConfigurationError(`The ${this.provider.name} provider does not support ${method}; use TotpMfaProvider for login checks and recovery codes`);
+      throw new MfaConfigurationError(
+        `The ${this.provider.name} provider does not support ${method}; use TotpMfaProvider for login checks and recovery codes`,
+      );
     }
     return fn.bind(this.provider) as NonNullable<MfaProvider[K]>;
   }
@@ -168,7 +190,10 @@ export class MfaClient {
     } catch (error) {
       if (isMfaError(error)) throw error;
       const name = error instanceof Error ? error.name : typeof error;
-      throw new MfaProviderError(`The MFA provider failed unexpectedly (${name})`, { type: 'unexpected', retryable: false });
+      throw new MfaProviderError(`The MFA provider failed unexpectedly (${name})`, {
+        type: 'unexpected',
+        retryable: false,
+      });
     }
   }
 }

@@ -76,7 +76,11 @@ export type InvalidCodeReason = 'mismatch' | 'replayed' | 'expired_setup';
 export class MfaInvalidCodeError extends MfaError {
   override readonly name = 'MfaInvalidCodeError';
   readonly reason: InvalidCodeReason;
-  constructor(message = 'The verification code is incorrect', reason: InvalidCodeReason = 'mismatch', options?: MfaErrorOptions) {
+  constructor(
+    message = 'The verification code is incorrect',
+    reason: InvalidCodeReason = 'mismatch',
+    options?: MfaErrorOptions,
+  ) {
     super(message, 'invalid_code', 400, false, options);
     this.reason = reason;
   }
@@ -85,7 +89,8 @@ export class MfaInvalidCodeError extends MfaError {
   }
 }
 
-export type UnauthorizedReason = 'missing_access_token' | 'rejected_access_token' | 'missing_id_token' | 'rejected_id_token';
+export type UnauthorizedReason =
+  'missing_access_token' | 'rejected_access_token' | 'missing_id_token' | 'rejected_id_token';
 
 /** The user's access token (or ID token) is missing, expired or rejected. */
 export class MfaUnauthorizedError extends MfaError {

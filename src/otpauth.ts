@@ -21,7 +21,8 @@ export function checkIssuer(issuer: unknown): string {
   if (typeof issuer !== 'string' || issuer.trim() === '') {
     throw new MfaConfigurationError('issuer must be a non-empty string (the name shown in the authenticator app)');
   }
-  if (issuer.includes(':')) throw new MfaConfigurationError('issuer must not contain ":" (it separates issuer and account)');
+  if (issuer.includes(':'))
+    throw new MfaConfigurationError('issuer must not contain ":" (it separates issuer and account)');
   if (issuer.length > 128) throw new MfaConfigurationError('issuer must be at most 128 characters');
   // A lone surrogate cannot be percent-encoded (URIError on every createSetup); a control character is no name.
   const problem = textProblem(issuer);
@@ -29,7 +30,9 @@ export function checkIssuer(issuer: unknown): string {
   // The issuer is written twice (label and parameter): past this, it alone would crowd the account name out of a
   // scannable QR code, and every createSetup would fail. 128 ASCII characters that all need escaping, or 42 CJK ones.
   if (encodeURIComponent(issuer.trim()).length > MAX_ENCODED_ISSUER_LENGTH) {
-    throw new MfaConfigurationError(`issuer must be at most ${MAX_ENCODED_ISSUER_LENGTH} characters once percent-encoded`);
+    throw new MfaConfigurationError(
+      `issuer must be at most ${MAX_ENCODED_ISSUER_LENGTH} characters once percent-encoded`,
+    );
   }
   return issuer.trim();
 }

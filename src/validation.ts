@@ -56,9 +56,11 @@ function isAbortSignal(value: unknown): value is AbortSignal {
 
 /** Checks the user object and returns a clean copy (only the known fields, so no prototype tricks travel on). */
 export function validateUser(user: unknown): MfaUser {
-  if (typeof user !== 'object' || user === null) throw new MfaValidationError('user must be an object with an id', 'user');
+  if (typeof user !== 'object' || user === null)
+    throw new MfaValidationError('user must be an object with an id', 'user');
   const { id, email, signInId } = readFields(user, ['id', 'email', 'signInId'], 'user');
-  if (typeof id !== 'string' || id.trim() === '') throw new MfaValidationError('user.id must be a non-empty string', 'userId');
+  if (typeof id !== 'string' || id.trim() === '')
+    throw new MfaValidationError('user.id must be a non-empty string', 'userId');
   checkText(id, 'userId', MAX_USER_ID_LENGTH);
   const clean: MfaUser = { id };
   if (email !== undefined && email !== null) {
@@ -94,7 +96,8 @@ export function normalizeRecoveryCode(code: unknown): string {
   if (typeof code !== 'string') throw new MfaValidationError('recovery code must be a string', 'code');
   if (code.length > 64) throw new MfaValidationError('recovery code is too long', 'code');
   const compact = code.replace(/[ \t-]/g, '');
-  if (!RECOVERY_CODE_SHAPE.test(compact)) throw new MfaValidationError('recovery code must be letters and digits', 'code');
+  if (!RECOVERY_CODE_SHAPE.test(compact))
+    throw new MfaValidationError('recovery code must be letters and digits', 'code');
   return compact;
 }
 

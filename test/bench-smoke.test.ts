@@ -26,15 +26,41 @@ interface Results {
 
 /** Figures every run must have; with a service down its figures are skipped (and say so), unless services are required. */
 const EXPECTED = {
-  saasus: ['getStatus.sdk.latency', 'getStatus.bare.latency', 'getStatus.sdk.cpu', 'getStatus.bare.cpu', 'verify.sdk.latency', 'verify.bare.latency', 'verify.sdk.cpu', 'verify.bare.cpu'],
+  saasus: [
+    'getStatus.sdk.latency',
+    'getStatus.bare.latency',
+    'getStatus.sdk.cpu',
+    'getStatus.bare.cpu',
+    'verify.sdk.latency',
+    'verify.bare.latency',
+    'verify.sdk.cpu',
+    'verify.bare.cpu',
+  ],
   totp: ['sdk.verify', 'otplib.verify', 'otplib-node.verify', 'floor.hmac3'],
-  'round-trips': ['memory.verify-success.store-calls', 'memory.verify-failure.store-calls', 'memory.recovery-code.store-calls'],
+  'round-trips': [
+    'memory.verify-success.store-calls',
+    'memory.verify-failure.store-calls',
+    'memory.recovery-code.store-calls',
+  ],
   concurrency: ['memory.c1', 'memory.c16', 'memory.c64'],
   examples: ['status.bare-node', 'status.express', 'status.koa', 'verify.bare-node', 'verify.express', 'verify.koa'],
-  import: ['import.core', 'import.saasus', 'import.totp', 'import.axios', 'process.nothing', 'size.saasus-mfa.without-deps', 'size.saasus-mfa/saasus.without-deps'],
+  import: [
+    'import.core',
+    'import.saasus',
+    'import.totp',
+    'import.axios',
+    'process.nothing',
+    'size.saasus-mfa.without-deps',
+    'size.saasus-mfa/saasus.without-deps',
+  ],
 } as const;
 const PER_STORE = {
-  'round-trips': ['verify-success.round-trips', 'verify-failure.round-trips', 'recovery-code.round-trips', 'one-round-trip.latency'],
+  'round-trips': [
+    'verify-success.round-trips',
+    'verify-failure.round-trips',
+    'recovery-code.round-trips',
+    'one-round-trip.latency',
+  ],
   concurrency: ['c1', 'c16', 'c64'],
 } as const;
 
@@ -45,11 +71,15 @@ describe('benchmark suite (smoke run)', () => {
     try {
       const out = join(dir, 'results.json');
       const tsx = join(root, 'node_modules/tsx/dist/cli.mjs');
-      const run = spawnSync(process.execPath, [tsx, '--tsconfig', 'bench/tsconfig.json', 'bench/run.ts', '--smoke', '--out', out], {
-        cwd: root,
-        encoding: 'utf8',
-        timeout: 170_000,
-      });
+      const run = spawnSync(
+        process.execPath,
+        [tsx, '--tsconfig', 'bench/tsconfig.json', 'bench/run.ts', '--smoke', '--out', out],
+        {
+          cwd: root,
+          encoding: 'utf8',
+          timeout: 170_000,
+        },
+      );
       expect(run.status, `bench exited ${run.status}\n${run.stdout}\n${run.stderr}`).toBe(0);
       const results = JSON.parse(readFileSync(out, 'utf8')) as Results;
       expect(results.mode).toBe('smoke');
@@ -58,14 +88,17 @@ describe('benchmark suite (smoke run)', () => {
 
       const figures = new Map(results.sections.flatMap((s) => s.figures.map((f) => [f.id, f] as const)));
       const skipped = results.sections.flatMap((s) => s.skipped.map((k) => k.id));
-      const wanted: string[] = Object.entries(EXPECTED).flatMap(([section, ids]) => ids.map((id) => `${section}.${id}`));
+      const wanted: string[] = Object.entries(EXPECTED).flatMap(([section, ids]) =>
+        ids.map((id) => `${section}.${id}`),
+      );
       for (const store of ['redis', 'postgres']) {
         const down = skipped.includes(`round-trips.${store}`);
         if (down && process.env.MFA_REQUIRE_SERVICES !== '1') {
           console.warn(`  SKIPPED in the bench smoke run: ${store} figures (service unreachable)`);
           continue;
         }
-        for (const [section, ids] of Object.entries(PER_STORE)) wanted.push(...ids.map((id) => `${section}.${store}.${id}`));
+        for (const [section, ids] of Object.entries(PER_STORE))
+          wanted.push(...ids.map((id) => `${section}.${store}.${id}`));
       }
       const missing = wanted.filter((id) => !figures.has(id));
       expect(missing, 'figures the smoke run did not produce').toEqual([]);
@@ -74,10 +107,10 @@ describe('benchmark suite (smoke run)', () => {
         expect(figure.p25 <= figure.median && figure.median <= figure.p75, figure.id).toBe(true);
         expect(figure.n, figure.id).toBeGreaterThan(0);
       }
-      for (const comparison of results.sections.flatMap((s) => s.comparisons)) expect(Number.isFinite(comparison.value), comparison.id).toBe(true);
+      for (const comparison of results.sections.flatMap((s) => s.comparisons))
+        expect(Number.isFinite(comparison.value), comparison.id).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 });
-

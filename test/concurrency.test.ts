@@ -26,7 +26,9 @@ await describeEachStore('concurrency on two servers sharing the %s store', (open
     );
     expect(result.fulfilled).toBe(1);
     expect(result.rejected).toEqual(Array(49).fill('invalid_code:replayed'));
-    expect((await open.store.load(user.id)).factor?.lastStep, 'the store holds the claimed step').toBe(Math.floor(first.clock.nowMs() / STEP_MS));
+    expect((await open.store.load(user.id)).factor?.lastStep, 'the store holds the claimed step').toBe(
+      Math.floor(first.clock.nowMs() / STEP_MS),
+    );
   });
 
   it('replay: 50 simultaneous confirmations of one setup code over both servers succeed exactly once', async () => {
@@ -44,7 +46,9 @@ await describeEachStore('concurrency on two servers sharing the %s store', (open
     const { first, servers } = twoServers({ maxAttempts: 100 });
     const user = newUser();
     const { recoveryCodes } = await first.enroll(user);
-    const result = await outcomes(Array.from({ length: 50 }, (_, i) => servers[i % 2]!.client.verifySecondFactor(user, recoveryCodes[0]!)));
+    const result = await outcomes(
+      Array.from({ length: 50 }, (_, i) => servers[i % 2]!.client.verifySecondFactor(user, recoveryCodes[0]!)),
+    );
     expect(result.fulfilled).toBe(1);
     expect(result.rejected).toEqual(Array(49).fill('invalid_code:mismatch'));
     expect((await open.store.load(user.id)).recoveryCodes).toBe(9);
@@ -56,7 +60,9 @@ await describeEachStore('concurrency on two servers sharing the %s store', (open
     const { secret } = await first.enroll(user);
     const wrong = wrongCode(first.authenticator.code(secret));
     const result = await outcomes(
-      Array.from({ length: 20 }, (_, i) => servers[i % 2]!.client.verifySecondFactor(user, i % 3 === 0 ? 'AAAA-BBBB-CCCC' : wrong)),
+      Array.from({ length: 20 }, (_, i) =>
+        servers[i % 2]!.client.verifySecondFactor(user, i % 3 === 0 ? 'AAAA-BBBB-CCCC' : wrong),
+      ),
     );
     expect(result.fulfilled).toBe(0);
     expect(result.rejected.filter((r) => r === 'invalid_code:mismatch')).toHaveLength(5);

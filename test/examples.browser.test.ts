@@ -44,173 +44,186 @@ async function startExample(framework: 'express' | 'koa'): Promise<RunningApp> {
   };
 }
 
-describe.skipIf(!canRun).each(['express', 'koa'] as const)('the demo page in Chromium (%s, self-hosted, memory store)', (framework) => {
-  let app: RunningApp;
-  let browser: Browser;
-  /** Requests the page made to anywhere but the example: the page must need nothing from the network. */
-  const foreignRequests: string[] = [];
-  /** What the page's script threw and what the console reported as an error (a CSP violation, a failed load). */
-  const pageErrors: string[] = [];
+describe.skipIf(!canRun).each(['express', 'koa'] as const)(
+  'the demo page in Chromium (%s, self-hosted, memory store)',
+  (framework) => {
+    let app: RunningApp;
+    let browser: Browser;
+    /** Requests the page made to anywhere but the example: the page must need nothing from the network. */
+    const foreignRequests: string[] = [];
+    /** What the page's script threw and what the console reported as an error (a CSP violation, a failed load). */
+    const pageErrors: string[] = [];
 
-  beforeAll(async () => {
-    app = await startExample(framework);
-    browser = await launchChromium();
-    browser.context.on('request', (request) => {
-      const url = request.url();
-      if (!url.startsWith(`${app.url}/`) && !url.startsWith('data:')) foreignRequests.push(url);
+    beforeAll(async () => {
+      app = await startExample(framework);
+      browser = await launchChromium();
+      browser.context.on('request', (request) => {
+        const url = request.url();
+        if (!url.startsWith(`${app.url}/`) && !url.startsWith('data:')) foreignRequests.push(url);
+      });
+      browser.context.on('weberror', (error) => pageErrors.push(error.error().message));
+      // A refused answer (401, 400, 429) is logged by Chromium as a failed load; those are the flow's expected errors.
+      browser.context.on('console', (message) => {
+        if (message.type() === 'error' && !/status of (400|401|409|429)/.test(message.text()))
+          pageErrors.push(message.text());
+      });
+    }, 60_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      await app?.close();
     });
-    browser.context.on('weberror', (error) => pageErrors.push(error.error().message));
-    // A refused answer (401, 400, 429) is logged by Chromium as a failed load; those are the flow's expected errors.
-    browser.context.on('console', (message) => {
-      if (message.type() === 'error' && !/status of (400|401|409|429)/.test(message.text())) pageErrors.push(message.text());
-    });
-  }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+    it('walks sign-up, setup with the QR code, recovery codes, login through the challenge, a recovery code, lockout and disable', async () => {
+      const page = await openPage(browser, app.url);
+      const username = framework === 'express' ? 'ada' : 'grace';
+      // What the page showed when a step failed: the first thing to look at in a CI log's artifacts.
+      onTestFailed(async () => {
+        await mkdir(ARTIFACTS, { recursive: true });
+        await page
+          .screenshot({ path: `${ARTIFACTS}/examples-${framework}-failure.png`, fullPage: true })
+          .catch(() => {});
+      });
 
-  it('walks sign-up, setup with the QR code, recovery codes, login through the challenge, a recovery code, lockout and disable', async () => {
-    const page = await openPage(browser, app.url);
-    const username = framework === 'express' ? 'ada' : 'grace';
-    // What the page showed when a step failed: the first thing to look at in a CI log's artifacts.
-    onTestFailed(async () => {
+      // Sign up: signed in at once, MFA off.
+      await signUp(page, username, PASSWORD);
+      await expectText(page, '#account-username', username);
+      await expectText(page, '#mfa-status', 'Two-factor authentication is off');
+
+      // A reload keeps the session: the token is in this tab's sessionStorage.
+      await page.reload();
+      await expectText(page, '#account-username', username);
+
+      // Setup: the QR code and the key for manual entry, as the server gave them.
+      const setupAnswer = await answerTo(page, '/mfa_setup', () =>
+        page.getByRole('button', { name: 'Set up two-factor authentication' }).click(),
+      );
+      const setup = (await setupAnswer.json()) as { qrCodeUrl: string; secretKey: string; qrCodeDataUrl: string };
+      const qr = page.getByTestId('qr');
+      await qr.waitFor(WAIT);
+      const shownSecret = (await page.getByTestId('secret').textContent()) ?? '';
+      expect(shownSecret).toMatch(/^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/); // grouped by four for reading aloud or typing
+      const secret = shownSecret.replace(/ /g, '');
+      expect(secret).toBe(setup.secretKey);
+      expect(new URL(setup.qrCodeUrl).searchParams.get('secret')).toBe(secret);
+
       await mkdir(ARTIFACTS, { recursive: true });
-      await page.screenshot({ path: `${ARTIFACTS}/examples-${framework}-failure.png`, fullPage: true }).catch(() => {});
-    });
+      await page.screenshot({ path: `${ARTIFACTS}/examples-${framework}-qr-step.png`, fullPage: true });
+      if (framework === 'express' && process.env.DEMO_PAGE_SCREENSHOT)
+        await saveDemoScreenshot(page, process.env.DEMO_PAGE_SCREENSHOT);
 
-    // Sign up: signed in at once, MFA off.
-    await signUp(page, username, PASSWORD);
-    await expectText(page, '#account-username', username);
-    await expectText(page, '#mfa-status', 'Two-factor authentication is off');
+      // The QR code decodes back to the otpauth URI: from the image the page shows, and from the pixels on screen.
+      const imageSrc = (await qr.getAttribute('src')) ?? '';
+      expect(imageSrc).toBe(setup.qrCodeDataUrl);
+      expect(decodeQrPng(pngFromDataUrl(imageSrc))).toBe(setup.qrCodeUrl);
+      expect(decodeQrPng(await qr.screenshot())).toBe(setup.qrCodeUrl);
 
-    // A reload keeps the session: the token is in this tab's sessionStorage.
-    await page.reload();
-    await expectText(page, '#account-username', username);
+      // The code field says what it is to phones and password managers: a one-time code, typed on a number pad.
+      const setupCode = page.getByLabel('Type the 6-digit code the app shows');
+      expect(await setupCode.getAttribute('autocomplete')).toBe('one-time-code');
+      expect(await setupCode.getAttribute('inputmode')).toBe('numeric');
 
-    // Setup: the QR code and the key for manual entry, as the server gave them.
-    const setupAnswer = await answerTo(page, '/mfa_setup', () => page.getByRole('button', { name: 'Set up two-factor authentication' }).click());
-    const setup = (await setupAnswer.json()) as { qrCodeUrl: string; secretKey: string; qrCodeDataUrl: string };
-    const qr = page.getByTestId('qr');
-    await qr.waitFor(WAIT);
-    const shownSecret = (await page.getByTestId('secret').textContent()) ?? '';
-    expect(shownSecret).toMatch(/^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/); // grouped by four for reading aloud or typing
-    const secret = shownSecret.replace(/ /g, '');
-    expect(secret).toBe(setup.secretKey);
-    expect(new URL(setup.qrCodeUrl).searchParams.get('secret')).toBe(secret);
+      // A wrong code: a sentence, not the JSON error.
+      await setupCode.fill(wrongCode(secret));
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await expectProblem(page, 'That code is not right.');
 
-    await mkdir(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: `${ARTIFACTS}/examples-${framework}-qr-step.png`, fullPage: true });
-    if (framework === 'express' && process.env.DEMO_PAGE_SCREENSHOT) await saveDemoScreenshot(page, process.env.DEMO_PAGE_SCREENSHOT);
+      // The right code, then turn MFA on.
+      await setupCode.fill(authenticator.code(secret));
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await expectNotice(page, 'Code accepted');
+      expect(await setupCode.isVisible()).toBe(false); // no second code to burn
+      await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
 
-    // The QR code decodes back to the otpauth URI: from the image the page shows, and from the pixels on screen.
-    const imageSrc = (await qr.getAttribute('src')) ?? '';
-    expect(imageSrc).toBe(setup.qrCodeDataUrl);
-    expect(decodeQrPng(pngFromDataUrl(imageSrc))).toBe(setup.qrCodeUrl);
-    expect(decodeQrPng(await qr.screenshot())).toBe(setup.qrCodeUrl);
+      // Recovery codes: ten, shown once, gone from the page once the person says they saved them.
+      const codes = page.getByTestId('recovery-codes').locator('li');
+      await codes.first().waitFor(WAIT);
+      const recoveryCodes = await codes.allTextContents();
+      expect(recoveryCodes).toHaveLength(10);
+      for (const code of recoveryCodes) expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+      await page.screenshot({ path: `${ARTIFACTS}/examples-${framework}-recovery-codes-step.png`, fullPage: true });
+      const done = page.getByRole('button', { name: 'Done' });
+      expect(await done.isDisabled()).toBe(true);
+      await page.getByLabel('I saved these codes somewhere safe').check();
+      await done.click();
+      await expectText(page, '#mfa-status', 'Two-factor authentication is on');
+      expect(await page.content()).not.toContain(recoveryCodes[0]);
+      expect(await page.getByTestId('qr').getAttribute('src')).toBeNull(); // the key is not left in the page either
 
-    // The code field says what it is to phones and password managers: a one-time code, typed on a number pad.
-    const setupCode = page.getByLabel('Type the 6-digit code the app shows');
-    expect(await setupCode.getAttribute('autocomplete')).toBe('one-time-code');
-    expect(await setupCode.getAttribute('inputmode')).toBe('numeric');
+      // Log out; a wrong password gets the same sentence as an unknown user.
+      await page.getByRole('button', { name: 'Log out' }).click();
+      await expectNotice(page, 'You are logged out.');
+      await logIn(page, username, 'not the password');
+      await expectProblem(page, 'Wrong username or password.');
+      await signUp(page, username, PASSWORD);
+      await expectProblem(page, 'Username taken.');
 
-    // A wrong code: a sentence, not the JSON error.
-    await setupCode.fill(wrongCode(secret));
-    await page.getByRole('button', { name: 'Verify' }).click();
-    await expectProblem(page, 'That code is not right.');
+      // Log in through the challenge. The code is the authenticator's NEXT one (the server's window accepts one step
+      // ahead): the current step may be the one verified above, and replay protection refuses that step and every
+      // earlier one. The next step is always later than the verified one, so no waiting for the clock.
+      await logIn(page, username, PASSWORD);
+      await expectNotice(page, 'Now the code from your authenticator app');
+      const challengeCode = page.getByLabel('Code from your authenticator app');
+      expect(await challengeCode.getAttribute('autocomplete')).toBe('one-time-code');
+      expect(await challengeCode.getAttribute('inputmode')).toBe('numeric');
+      await challengeCode.fill(wrongCode(secret));
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await expectProblem(page, 'That code is not right.');
+      await challengeCode.fill(authenticator.codeAt(secret, Date.now() + STEP_MS));
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await expectText(page, '#account-username', username);
+      await expectText(page, '#mfa-status', 'Two-factor authentication is on');
 
-    // The right code, then turn MFA on.
-    await setupCode.fill(authenticator.code(secret));
-    await page.getByRole('button', { name: 'Verify' }).click();
-    await expectNotice(page, 'Code accepted');
-    expect(await setupCode.isVisible()).toBe(false); // no second code to burn
-    await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
+      // Log in with a recovery code instead.
+      await page.getByRole('button', { name: 'Log out' }).click();
+      await logIn(page, username, PASSWORD);
+      await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
+      const recoveryInput = page.getByRole('textbox', { name: 'Recovery code', exact: true });
+      await recoveryInput.fill('not-a-code!');
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await expectProblem(page, 'That does not look like a recovery code.');
+      await recoveryInput.fill(recoveryCodes[0]!.toLowerCase()); // typed from paper, in any case
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await expectNotice(page, 'Signed in with a recovery code. 9 recovery codes left.');
+      await expectText(page, '#account-username', username);
 
-    // Recovery codes: ten, shown once, gone from the page once the person says they saved them.
-    const codes = page.getByTestId('recovery-codes').locator('li');
-    await codes.first().waitFor(WAIT);
-    const recoveryCodes = await codes.allTextContents();
-    expect(recoveryCodes).toHaveLength(10);
-    for (const code of recoveryCodes) expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
-    await page.screenshot({ path: `${ARTIFACTS}/examples-${framework}-recovery-codes-step.png`, fullPage: true });
-    const done = page.getByRole('button', { name: 'Done' });
-    expect(await done.isDisabled()).toBe(true);
-    await page.getByLabel('I saved these codes somewhere safe').check();
-    await done.click();
-    await expectText(page, '#mfa-status', 'Two-factor authentication is on');
-    expect(await page.content()).not.toContain(recoveryCodes[0]);
-    expect(await page.getByTestId('qr').getAttribute('src')).toBeNull(); // the key is not left in the page either
+      // Brute force, in a second tab (its own sessionStorage: signed out): five wrong codes, then the lock, which holds
+      // even for the right code.
+      const attacker = await openPage(browser, app.url);
+      await logIn(attacker, username, PASSWORD);
+      const attackerCode = attacker.getByLabel('Code from your authenticator app');
+      for (let attempt = 1; attempt <= 5; attempt++) {
+        await attackerCode.fill(wrongCode(secret));
+        const refused = await answerTo(attacker, '/mfa/challenge', () =>
+          attacker.getByRole('button', { name: 'Continue' }).click(),
+        );
+        expect(refused.status()).toBe(400);
+        await expectProblem(attacker, 'That code is not right.');
+      }
+      await attackerCode.fill(authenticator.codeAt(secret, Date.now() + STEP_MS));
+      const locked = await answerTo(attacker, '/mfa/challenge', () =>
+        attacker.getByRole('button', { name: 'Continue' }).click(),
+      );
+      expect(locked.status()).toBe(429);
+      const { retryAfterMs } = (await locked.json()) as { retryAfterMs: number };
+      expect(retryAfterMs).toBeGreaterThan(0);
+      await expectProblem(attacker, `Too many attempts. Try again in ${inWords(retryAfterMs)}.`);
+      await expectText(attacker, '#challenge-title', 'Two-factor authentication'); // still not signed in
+      await attacker.close();
 
-    // Log out; a wrong password gets the same sentence as an unknown user.
-    await page.getByRole('button', { name: 'Log out' }).click();
-    await expectNotice(page, 'You are logged out.');
-    await logIn(page, username, 'not the password');
-    await expectProblem(page, 'Wrong username or password.');
-    await signUp(page, username, PASSWORD);
-    await expectProblem(page, 'Username taken.');
+      // Back in the signed-in tab: turn MFA off; the next login needs the password only.
+      await page.getByRole('button', { name: 'Turn off two-factor authentication' }).click();
+      await expectText(page, '#mfa-status', 'Two-factor authentication is off');
+      await page.getByRole('button', { name: 'Log out' }).click();
+      await logIn(page, username, PASSWORD);
+      await expectText(page, '#account-username', username);
 
-    // Log in through the challenge. The code is the authenticator's NEXT one (the server's window accepts one step
-    // ahead): the current step may be the one verified above, and replay protection refuses that step and every
-    // earlier one. The next step is always later than the verified one, so no waiting for the clock.
-    await logIn(page, username, PASSWORD);
-    await expectNotice(page, 'Now the code from your authenticator app');
-    const challengeCode = page.getByLabel('Code from your authenticator app');
-    expect(await challengeCode.getAttribute('autocomplete')).toBe('one-time-code');
-    expect(await challengeCode.getAttribute('inputmode')).toBe('numeric');
-    await challengeCode.fill(wrongCode(secret));
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await expectProblem(page, 'That code is not right.');
-    await challengeCode.fill(authenticator.codeAt(secret, Date.now() + STEP_MS));
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await expectText(page, '#account-username', username);
-    await expectText(page, '#mfa-status', 'Two-factor authentication is on');
-
-    // Log in with a recovery code instead.
-    await page.getByRole('button', { name: 'Log out' }).click();
-    await logIn(page, username, PASSWORD);
-    await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
-    const recoveryInput = page.getByRole('textbox', { name: 'Recovery code', exact: true });
-    await recoveryInput.fill('not-a-code!');
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await expectProblem(page, 'That does not look like a recovery code.');
-    await recoveryInput.fill(recoveryCodes[0]!.toLowerCase()); // typed from paper, in any case
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await expectNotice(page, 'Signed in with a recovery code. 9 recovery codes left.');
-    await expectText(page, '#account-username', username);
-
-    // Brute force, in a second tab (its own sessionStorage: signed out): five wrong codes, then the lock, which holds
-    // even for the right code.
-    const attacker = await openPage(browser, app.url);
-    await logIn(attacker, username, PASSWORD);
-    const attackerCode = attacker.getByLabel('Code from your authenticator app');
-    for (let attempt = 1; attempt <= 5; attempt++) {
-      await attackerCode.fill(wrongCode(secret));
-      const refused = await answerTo(attacker, '/mfa/challenge', () => attacker.getByRole('button', { name: 'Continue' }).click());
-      expect(refused.status()).toBe(400);
-      await expectProblem(attacker, 'That code is not right.');
-    }
-    await attackerCode.fill(authenticator.codeAt(secret, Date.now() + STEP_MS));
-    const locked = await answerTo(attacker, '/mfa/challenge', () => attacker.getByRole('button', { name: 'Continue' }).click());
-    expect(locked.status()).toBe(429);
-    const { retryAfterMs } = (await locked.json()) as { retryAfterMs: number };
-    expect(retryAfterMs).toBeGreaterThan(0);
-    await expectProblem(attacker, `Too many attempts. Try again in ${inWords(retryAfterMs)}.`);
-    await expectText(attacker, '#challenge-title', 'Two-factor authentication'); // still not signed in
-    await attacker.close();
-
-    // Back in the signed-in tab: turn MFA off; the next login needs the password only.
-    await page.getByRole('button', { name: 'Turn off two-factor authentication' }).click();
-    await expectText(page, '#mfa-status', 'Two-factor authentication is off');
-    await page.getByRole('button', { name: 'Log out' }).click();
-    await logIn(page, username, PASSWORD);
-    await expectText(page, '#account-username', username);
-
-    expect(foreignRequests).toEqual([]);
-    expect(pageErrors).toEqual([]);
-    await page.close();
-  }, 120_000);
-});
+      expect(foreignRequests).toEqual([]);
+      expect(pageErrors).toEqual([]);
+      await page.close();
+    }, 120_000);
+  },
+);
 
 describe.skipIf(!canRun)('the demo page against a hostile or broken server (injection)', () => {
   // Markup an attacker could get into a username, a key or an error message if a server were compromised or buggy.
@@ -260,7 +273,10 @@ function hostileServer(hostile: (id: string) => string): RequestListener {
   const answers: Record<string, [number, unknown]> = {
     'GET /me': [200, { username: hostile('from-username') }],
     'GET /mfa_status': [200, { enabled: false, method: null }],
-    'GET /mfa_setup': [200, { qrCodeUrl: 'javascript:alert(1)', secretKey: hostile('from-secret'), qrCodeDataUrl: 'javascript:alert(2)' }],
+    'GET /mfa_setup': [
+      200,
+      { qrCodeUrl: 'javascript:alert(1)', secretKey: hostile('from-secret'), qrCodeDataUrl: 'javascript:alert(2)' },
+    ],
     'POST /mfa_verify': [200, { message: 'ok' }],
     'POST /mfa_enable': [200, { message: 'ok', recoveryCodes: [hostile('from-recovery-code')] }],
   };
@@ -313,7 +329,6 @@ async function logIn(page: Page, username: string, password: string): Promise<vo
   await form.getByLabel('Password').fill(password);
   await form.getByRole('button', { name: 'Log in' }).click();
 }
-
 
 async function expectText(page: Page, selector: string, text: string): Promise<void> {
   await expect.poll(() => page.locator(selector).textContent(), WAIT).toContain(text);

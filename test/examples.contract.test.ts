@@ -64,13 +64,25 @@ describe.each(EXAMPLE_APPS)('$name example app', ({ create }) => {
     const wrong = await call('/mfa_verify', { ...withAccess, json: { verification_code: wrongCode(secretKey) } });
     expect(wrong).toMatchObject({ status: 400, body: { code: 'invalid_code', reason: 'mismatch' } });
 
-    const right = await call('/mfa_verify', { ...withAccess, json: { verification_code: authenticator.code(secretKey) } });
+    const right = await call('/mfa_verify', {
+      ...withAccess,
+      json: { verification_code: authenticator.code(secretKey) },
+    });
     expect(right.status).toBe(200);
     expect(typeof (right.body as { message: unknown }).message).toBe('string');
 
-    expect(await call('/mfa_enable', { ...as, json: {} })).toMatchObject({ status: 200, body: { message: expect.any(String) } });
-    expect(await call('/mfa_status', as)).toMatchObject({ status: 200, body: { enabled: true, method: 'softwareToken' } });
-    expect(await call('/mfa_disable', { ...as, json: {} })).toMatchObject({ status: 200, body: { message: expect.any(String) } });
+    expect(await call('/mfa_enable', { ...as, json: {} })).toMatchObject({
+      status: 200,
+      body: { message: expect.any(String) },
+    });
+    expect(await call('/mfa_status', as)).toMatchObject({
+      status: 200,
+      body: { enabled: true, method: 'softwareToken' },
+    });
+    expect(await call('/mfa_disable', { ...as, json: {} })).toMatchObject({
+      status: 200,
+      body: { message: expect.any(String) },
+    });
     expect(await call('/mfa_status', as)).toMatchObject({ status: 200, body: { enabled: false, method: null } });
 
     expect(fake.requests.every((request) => request.signatureValid)).toBe(true);
@@ -80,7 +92,11 @@ describe.each(EXAMPLE_APPS)('$name example app', ({ create }) => {
 
   it('answers 401 without a bearer ID token, with a rejected one, and with another scheme', async () => {
     const alice = newUser();
-    const attempts: Array<Record<string, string>> = [{}, { Authorization: 'Bearer id.not-a-known-token' }, { Authorization: `Basic ${alice.idToken}` }];
+    const attempts: Array<Record<string, string>> = [
+      {},
+      { Authorization: 'Bearer id.not-a-known-token' },
+      { Authorization: `Basic ${alice.idToken}` },
+    ];
     for (const headers of attempts) {
       const response = await call('/mfa_status', { headers });
       expect(response).toMatchObject({ status: 401, body: { code: 'unauthorized' } });
@@ -105,7 +121,11 @@ describe.each(EXAMPLE_APPS)('$name example app', ({ create }) => {
     ['null', null],
   ])('answers 400 invalid_request for verification_code as %s', async (_label, code) => {
     const alice = newUser();
-    const response = await call('/mfa_verify', { idToken: alice.idToken, accessToken: alice.accessToken, json: { verification_code: code } });
+    const response = await call('/mfa_verify', {
+      idToken: alice.idToken,
+      accessToken: alice.accessToken,
+      json: { verification_code: code },
+    });
     expect(response).toMatchObject({ status: 400, body: { code: 'invalid_request' } });
     expect(fake.requests.some((request) => request.operation === 'registerSoftwareToken')).toBe(false);
   });
@@ -147,7 +167,11 @@ describe.each(EXAMPLE_APPS)('$name example app', ({ create }) => {
     const requested = 'authorization,content-type,x-access-token,x-requested-with,x-saasus-referer';
     const preflight = await fetch(`${app.url}/mfa_verify`, {
       method: 'OPTIONS',
-      headers: { Origin: FRONT_END, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': requested },
+      headers: {
+        Origin: FRONT_END,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': requested,
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe(FRONT_END);
@@ -198,7 +222,9 @@ describe.each(EXAMPLE_APPS)('$name example app, when our own code throws', ({ cr
 
 /** The secrets the app handed out, each allowed only in its own /mfa_setup answer. */
 function setupSecrets(exchanges: readonly Exchange[]): string[] {
-  return exchanges.filter((e) => e.path === '/mfa_setup' && e.status === 200).map((e) => (e.body as { secretKey: string }).secretKey);
+  return exchanges
+    .filter((e) => e.path === '/mfa_setup' && e.status === 200)
+    .map((e) => (e.body as { secretKey: string }).secretKey);
 }
 
 /** Logged arguments are plain strings (never a raw error object, which may carry tokens) and name no token. */

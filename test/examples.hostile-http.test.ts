@@ -53,7 +53,13 @@ const MODES = [
         body: JSON.stringify({ username: `mallory.${Date.now()}`, password: 'correct horse battery' }),
       });
       const { token } = (await signup.json()) as { token: string };
-      return { app, bearer: `Bearer ${token}`, secrets: [token, 'correct horse battery'], paths: SELF_HOSTED_PATHS, refresh() {} };
+      return {
+        app,
+        bearer: `Bearer ${token}`,
+        secrets: [token, 'correct horse battery'],
+        paths: SELF_HOSTED_PATHS,
+        refresh() {},
+      };
     },
   },
   {
@@ -102,11 +108,28 @@ describe.each(EXAMPLE_APPS)('$name example app', ({ create }) => {
 
     const send = (request: string | Buffer) => rawRequest(target.app.url, request);
     const post = (path: string, headers: Array<[string, string]>, body: string) =>
-      httpRequest('POST', path, [['Authorization', target.bearer], ['Content-Length', String(Buffer.byteLength(body))], ...headers], body);
+      httpRequest(
+        'POST',
+        path,
+        [['Authorization', target.bearer], ['Content-Length', String(Buffer.byteLength(body))], ...headers],
+        body,
+      );
 
     it('injection: malformed JSON and bodies that are JSON but not an object answer 400 invalid_request', async () => {
       const json: Array<[string, string]> = [['Content-Type', 'application/json']];
-      const bodies = ['{', '{"verification_code": "123456"', "{'a': 1}", '{"a":1}}', 'null', '[]', '"123456"', '1e999', '\u0000', '[1,', '{"__proto__": '];
+      const bodies = [
+        '{',
+        '{"verification_code": "123456"',
+        "{'a': 1}",
+        '{"a":1}}',
+        'null',
+        '[]',
+        '"123456"',
+        '1e999',
+        '\u0000',
+        '[1,',
+        '{"__proto__": ',
+      ];
       for (const body of bodies) {
         const answer = await send(post('/mfa_verify', json, body));
         expectSafeRefusal(answer, target, `body ${JSON.stringify(body)}`);
@@ -115,7 +138,7 @@ describe.each(EXAMPLE_APPS)('$name example app', ({ create }) => {
     });
 
     it('injection: deeply nested JSON within the size limit is refused, not a crash', async () => {
-      const deep = `${"[".repeat(6_000)}${"]".repeat(6_000)}`;
+      const deep = `${'['.repeat(6_000)}${']'.repeat(6_000)}`;
       const nestedObject = `${'{"a":'.repeat(2_500)}1${'}'.repeat(2_500)}`;
       for (const body of [deep, nestedObject]) {
         const answer = await send(post('/mfa_verify', [['Content-Type', 'application/json']], body));
@@ -125,7 +148,8 @@ describe.each(EXAMPLE_APPS)('$name example app', ({ create }) => {
     });
 
     it('injection: prototype-pollution keys in the body change nothing outside the request', async () => {
-      const body = '{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}, "verification_code": "000000"}';
+      const body =
+        '{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}, "verification_code": "000000"}';
       const answer = await send(post('/mfa_verify', [['Content-Type', 'application/json']], body));
       expectSafeRefusal(answer, target, 'pollution body');
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -159,13 +183,31 @@ describe.each(EXAMPLE_APPS)('$name example app', ({ create }) => {
       expect(declared.status).toBe(413);
 
       // A length announced far over the limit is refused from the header alone: the server does not wait for 1 GB.
-      const announced = httpRequest('POST', '/mfa_verify', [['Authorization', target.bearer], ['Content-Type', 'application/json'], ['Content-Length', '1000000000']], '{}');
+      const announced = httpRequest(
+        'POST',
+        '/mfa_verify',
+        [
+          ['Authorization', target.bearer],
+          ['Content-Type', 'application/json'],
+          ['Content-Length', '1000000000'],
+        ],
+        '{}',
+      );
       const lying = await send(announced);
       expectSafeRefusal(lying, target, 'announced 1 GB');
       expect(lying.status).toBe(413);
 
       const chunk = (text: string) => `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`;
-      const chunked = httpRequest('POST', '/mfa_verify', [['Authorization', target.bearer], ['Content-Type', 'application/json'], ['Transfer-Encoding', 'chunked']], '');
+      const chunked = httpRequest(
+        'POST',
+        '/mfa_verify',
+        [
+          ['Authorization', target.bearer],
+          ['Content-Type', 'application/json'],
+          ['Transfer-Encoding', 'chunked'],
+        ],
+        '',
+      );
       const pieces = Array.from({ length: 8 }, () => chunk('x'.repeat(8 * 1024))).join('');
       const streamed = await send(`${chunked}${pieces}0\r\n\r\n`);
       expectSafeRefusal(streamed, target, 'chunked 64 kB');
@@ -174,10 +216,25 @@ describe.each(EXAMPLE_APPS)('$name example app', ({ create }) => {
 
     it('request smuggling shapes: conflicting lengths, length plus chunked, oversized headers get a JSON 4xx from the server', async () => {
       const cases: Array<[string, string]> = [
-        ['two different Content-Length', `POST /mfa_verify HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${target.bearer}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 30\r\nConnection: close\r\n\r\n{}`],
-        ['Content-Length with chunked', `POST /mfa_verify HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${target.bearer}\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n`],
-        ['a header line without a colon', `GET /mfa_status HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization ${target.bearer}\r\nConnection: close\r\n\r\n`],
-        ['a 64 kB header', httpRequest('GET', '/mfa_status', [['Authorization', target.bearer], ['Cookie', `a=${'x'.repeat(64 * 1024)}`]])],
+        [
+          'two different Content-Length',
+          `POST /mfa_verify HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${target.bearer}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 30\r\nConnection: close\r\n\r\n{}`,
+        ],
+        [
+          'Content-Length with chunked',
+          `POST /mfa_verify HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${target.bearer}\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n`,
+        ],
+        [
+          'a header line without a colon',
+          `GET /mfa_status HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization ${target.bearer}\r\nConnection: close\r\n\r\n`,
+        ],
+        [
+          'a 64 kB header',
+          httpRequest('GET', '/mfa_status', [
+            ['Authorization', target.bearer],
+            ['Cookie', `a=${'x'.repeat(64 * 1024)}`],
+          ]),
+        ],
         ['not HTTP at all', 'HELLO\r\n\r\n'],
       ];
       for (const [what, request] of cases) {
@@ -193,9 +250,27 @@ describe.each(EXAMPLE_APPS)('$name example app', ({ create }) => {
         ['no Authorization', []],
         ['empty Authorization', [['Authorization', '']]],
         ['Basic instead of Bearer', [['Authorization', 'Basic bWFsbG9yeTpwdw==']]],
-        ['two Authorization headers, valid first', [['Authorization', target.bearer], ['Authorization', other]]],
-        ['two Authorization headers, valid second', [['Authorization', other], ['Authorization', target.bearer]]],
-        ['the same valid Authorization twice', [['Authorization', target.bearer], ['Authorization', target.bearer]]],
+        [
+          'two Authorization headers, valid first',
+          [
+            ['Authorization', target.bearer],
+            ['Authorization', other],
+          ],
+        ],
+        [
+          'two Authorization headers, valid second',
+          [
+            ['Authorization', other],
+            ['Authorization', target.bearer],
+          ],
+        ],
+        [
+          'the same valid Authorization twice',
+          [
+            ['Authorization', target.bearer],
+            ['Authorization', target.bearer],
+          ],
+        ],
       ];
       for (const [what, headers] of cases) {
         const answer = await send(httpRequest('GET', '/mfa_status', headers));
@@ -203,7 +278,15 @@ describe.each(EXAMPLE_APPS)('$name example app', ({ create }) => {
         expect(answer.status, what).toBe(401);
       }
       // Duplicated headers that carry no credential are harmless: the valid bearer still works.
-      const benign = await send(httpRequest('GET', '/mfa_status', [['Authorization', target.bearer], ['Accept', 'application/json'], ['Accept', 'text/html'], ['X-Requested-With', 'a'], ['X-Requested-With', 'b']]));
+      const benign = await send(
+        httpRequest('GET', '/mfa_status', [
+          ['Authorization', target.bearer],
+          ['Accept', 'application/json'],
+          ['Accept', 'text/html'],
+          ['X-Requested-With', 'a'],
+          ['X-Requested-With', 'b'],
+        ]),
+      );
       expectSafeRefusal(benign, target, 'duplicated Accept');
       expect(benign.status).toBe(200);
     });
@@ -217,7 +300,16 @@ describe.each(EXAMPLE_APPS)('$name example app', ({ create }) => {
           expect(answer.status, `${method} ${path}`).toBeGreaterThanOrEqual(400);
         }
       }
-      const paths = ['/%2e%2e/package.json', '/..%2f..%2fetc%2fpasswd', '/app.js/../../package.json', '/%00', '/mfa_status%00', `/${'a'.repeat(6_000)}`, '/page/index.html', '/.env'];
+      const paths = [
+        '/%2e%2e/package.json',
+        '/..%2f..%2fetc%2fpasswd',
+        '/app.js/../../package.json',
+        '/%00',
+        '/mfa_status%00',
+        `/${'a'.repeat(6_000)}`,
+        '/page/index.html',
+        '/.env',
+      ];
       for (const path of paths) {
         const answer = await send(httpRequest('GET', path, [['Authorization', target.bearer]]));
         expectSafeRefusal(answer, target, `GET ${path.slice(0, 40)}`);
@@ -227,15 +319,50 @@ describe.each(EXAMPLE_APPS)('$name example app', ({ create }) => {
     });
 
     it('injection (property-based): any method, path, headers and body get a safe answer, and pollute nothing', async () => {
-      const headerName = fc.constantFrom('Authorization', 'Content-Type', 'Content-Length', 'X-Access-Token', 'X-SaaSus-Referer', 'Origin', 'Cookie', 'Accept', 'X-Forwarded-For', '__proto__', 'constructor');
+      const headerName = fc.constantFrom(
+        'Authorization',
+        'Content-Type',
+        'Content-Length',
+        'X-Access-Token',
+        'X-SaaSus-Referer',
+        'Origin',
+        'Cookie',
+        'Accept',
+        'X-Forwarded-For',
+        '__proto__',
+        'constructor',
+      );
       // Header values without CR/LF (those would be framing, covered above), but with other control characters.
       const headerValue = fc.oneof(
         fc.string({ unit: fc.constantFrom(...'abc123 -_,;=/+*"\'<>\t\u0001\u007f'.split('')), maxLength: 40 }),
-        fc.constantFrom('application/json', 'text/plain', target.bearer, 'Bearer ', 'Bearer a b', '0', '-1', '99999999999', '__proto__'),
+        fc.constantFrom(
+          'application/json',
+          'text/plain',
+          target.bearer,
+          'Bearer ',
+          'Bearer a b',
+          '0',
+          '-1',
+          '99999999999',
+          '__proto__',
+        ),
       );
       const jsonish = fc.oneof(
         fc.jsonValue().map((value) => JSON.stringify(value)),
-        fc.dictionary(fc.constantFrom('verification_code', 'username', 'password', 'challenge', 'code', '__proto__', 'constructor'), fc.jsonValue()).map((value) => JSON.stringify(value)),
+        fc
+          .dictionary(
+            fc.constantFrom(
+              'verification_code',
+              'username',
+              'password',
+              'challenge',
+              'code',
+              '__proto__',
+              'constructor',
+            ),
+            fc.jsonValue(),
+          )
+          .map((value) => JSON.stringify(value)),
         fc.string({ maxLength: 200 }),
         fc.string({ unit: 'binary', maxLength: 100 }),
       );
@@ -249,8 +376,14 @@ describe.each(EXAMPLE_APPS)('$name example app', ({ create }) => {
       await fc.assert(
         fc.asyncProperty(request, async ({ route, method, query, headers, body }) => {
           const withoutLength = headers.filter(([name]) => name !== 'Content-Length');
-          const lengths: Array<[string, string]> = method === 'GET' || method === 'HEAD' ? [] : [['Content-Length', String(Buffer.byteLength(body))]];
-          const text = httpRequest(method, route[1] + query, [...withoutLength, ...lengths], lengths.length ? body : '');
+          const lengths: Array<[string, string]> =
+            method === 'GET' || method === 'HEAD' ? [] : [['Content-Length', String(Buffer.byteLength(body))]];
+          const text = httpRequest(
+            method,
+            route[1] + query,
+            [...withoutLength, ...lengths],
+            lengths.length ? body : '',
+          );
           const answer = await send(text);
           const what = `${method} ${route[1]}${query} ${JSON.stringify(headers)} ${JSON.stringify(body).slice(0, 80)}`;
           // A preflight and HEAD answer without a body; everything else follows the rule.

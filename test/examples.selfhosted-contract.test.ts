@@ -64,8 +64,14 @@ for (const fixture of await backendFixtures()) {
         const token = tokenOf(login);
         expect(Object.keys(login.body as object)).toEqual(['token']);
         expect(token).not.toBe(first);
-        expect(await call('/me', { idToken: token })).toMatchObject({ status: 200, body: { username: credentials.username } });
-        expect(await call('/mfa_status', { idToken: token })).toMatchObject({ status: 200, body: { enabled: false, method: null } });
+        expect(await call('/me', { idToken: token })).toMatchObject({
+          status: 200,
+          body: { username: credentials.username },
+        });
+        expect(await call('/mfa_status', { idToken: token })).toMatchObject({
+          status: 200,
+          body: { enabled: false, method: null },
+        });
 
         // Setup: the otpauth URI, the same secret for manual entry, and the URI as a PNG QR code.
         const setup = await call('/mfa_setup', { idToken: token });
@@ -79,14 +85,22 @@ for (const fixture of await backendFixtures()) {
         expect(uri.searchParams.get('secret')).toBe(secretKey);
         expect(uri.searchParams.get('issuer')).toBe('Acme');
         expect(qrCodeDataUrl).toMatch(/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/);
-        expect(Buffer.from(qrCodeDataUrl!.slice(22), 'base64').subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+        expect(Buffer.from(qrCodeDataUrl!.slice(22), 'base64').subarray(0, 8)).toEqual(
+          Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+        );
         expect(await decodeQrDataUrl(qrCodeDataUrl!)).toBe(qrCodeUrl);
 
-        expect(await call('/mfa_enable', { idToken: token, json: {} })).toMatchObject({ status: 409, body: { code: 'not_verified' } });
+        expect(await call('/mfa_enable', { idToken: token, json: {} })).toMatchObject({
+          status: 409,
+          body: { code: 'not_verified' },
+        });
         const right = authenticator.code(secretKey!);
         const wrong = await call('/mfa_verify', { idToken: token, json: { verification_code: wrongCode(right) } });
         expect(wrong).toMatchObject({ status: 400, body: { code: 'invalid_code', reason: 'mismatch' } });
-        expect(await call('/mfa_verify', { idToken: token, json: { verification_code: right } })).toMatchObject({ status: 200, body: { message: expect.any(String) } });
+        expect(await call('/mfa_verify', { idToken: token, json: { verification_code: right } })).toMatchObject({
+          status: 200,
+          body: { message: expect.any(String) },
+        });
 
         const enabled = await call('/mfa_enable', { idToken: token, json: {} });
         expect(enabled).toMatchObject({ status: 200, body: { message: expect.any(String) } });
@@ -94,32 +108,53 @@ for (const fixture of await backendFixtures()) {
         expect(recoveryCodes).toHaveLength(10);
         for (const code of recoveryCodes) expect(code).toMatch(RECOVERY_CODE);
         expect(new Set(recoveryCodes).size).toBe(10);
-        expect(await call('/mfa_status', { idToken: token })).toMatchObject({ status: 200, body: { enabled: true, method: 'softwareToken' } });
+        expect(await call('/mfa_status', { idToken: token })).toMatchObject({
+          status: 200,
+          body: { enabled: true, method: 'softwareToken' },
+        });
         // A second authenticator cannot be swapped in while one is enabled.
-        expect(await call('/mfa_setup', { idToken: token })).toMatchObject({ status: 409, body: { code: 'already_enabled' } });
+        expect(await call('/mfa_setup', { idToken: token })).toMatchObject({
+          status: 409,
+          body: { code: 'already_enabled' },
+        });
 
         // Login now stops at the challenge; a wrong code leaves it usable, the right one answers a session.
         clock.advance(STEP_MS);
         const challenge = await steps.challengeFor(credentials);
         expect(challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
         const code = authenticator.code(secretKey!);
-        expect(await steps.answer(challenge, wrongCode(code))).toMatchObject({ status: 400, body: { code: 'invalid_code', reason: 'mismatch' } });
+        expect(await steps.answer(challenge, wrongCode(code))).toMatchObject({
+          status: 400,
+          body: { code: 'invalid_code', reason: 'mismatch' },
+        });
         const answered = await steps.answer(challenge, code);
         expect(answered.status).toBe(200);
         expect(Object.keys(answered.body as object)).toEqual(['token']);
         const mfaToken = tokenOf(answered);
-        expect(await call('/me', { idToken: mfaToken })).toMatchObject({ status: 200, body: { username: credentials.username } });
+        expect(await call('/me', { idToken: mfaToken })).toMatchObject({
+          status: 200,
+          body: { username: credentials.username },
+        });
 
         // Logout ends that session only.
         const logout = await call('/logout', { idToken: mfaToken, method: 'POST' });
         expect(logout.status).toBe(204);
         expect(logout.text).toBe('');
         expect(await call('/me', { idToken: mfaToken })).toMatchObject({ status: 401, body: { code: 'unauthorized' } });
-        expect(await call('/logout', { idToken: mfaToken, method: 'POST' })).toMatchObject({ status: 401, body: { code: 'unauthorized' } });
+        expect(await call('/logout', { idToken: mfaToken, method: 'POST' })).toMatchObject({
+          status: 401,
+          body: { code: 'unauthorized' },
+        });
         expect(await call('/me', { idToken: token })).toMatchObject({ status: 200 });
 
-        expect(await call('/mfa_disable', { idToken: token, json: {} })).toMatchObject({ status: 200, body: { message: expect.any(String) } });
-        expect(await call('/mfa_status', { idToken: token })).toMatchObject({ status: 200, body: { enabled: false, method: null } });
+        expect(await call('/mfa_disable', { idToken: token, json: {} })).toMatchObject({
+          status: 200,
+          body: { message: expect.any(String) },
+        });
+        expect(await call('/mfa_status', { idToken: token })).toMatchObject({
+          status: 200,
+          body: { enabled: false, method: null },
+        });
         expect(Object.keys((await steps.login(credentials)).body as object)).toEqual(['token']);
       });
 
@@ -147,15 +182,24 @@ for (const fixture of await backendFixtures()) {
         // The same challenge again, even with a fresh right code: refused, and the code stays unused.
         clock.advance(STEP_MS);
         const fresh = authenticator.code(secret);
-        expect(await steps.answer(challenge, fresh)).toMatchObject({ status: 401, body: { code: 'invalid_challenge' } });
+        expect(await steps.answer(challenge, fresh)).toMatchObject({
+          status: 401,
+          body: { code: 'invalid_challenge' },
+        });
         // The used code on a new challenge: refused as a replay (an attacker who watched it go by gets nothing).
         clock.set(clock.nowMs() - STEP_MS);
         const next = await steps.challengeFor(credentials);
-        expect(await steps.answer(next, code)).toMatchObject({ status: 400, body: { code: 'invalid_code', reason: 'replayed' } });
+        expect(await steps.answer(next, code)).toMatchObject({
+          status: 400,
+          body: { code: 'invalid_code', reason: 'replayed' },
+        });
         clock.advance(STEP_MS);
         expect((await steps.answer(next, fresh)).status).toBe(200);
         // Unknown and made-up challenges.
-        expect(await steps.answer('x'.repeat(43), fresh)).toMatchObject({ status: 401, body: { code: 'invalid_challenge' } });
+        expect(await steps.answer('x'.repeat(43), fresh)).toMatchObject({
+          status: 401,
+          body: { code: 'invalid_challenge' },
+        });
       });
 
       it('brute force: five wrong codes lock the user out (429, retryAfterMs, Retry-After), even for the right code', async () => {
@@ -164,11 +208,17 @@ for (const fixture of await backendFixtures()) {
         const challenge = await steps.challengeFor(credentials);
         const code = authenticator.code(secret);
         for (let attempt = 1; attempt <= 5; attempt++) {
-          expect(await steps.answer(challenge, wrongCode(code)), `attempt ${attempt}`).toMatchObject({ status: 400, body: { code: 'invalid_code' } });
+          expect(await steps.answer(challenge, wrongCode(code)), `attempt ${attempt}`).toMatchObject({
+            status: 400,
+            body: { code: 'invalid_code' },
+          });
         }
         for (const guess of [code, recoveryCodes[0]!]) {
           const locked = await steps.answer(challenge, guess);
-          expect(locked).toMatchObject({ status: 429, body: { code: 'rate_limited', retryAfterMs: expect.any(Number) } });
+          expect(locked).toMatchObject({
+            status: 429,
+            body: { code: 'rate_limited', retryAfterMs: expect.any(Number) },
+          });
           const { retryAfterMs } = locked.body as { retryAfterMs: number };
           expect(retryAfterMs).toBeGreaterThan(0);
           expect(retryAfterMs).toBeLessThanOrEqual(15 * 60_000);
@@ -196,7 +246,8 @@ for (const fixture of await backendFixtures()) {
         const names = [username, username.toUpperCase(), username, username.replace(/^r/, 'R')];
         const answers = await Promise.all(names.map((name) => steps.signup({ username: name, password })));
         expect(answers.map((answer) => answer.status).sort()).toEqual([201, 409, 409, 409]);
-        for (const answer of answers.filter((each) => each.status === 409)) expect(answer.body).toMatchObject({ code: 'username_taken' });
+        for (const answer of answers.filter((each) => each.status === 409))
+          expect(answer.body).toMatchObject({ code: 'username_taken' });
         expect(tokenOf(await steps.login({ username: username.toUpperCase(), password }))).toBeTruthy();
       });
 
@@ -229,11 +280,17 @@ for (const fixture of await backendFixtures()) {
         ];
         for (const path of ['/me', '/mfa_status', '/mfa_setup']) {
           for (const headers of attempts) {
-            expect(await call(path, { headers }), `${path} ${JSON.stringify(headers)}`).toMatchObject({ status: 401, body: { code: 'unauthorized' } });
+            expect(await call(path, { headers }), `${path} ${JSON.stringify(headers)}`).toMatchObject({
+              status: 401,
+              body: { code: 'unauthorized' },
+            });
           }
         }
         for (const path of ['/mfa_verify', '/mfa_enable', '/mfa_disable', '/logout']) {
-          expect(await call(path, { json: {}, headers: { Authorization: `Bearer ${token}x` } }), path).toMatchObject({ status: 401, body: { code: 'unauthorized' } });
+          expect(await call(path, { json: {}, headers: { Authorization: `Bearer ${token}x` } }), path).toMatchObject({
+            status: 401,
+            body: { code: 'unauthorized' },
+          });
         }
         expect(await call('/me', { idToken: token })).toMatchObject({ status: 200 });
       });
@@ -246,7 +303,11 @@ for (const fixture of await backendFixtures()) {
           { path: '/signup', rawBody: '{"username": "ada', headers: json },
           { path: '/signup', rawBody: '"ada"', headers: json },
           { path: '/signup', rawBody: '[]', headers: json },
-          { path: '/signup', rawBody: 'username=ada&password=correct-horse', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } },
+          {
+            path: '/signup',
+            rawBody: 'username=ada&password=correct-horse',
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          },
           { path: '/signup', rawBody: JSON.stringify(credentials), headers: { 'Content-Type': 'text/plain' } },
           { path: '/signup', json: {} },
           { path: '/signup', json: { username: 'ada' } },
@@ -267,15 +328,26 @@ for (const fixture of await backendFixtures()) {
           { path: '/mfa/challenge', rawBody: 'null', headers: json },
           { path: '/mfa_verify', idToken: token, json: { verification_code: 123456 } },
           { path: '/mfa_verify', idToken: token, json: { verification_code: '１２３４５６' } },
-          { path: '/mfa_verify', idToken: token, rawBody: '{"verification_code":"123456"}', headers: { 'Content-Type': 'text/plain' } },
+          {
+            path: '/mfa_verify',
+            idToken: token,
+            rawBody: '{"verification_code":"123456"}',
+            headers: { 'Content-Type': 'text/plain' },
+          },
         ];
         for (const { path, ...request } of invalid) {
           const answer = await call(path, { method: 'POST', ...request });
-          expect(answer, `${path} ${JSON.stringify(request)}`).toMatchObject({ status: 400, body: { code: 'invalid_request' } });
+          expect(answer, `${path} ${JSON.stringify(request)}`).toMatchObject({
+            status: 400,
+            body: { code: 'invalid_request' },
+          });
         }
         const huge = { username: 'ada.huge', password: 'p'.repeat(100_000) };
         for (const path of ['/signup', '/login', '/mfa/challenge']) {
-          expect(await call(path, { json: huge }), path).toMatchObject({ status: 413, body: { code: 'invalid_request' } });
+          expect(await call(path, { json: huge }), path).toMatchObject({
+            status: 413,
+            body: { code: 'invalid_request' },
+          });
         }
         // A challenge answered with junk instead of a code: the SDK refuses it before counting an attempt.
         const { credentials: enrolled } = await steps.enrolledUser(authenticator);
@@ -289,7 +361,11 @@ for (const fixture of await backendFixtures()) {
       });
 
       it('serves the demo page files (404 while one is missing) and nothing else from the disk', async () => {
-        const files = { '/': ['index.html', 'text/html'], '/app.js': ['app.js', 'text/javascript'], '/app.css': ['app.css', 'text/css'] };
+        const files = {
+          '/': ['index.html', 'text/html'],
+          '/app.js': ['app.js', 'text/javascript'],
+          '/app.css': ['app.css', 'text/css'],
+        };
         for (const [path, [file, type]] of Object.entries(files)) {
           const onDisk = await readFile(new URL(file!, PAGE_DIR), 'utf8').catch(() => undefined);
           const answer = await call(path);
@@ -303,7 +379,14 @@ for (const fixture of await backendFixtures()) {
           expect(answer.headers.get('content-security-policy'), path).toContain("frame-ancestors 'none'");
           expect(answer.headers.get('x-content-type-options'), path).toBe('nosniff');
         }
-        for (const path of ['/index.html', '/page/app.js', '/%2e%2e/package.json', '/..%2Fpackage.json', '/app.js/..%2F..%2F..%2Fpackage.json', '/APP.JS']) {
+        for (const path of [
+          '/index.html',
+          '/page/app.js',
+          '/%2e%2e/package.json',
+          '/..%2Fpackage.json',
+          '/app.js/..%2F..%2F..%2Fpackage.json',
+          '/APP.JS',
+        ]) {
           expect(await call(path), path).toMatchObject({ status: 404, body: { code: 'not_found' } });
         }
       });
@@ -317,11 +400,18 @@ for (const fixture of await backendFixtures()) {
  */
 function expectNoLeaks(exchanges: Exchange[], logged: string[]): void {
   const bodies = exchanges.map((exchange) => exchange.body as Record<string, unknown> | undefined);
-  const secrets = exchanges.filter((e) => e.path === '/mfa_setup' && e.status === 200).map((e) => (e.body as { secretKey: string }).secretKey);
+  const secrets = exchanges
+    .filter((e) => e.path === '/mfa_setup' && e.status === 200)
+    .map((e) => (e.body as { secretKey: string }).secretKey);
   expectSafeResponses(exchanges, { tokens: [], secrets });
-  const issued = bodies.flatMap((body) => [body?.token, body?.challenge, ...((body?.recoveryCodes as unknown[]) ?? [])]).filter((v): v is string => typeof v === 'string');
+  const issued = bodies
+    .flatMap((body) => [body?.token, body?.challenge, ...((body?.recoveryCodes as unknown[]) ?? [])])
+    .filter((v): v is string => typeof v === 'string');
   for (const value of issued) {
-    expect(exchanges.filter((exchange) => exchange.text.includes(value)), 'an issued token or code shows up in a second answer').toHaveLength(1);
+    expect(
+      exchanges.filter((exchange) => exchange.text.includes(value)),
+      'an issued token or code shows up in a second answer',
+    ).toHaveLength(1);
   }
   for (const line of logged) {
     for (const value of [...issued, ...secrets]) expect(line).not.toContain(value);
@@ -330,38 +420,47 @@ function expectNoLeaks(exchanges: Exchange[], logged: string[]): void {
 }
 
 describe.skipIf(!(await redisAvailable()))('self-hosted mode when its Redis goes away', () => {
-  it.each(EXAMPLE_APPS)('$name: answers 502 provider_error (no stack trace, nothing secret logged), never a 500', async ({ create }) => {
-    const { keyPrefix, removeKeys } = redisTestPrefix();
-    const client = newRedisClient();
-    await client.connect();
-    const app = await listen(create(selfHostedDeps(redisBackend(client, keyPrefix), { provider: { encryptionKey: TEST_KEY } })));
-    const { call, exchanges } = exampleHttp(() => app.url);
-    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
-    try {
-      const credentials = newCredentials();
-      const token = tokenOf(await call('/signup', { json: credentials }));
-      client.disconnect(); // as if Redis had stopped: every command now fails
-      const attempts = [
-        await call('/signup', { json: newCredentials() }),
-        await call('/login', { json: credentials }),
-        await call('/mfa/challenge', { json: { challenge: 'c'.repeat(43), code: '123456' } }),
-        await call('/me', { idToken: token }),
-        await call('/mfa_status', { idToken: token }),
-        await call('/logout', { idToken: token, method: 'POST' }),
-      ];
-      for (const answer of attempts) expect(answer, `${answer.path} ${answer.text}`).toMatchObject({ status: 502, body: { code: 'provider_error' } });
-      expectSafeResponses(exchanges, { tokens: [credentials.password], secrets: [] });
-      const logged = log.mock.calls.flat().map(String);
-      expect(logged.length).toBeGreaterThan(0);
-      for (const line of logged) {
-        expect(line).not.toContain(token);
-        expect(line).not.toContain(credentials.password);
-        expect(line).not.toContain(keyPrefix);
+  it.each(EXAMPLE_APPS)(
+    '$name: answers 502 provider_error (no stack trace, nothing secret logged), never a 500',
+    async ({ create }) => {
+      const { keyPrefix, removeKeys } = redisTestPrefix();
+      const client = newRedisClient();
+      await client.connect();
+      const app = await listen(
+        create(selfHostedDeps(redisBackend(client, keyPrefix), { provider: { encryptionKey: TEST_KEY } })),
+      );
+      const { call, exchanges } = exampleHttp(() => app.url);
+      const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+      try {
+        const credentials = newCredentials();
+        const token = tokenOf(await call('/signup', { json: credentials }));
+        client.disconnect(); // as if Redis had stopped: every command now fails
+        const attempts = [
+          await call('/signup', { json: newCredentials() }),
+          await call('/login', { json: credentials }),
+          await call('/mfa/challenge', { json: { challenge: 'c'.repeat(43), code: '123456' } }),
+          await call('/me', { idToken: token }),
+          await call('/mfa_status', { idToken: token }),
+          await call('/logout', { idToken: token, method: 'POST' }),
+        ];
+        for (const answer of attempts)
+          expect(answer, `${answer.path} ${answer.text}`).toMatchObject({
+            status: 502,
+            body: { code: 'provider_error' },
+          });
+        expectSafeResponses(exchanges, { tokens: [credentials.password], secrets: [] });
+        const logged = log.mock.calls.flat().map(String);
+        expect(logged.length).toBeGreaterThan(0);
+        for (const line of logged) {
+          expect(line).not.toContain(token);
+          expect(line).not.toContain(credentials.password);
+          expect(line).not.toContain(keyPrefix);
+        }
+      } finally {
+        log.mockRestore();
+        await app.close();
+        await removeKeys();
       }
-    } finally {
-      log.mockRestore();
-      await app.close();
-      await removeKeys();
-    }
-  });
+    },
+  );
 });

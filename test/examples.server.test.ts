@@ -10,7 +10,9 @@ describe.each(['express', 'koa'] as const)('examples/%s/server.ts', (framework) 
     const server = await startExample(framework);
     try {
       const banner = server.stdout();
-      expect(banner).toContain('Self-hosted mode: TOTP checked by this app (TotpMfaProvider); users, sessions and MFA state in memory');
+      expect(banner).toContain(
+        'Self-hosted mode: TOTP checked by this app (TotpMfaProvider); users, sessions and MFA state in memory',
+      );
       expect(banner).toContain('MFA_ENCRYPTION_KEY is not set: TOTP secrets are stored UNENCRYPTED');
       expect(banner).toContain('export MFA_ENCRYPTION_KEY=');
       expect(banner).toContain(`${framework} example listening on ${server.url}`);
@@ -47,7 +49,9 @@ describe.each(['express', 'koa'] as const)('examples/%s/server.ts', (framework) 
     const server = await startExample(framework, { SAASUS_DEMO: '1' });
     try {
       const banner = server.stdout();
-      expect(banner).toContain('DEMO MODE (SAASUS_DEMO=1): using the in-process fake SaaSus API from saasus-mfa/testing');
+      expect(banner).toContain(
+        'DEMO MODE (SAASUS_DEMO=1): using the in-process fake SaaSus API from saasus-mfa/testing',
+      );
       const idToken = /ID token:\s+(\S+)/.exec(banner)?.[1];
       expect(idToken).toBeDefined();
       const response = await fetch(`${server.url}/mfa_status`, { headers: { Authorization: `Bearer ${idToken}` } });
@@ -71,7 +75,10 @@ describe.each(['express', 'koa'] as const)('examples/%s/server.ts', (framework) 
   });
 
   it('refuses to start with both REDIS_URL and DATABASE_URL set', async () => {
-    const child = spawnExample(framework, { REDIS_URL: 'redis://127.0.0.1:1', DATABASE_URL: 'postgres://127.0.0.1:1/none' });
+    const child = spawnExample(framework, {
+      REDIS_URL: 'redis://127.0.0.1:1',
+      DATABASE_URL: 'postgres://127.0.0.1:1/none',
+    });
     const printed = collect(child);
     expect(await exitCode(child)).toBe(1);
     expect(printed.stderr).toContain('Cannot start: Set REDIS_URL or DATABASE_URL, not both');

@@ -27,7 +27,8 @@ describe.skipIf(!redis)('two example servers sharing one Redis', () => {
   beforeAll(async () => {
     const env = { REDIS_URL, MFA_REDIS_PREFIX: keyPrefix, MFA_ENCRYPTION_KEY: TEST_KEY };
     [first, second] = await Promise.all([startExample('express', env), startExample('koa', env)]);
-    for (const server of [first, second]) expect(server.stdout()).toMatch(new RegExp(`MFA state in Redis at \\S+ \\(key prefix ${keyPrefix}\\)`));
+    for (const server of [first, second])
+      expect(server.stdout()).toMatch(new RegExp(`MFA state in Redis at \\S+ \\(key prefix ${keyPrefix}\\)`));
   }, 60_000);
   afterAll(async () => {
     await Promise.all([first?.stop(), second?.stop()]);
@@ -41,8 +42,14 @@ describe.skipIf(!redis)('two example servers sharing one Redis', () => {
     expect(answered.status, answered.text).toBe(200);
     const token = tokenOf(answered);
     // One session, valid on both servers.
-    expect(await callSecond('/me', { idToken: token })).toMatchObject({ status: 200, body: { username: credentials.username } });
-    expect(await callFirst('/me', { idToken: token })).toMatchObject({ status: 200, body: { username: credentials.username } });
+    expect(await callSecond('/me', { idToken: token })).toMatchObject({
+      status: 200,
+      body: { username: credentials.username },
+    });
+    expect(await callFirst('/me', { idToken: token })).toMatchObject({
+      status: 200,
+      body: { username: credentials.username },
+    });
     expect(await callFirst('/logout', { idToken: token, method: 'POST' })).toMatchObject({ status: 204 });
     expect(await callSecond('/me', { idToken: token })).toMatchObject({ status: 401, body: { code: 'unauthorized' } });
   });
@@ -53,7 +60,10 @@ describe.skipIf(!redis)('two example servers sharing one Redis', () => {
     const challenge = await onSecond.challengeFor(credentials);
     expect((await onSecond.answer(challenge, code)).status).toBe(200);
 
-    expect(await onFirst.answer(await onFirst.challengeFor(credentials), code)).toMatchObject({ status: 400, body: { code: 'invalid_code', reason: 'replayed' } });
+    expect(await onFirst.answer(await onFirst.challengeFor(credentials), code)).toMatchObject({
+      status: 400,
+      body: { code: 'invalid_code', reason: 'replayed' },
+    });
     expect(await onFirst.answer(challenge, code)).toMatchObject({ status: 401, body: { code: 'invalid_challenge' } });
     // Duplicate sign-up across servers: the name is taken on both.
     expect(await onSecond.signup(credentials)).toMatchObject({ status: 409, body: { code: 'username_taken' } });
@@ -61,14 +71,25 @@ describe.skipIf(!redis)('two example servers sharing one Redis', () => {
 
   it('brute force: wrong codes spread over both servers add up to one lockout, on both', async () => {
     const { credentials, secret } = await onSecond.enrolledUser(authenticator);
-    const [challengeA, challengeB] = [await onFirst.challengeFor(credentials), await onSecond.challengeFor(credentials)];
+    const [challengeA, challengeB] = [
+      await onFirst.challengeFor(credentials),
+      await onSecond.challengeFor(credentials),
+    ];
     const right = authenticator.codeAt(secret, Date.now() + STEP_MS);
     // Three on the first, two on the second: neither server alone has seen five.
-    const spread = [onFirst, onSecond, onFirst, onSecond, onFirst].map((server, index) => [server, index % 2 === 0 ? challengeA : challengeB] as const);
+    const spread = [onFirst, onSecond, onFirst, onSecond, onFirst].map(
+      (server, index) => [server, index % 2 === 0 ? challengeA : challengeB] as const,
+    );
     for (const [server, challenge] of spread) {
-      expect(await server.answer(challenge, wrongCode(right))).toMatchObject({ status: 400, body: { code: 'invalid_code' } });
+      expect(await server.answer(challenge, wrongCode(right))).toMatchObject({
+        status: 400,
+        body: { code: 'invalid_code' },
+      });
     }
-    for (const [server, challenge] of [[onSecond, challengeB], [onFirst, challengeA]] as const) {
+    for (const [server, challenge] of [
+      [onSecond, challengeB],
+      [onFirst, challengeA],
+    ] as const) {
       const locked = await server.answer(challenge, right);
       expect(locked).toMatchObject({ status: 429, body: { code: 'rate_limited', retryAfterMs: expect.any(Number) } });
       expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);

@@ -68,21 +68,29 @@ describe('bad input is refused before any request (injection)', () => {
   });
 
   it('refuses a malformed code before any request', async () => {
-    await expect(client().verify({ id: 'u1' }, '12345', { accessToken })).rejects.toMatchObject({ code: 'invalid_request', field: 'code' });
+    await expect(client().verify({ id: 'u1' }, '12345', { accessToken })).rejects.toMatchObject({
+      code: 'invalid_request',
+      field: 'code',
+    });
     expect(fake.requests).toHaveLength(0);
   });
 
   it('refuses a missing access token for createSetup and verify with 401, before any request', async () => {
     const mfa = client();
     await expect(mfa.createSetup({ id: 'u1' })).rejects.toBeInstanceOf(MfaUnauthorizedError);
-    await expect(mfa.verify({ id: 'u1' }, '123456', {})).rejects.toMatchObject({ status: 401, reason: 'missing_access_token' });
+    await expect(mfa.verify({ id: 'u1' }, '123456', {})).rejects.toMatchObject({
+      status: 401,
+      reason: 'missing_access_token',
+    });
     await expect(mfa.verify({ id: 'u1' }, '123456', { accessToken: '' })).rejects.toMatchObject({ status: 401 });
     expect(fake.requests).toHaveLength(0);
   });
 
   it('refuses an unknown enable method and a non-AbortSignal signal', async () => {
     await expect(client().enable({ id: 'u1' }, { method: 'sms' as never })).rejects.toMatchObject({ field: 'method' });
-    await expect(client().getStatus({ id: 'u1' }, { signal: {} as AbortSignal })).rejects.toMatchObject({ field: 'signal' });
+    await expect(client().getStatus({ id: 'u1' }, { signal: {} as AbortSignal })).rejects.toMatchObject({
+      field: 'signal',
+    });
     expect(fake.requests).toHaveLength(0);
   });
 

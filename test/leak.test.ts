@@ -17,7 +17,11 @@ function everythingSaidBy(error: unknown): string {
   const parts: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current !== undefined && current !== null && depth < 10; depth += 1) {
-    parts.push(String(current), JSON.stringify(current) ?? '', inspect(current, { depth: Infinity, showHidden: true, getters: true }));
+    parts.push(
+      String(current),
+      JSON.stringify(current) ?? '',
+      inspect(current, { depth: Infinity, showHidden: true, getters: true }),
+    );
     if (current instanceof Error) parts.push(current.stack ?? '');
     current = (current as { cause?: unknown }).cause;
   }
@@ -26,14 +30,30 @@ function everythingSaidBy(error: unknown): string {
 }
 
 const failures: Array<[string, FakeSaasusOperation, FakeSaasusFailure]> = [
-  ['a wrong code (400)', 'registerSoftwareToken', { status: 400, body: { type: 'CodeMismatchException', message: 'Invalid code' } }],
-  ['a wrong code (500)', 'registerSoftwareToken', { status: 500, body: { type: 'CodeMismatchException', message: 'Invalid code' } }],
-  ['a rejected access token', 'registerSoftwareToken', { status: 401, body: { type: 'NotAuthorizedException', message: 'expired' } }],
+  [
+    'a wrong code (400)',
+    'registerSoftwareToken',
+    { status: 400, body: { type: 'CodeMismatchException', message: 'Invalid code' } },
+  ],
+  [
+    'a wrong code (500)',
+    'registerSoftwareToken',
+    { status: 500, body: { type: 'CodeMismatchException', message: 'Invalid code' } },
+  ],
+  [
+    'a rejected access token',
+    'registerSoftwareToken',
+    { status: 401, body: { type: 'NotAuthorizedException', message: 'expired' } },
+  ],
   ['a connection reset', 'registerSoftwareToken', { network: 'reset' }],
   ['a timeout', 'registerSoftwareToken', { delayMs: 1_000 }],
   ['an HTML error page', 'registerSoftwareToken', { status: 502, text: '<html>bad gateway</html>' }],
   ['a 429', 'registerSoftwareToken', { status: 429, headers: { 'Retry-After': '3' } }],
-  ['a rejected secret-code call', 'createSecretCode', { status: 500, body: { type: 'InternalServerError', message: 'boom' } }],
+  [
+    'a rejected secret-code call',
+    'createSecretCode',
+    { status: 500, body: { type: 'InternalServerError', message: 'boom' } },
+  ],
   ['a reset on userinfo', 'getUserInfo', { network: 'reset' }],
   ['a 503 on userinfo', 'getUserInfo', { status: 503 }],
 ];
@@ -41,7 +61,10 @@ const failures: Array<[string, FakeSaasusOperation, FakeSaasusFailure]> = [
 describe('leak: no secret, token, key, signature or code in any error or log line', () => {
   it.each(failures)('%s', async (_label, operation, failure) => {
     const logLines: string[] = [];
-    const logger = { debug: (m: string, f: object) => logLines.push(m + JSON.stringify(f)), warn: (m: string, f: object) => logLines.push(m + JSON.stringify(f)) };
+    const logger = {
+      debug: (m: string, f: object) => logLines.push(m + JSON.stringify(f)),
+      warn: (m: string, f: object) => logLines.push(m + JSON.stringify(f)),
+    };
     const user = fake.addUser();
     const mfa = client({ logger, timeoutMs: 200, maxRetries: 1 });
     const ctx = { accessToken: user.accessToken };
@@ -52,16 +75,27 @@ describe('leak: no secret, token, key, signature or code in any error or log lin
     let error: unknown;
     try {
       if (operation === 'createSecretCode') await mfa.createSetup(user, ctx);
-      else if (operation === 'getUserInfo') await provider({ logger, timeoutMs: 200, maxRetries: 1 }).getUserInfo(user.idToken);
+      else if (operation === 'getUserInfo')
+        await provider({ logger, timeoutMs: 200, maxRetries: 1 }).getUserInfo(user.idToken);
       else await mfa.verify(user, code, ctx);
     } catch (caught) {
       error = caught;
     }
     expect(isMfaError(error)).toBe(true);
 
-    const signatures = fake.requests.map((request) => /Sig=([0-9a-f]+)/.exec(request.headers.authorization ?? '')?.[1]).filter(Boolean);
+    const signatures = fake.requests
+      .map((request) => /Sig=([0-9a-f]+)/.exec(request.headers.authorization ?? '')?.[1])
+      .filter(Boolean);
     expect(signatures.length).toBeGreaterThan(0);
-    const secrets = [credentials.apiKey, credentials.secretKey, user.accessToken, user.idToken, setup.secret, code, ...signatures];
+    const secrets = [
+      credentials.apiKey,
+      credentials.secretKey,
+      user.accessToken,
+      user.idToken,
+      setup.secret,
+      code,
+      ...signatures,
+    ];
     const said = everythingSaidBy(error) + '\n' + logLines.join('\n');
     for (const secret of secrets) expect(said).not.toContain(secret as string);
     expect(logLines.length).toBeGreaterThan(0);
@@ -84,7 +118,13 @@ describe('leak: no secret, token, key, signature or code in any error or log lin
   it('the safe JSON body holds only error, code and non-secret hints', async () => {
     const user = fake.addUser();
     fake.failNext('getPreference', { status: 429, headers: { 'Retry-After': '9' } });
-    const error = await client({ maxRetries: 0 }).getStatus(user).catch((caught: unknown) => caught);
-    expect(isMfaError(error) && error.toJSON()).toEqual({ error: 'Too many attempts at SaaSus; try again later', code: 'rate_limited', retryAfterMs: 9000 });
+    const error = await client({ maxRetries: 0 })
+      .getStatus(user)
+      .catch((caught: unknown) => caught);
+    expect(isMfaError(error) && error.toJSON()).toEqual({
+      error: 'Too many attempts at SaaSus; try again later',
+      code: 'rate_limited',
+      retryAfterMs: 9000,
+    });
   });
 });

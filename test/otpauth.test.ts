@@ -10,22 +10,43 @@ const { fake, client, provider } = useFakeSaasus();
 /** Parses with the independent `otpauth` package: what an authenticator app would read. */
 function parse(uri: string) {
   const parsed = OTPAuth.URI.parse(uri) as OTPAuth.TOTP;
-  return { issuer: parsed.issuer, label: parsed.label, secret: parsed.secret.base32, algorithm: parsed.algorithm, digits: parsed.digits, period: parsed.period };
+  return {
+    issuer: parsed.issuer,
+    label: parsed.label,
+    secret: parsed.secret.base32,
+    algorithm: parsed.algorithm,
+    digits: parsed.digits,
+    period: parsed.period,
+  };
 }
 
 describe('otpauth URI', () => {
   it('writes SHA1, 6 digits and 30 s explicitly', () => {
     const uri = buildOtpauthUri('Acme', 'alice@example.com', SECRET);
-    expect(uri).toBe(`otpauth://totp/Acme:alice%40example.com?secret=${SECRET}&issuer=Acme&algorithm=SHA1&digits=6&period=30`);
+    expect(uri).toBe(
+      `otpauth://totp/Acme:alice%40example.com?secret=${SECRET}&issuer=Acme&algorithm=SHA1&digits=6&period=30`,
+    );
   });
 
-  it.each(['a+b@example.com', 'a#b@example.com', 'a&b=c@example.com', 'first last', 'user:with:colons', 'ユーザー@例.jp', '100%'])(
-    'percent-encodes the account name %j so it parses back intact',
-    (account) => {
-      const parsed = parse(buildOtpauthUri('Acme & Co. #1', account, SECRET));
-      expect(parsed).toEqual({ issuer: 'Acme & Co. #1', label: account, secret: SECRET, algorithm: 'SHA1', digits: 6, period: 30 });
-    },
-  );
+  it.each([
+    'a+b@example.com',
+    'a#b@example.com',
+    'a&b=c@example.com',
+    'first last',
+    'user:with:colons',
+    'ユーザー@例.jp',
+    '100%',
+  ])('percent-encodes the account name %j so it parses back intact', (account) => {
+    const parsed = parse(buildOtpauthUri('Acme & Co. #1', account, SECRET));
+    expect(parsed).toEqual({
+      issuer: 'Acme & Co. #1',
+      label: account,
+      secret: SECRET,
+      algorithm: 'SHA1',
+      digits: 6,
+      period: 30,
+    });
+  });
 
   it('falls back e-mail → sign-in id → user id, never blank', () => {
     expect(accountNameFor({ id: 'u1', email: 'a@x.io', signInId: 's1' })).toBe('a@x.io');
@@ -44,7 +65,10 @@ describe('otpauth URI', () => {
 describe('createSetup', () => {
   it('returns the secret, a parseable URI and QR codes rendered locally', async () => {
     const bob = fake.addUser({ email: '', signInId: 'bob+ops' });
-    const setup = await client().createSetup({ id: bob.id, email: '', signInId: 'bob+ops' }, { accessToken: bob.accessToken });
+    const setup = await client().createSetup(
+      { id: bob.id, email: '', signInId: 'bob+ops' },
+      { accessToken: bob.accessToken },
+    );
     expect(setup.accountName).toBe('bob+ops');
     expect(setup.issuer).toBe('Acme');
     expect(parse(setup.otpauthUri)).toMatchObject({ issuer: 'Acme', label: 'bob+ops', secret: setup.secret });

@@ -7,9 +7,17 @@ import { postgresAvailable, redisAvailable } from './support/services.js';
 
 // These tests read dist/: `npm test` builds before running the suite.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH } });
+const node = (args: string[]) =>
+  execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH } });
 const servicesUp = (await redisAvailable()) && (await postgresAvailable());
-const subpaths = ['saasus-mfa', 'saasus-mfa/saasus', 'saasus-mfa/totp', 'saasus-mfa/stores/redis', 'saasus-mfa/stores/postgres', 'saasus-mfa/testing'];
+const subpaths = [
+  'saasus-mfa',
+  'saasus-mfa/saasus',
+  'saasus-mfa/totp',
+  'saasus-mfa/stores/redis',
+  'saasus-mfa/stores/postgres',
+  'saasus-mfa/testing',
+];
 
 describe('the built package', () => {
   it('has been built', () => {
@@ -17,9 +25,15 @@ describe('the built package', () => {
   });
 
   it.each(subpaths)('%s loads with require() and with import, exporting the same names', (name) => {
-    const required = JSON.parse(node(['-e', `process.stdout.write(JSON.stringify(Object.keys(require(${JSON.stringify(name)})).sort()))`]));
+    const required = JSON.parse(
+      node(['-e', `process.stdout.write(JSON.stringify(Object.keys(require(${JSON.stringify(name)})).sort()))`]),
+    );
     const imported = JSON.parse(
-      node(['--input-type=module', '-e', `const m = await import(${JSON.stringify(name)}); process.stdout.write(JSON.stringify(Object.keys(m).sort()))`]),
+      node([
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(name)}); process.stdout.write(JSON.stringify(Object.keys(m).sort()))`,
+      ]),
     );
     expect(required.length).toBeGreaterThan(0);
     expect(imported).toEqual(required);
@@ -34,25 +48,45 @@ describe('the built package', () => {
   });
 
   it('runs the self-hosted lifecycle when required (CommonJS)', () => {
-    expect(JSON.parse(node(['test/fixtures/built-totp.cjs']))).toEqual({ status: { enabled: true, method: 'softwareToken' }, codes: 10 });
+    expect(JSON.parse(node(['test/fixtures/built-totp.cjs']))).toEqual({
+      status: { enabled: true, method: 'softwareToken' },
+      codes: 10,
+    });
   });
 
-  it.skipIf(!servicesUp)('runs the self-hosted lifecycle on the memory, Redis and PostgreSQL stores when imported (ESM)', () => {
-    const enabled = [{ enabled: true, method: 'softwareToken' }, 9];
-    const env = { PATH: process.env.PATH, REDIS_URL: process.env.REDIS_URL, DATABASE_URL: process.env.DATABASE_URL } as NodeJS.ProcessEnv;
-    const output = execFileSync(process.execPath, ['test/fixtures/built-totp.mjs'], { cwd: root, encoding: 'utf8', env: JSON.parse(JSON.stringify(env)) });
-    expect(JSON.parse(output)).toEqual({ memory: enabled, redis: enabled, postgres: enabled });
-  });
+  it.skipIf(!servicesUp)(
+    'runs the self-hosted lifecycle on the memory, Redis and PostgreSQL stores when imported (ESM)',
+    () => {
+      const enabled = [{ enabled: true, method: 'softwareToken' }, 9];
+      const env = {
+        PATH: process.env.PATH,
+        REDIS_URL: process.env.REDIS_URL,
+        DATABASE_URL: process.env.DATABASE_URL,
+      } as NodeJS.ProcessEnv;
+      const output = execFileSync(process.execPath, ['test/fixtures/built-totp.mjs'], {
+        cwd: root,
+        encoding: 'utf8',
+        env: JSON.parse(JSON.stringify(env)),
+      });
+      expect(JSON.parse(output)).toEqual({ memory: enabled, redis: enabled, postgres: enabled });
+    },
+  );
 
   it('never loads ioredis or pg from its own code: the app passes its client in', () => {
     for (const entry of ['saasus-mfa', 'saasus-mfa/totp', 'saasus-mfa/stores/redis', 'saasus-mfa/stores/postgres']) {
-      const loaded = node(['-e', `require(${JSON.stringify(entry)}); process.stdout.write(JSON.stringify(Object.keys(require.cache)))`]);
+      const loaded = node([
+        '-e',
+        `require(${JSON.stringify(entry)}); process.stdout.write(JSON.stringify(Object.keys(require.cache)))`,
+      ]);
       expect(loaded, entry).not.toMatch(/node_modules[\\/](ioredis|pg)[\\/]/);
     }
   });
 
   it('does not load axios or msw for the core entry point', () => {
-    const loaded = node(['-e', "require('saasus-mfa'); process.stdout.write(JSON.stringify(Object.keys(require.cache)))"]);
+    const loaded = node([
+      '-e',
+      "require('saasus-mfa'); process.stdout.write(JSON.stringify(Object.keys(require.cache)))",
+    ]);
     expect(loaded).not.toMatch(/node_modules[\\/](axios|msw)[\\/]/);
     // ESM: walk the static imports of dist/index.js and its chunks.
     const seen = new Set<string>();

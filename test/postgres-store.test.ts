@@ -15,7 +15,9 @@ describe.skipIf(!(await postgresAvailable()))('PostgresMfaStore', () => {
     await Promise.all(pools.map((p) => new PostgresMfaStore({ pool: p, tablePrefix: prefix }).migrate()));
   });
   afterAll(async () => {
-    for (const { tablename } of (await pool.query('select tablename from pg_tables where tablename like $1', [`${prefix}%`])).rows) {
+    for (const { tablename } of (
+      await pool.query('select tablename from pg_tables where tablename like $1', [`${prefix}%`])
+    ).rows) {
       await pool.query(`drop table "${tablename}"`);
     }
     await Promise.all(pools.map((p) => p.end()));
@@ -23,13 +25,18 @@ describe.skipIf(!(await postgresAvailable()))('PostgresMfaStore', () => {
 
   it('migrates from five servers at once, and again on existing tables, without an error', async () => {
     await Promise.all(pools.map((p) => new PostgresMfaStore({ pool: p, tablePrefix: prefix }).migrate()));
-    const { rows } = await pool.query('select tablename from pg_tables where tablename like $1 order by 1', [`${prefix}%`]);
-    expect(rows.map((r) => r.tablename)).toEqual(['attempts', 'factors', 'pending_setups', 'recovery_codes'].map((t) => prefix + t));
+    const { rows } = await pool.query('select tablename from pg_tables where tablename like $1 order by 1', [
+      `${prefix}%`,
+    ]);
+    expect(rows.map((r) => r.tablename)).toEqual(
+      ['attempts', 'factors', 'pending_setups', 'recovery_codes'].map((t) => prefix + t),
+    );
   });
 
   it('publishes the same schema as SQL text for apps with their own migration tool', () => {
     const sql = postgresMfaSchema({ tablePrefix: 'acme_mfa_' });
-    for (const table of ['factors', 'pending_setups', 'recovery_codes', 'attempts']) expect(sql).toContain(`"acme_mfa_${table}"`);
+    for (const table of ['factors', 'pending_setups', 'recovery_codes', 'attempts'])
+      expect(sql).toContain(`"acme_mfa_${table}"`);
     expect(sql).toMatch(/CREATE TABLE IF NOT EXISTS/i);
   });
 
@@ -43,7 +50,14 @@ describe.skipIf(!(await postgresAvailable()))('PostgresMfaStore', () => {
     const user = (name: string) => `${prefix}${name}`;
     await store.beginAttempt(user('ended'), NOW - 20 * 60_000, 15 * 60_000);
     await store.beginAttempt(user('live'), NOW, 15 * 60_000);
-    const setup = (expiresAt: number) => ({ secretId: 's', sealedSecret: 'v1.k.a.b.c', lastStep: null, createdAt: expiresAt - 600_000, expiresAt, confirmed: false });
+    const setup = (expiresAt: number) => ({
+      secretId: 's',
+      sealedSecret: 'v1.k.a.b.c',
+      lastStep: null,
+      createdAt: expiresAt - 600_000,
+      expiresAt,
+      confirmed: false,
+    });
     await store.savePending(user('stale'), setup(NOW - 25 * 60 * 60_000));
     await store.savePending(user('recent'), setup(NOW - 60_000));
     await store.savePending(user('enabled'), { ...setup(NOW + 600_000) });
@@ -52,7 +66,10 @@ describe.skipIf(!(await postgresAvailable()))('PostgresMfaStore', () => {
 
     expect(await store.deleteExpired(NOW)).toEqual({ attempts: 1, pendingSetups: 1 });
     expect((await store.load(user('stale'))).pending).toBeNull();
-    expect((await store.load(user('recent'))).pending, 'expired a minute ago: still reported as expired').not.toBeNull();
+    expect(
+      (await store.load(user('recent'))).pending,
+      'expired a minute ago: still reported as expired',
+    ).not.toBeNull();
     expect((await store.beginAttempt(user('live'), NOW, 15 * 60_000)).attempts.count).toBe(2);
     expect(await store.load(user('enabled'))).toMatchObject({ factor: { secretId: 's' }, recoveryCodes: 1 });
   });

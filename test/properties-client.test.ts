@@ -1,7 +1,13 @@
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MfaClient, MfaConfigurationError, MfaUnauthorizedError, MfaValidationError, isMfaError } from '../src/index.js';
+import {
+  MfaClient,
+  MfaConfigurationError,
+  MfaUnauthorizedError,
+  MfaValidationError,
+  isMfaError,
+} from '../src/index.js';
 import { MemoryMfaStore, TotpMfaProvider } from '../src/totp/index.js';
 import { useFakeSaasus } from './support/fake-saasus.js';
 import { echoDetectable, everythingSaidBy } from './support/leak-search.js';
@@ -42,7 +48,10 @@ interface HostileCall {
 
 const method = fc.constantFrom(...METHODS);
 const plausibleUser = fc.record({ id: plausibleUserId, email: fc.option(plausibleEmail, { nil: undefined }) });
-const plausibleContext = fc.record({ accessToken: plausibleToken, method: fc.constantFrom('softwareToken', 'email') }, { requiredKeys: ['accessToken'] });
+const plausibleContext = fc.record(
+  { accessToken: plausibleToken, method: fc.constantFrom('softwareToken', 'email') },
+  { requiredKeys: ['accessToken'] },
+);
 /** Everything hostile at once, or one hostile argument among plausible ones (so the accepted paths run too). */
 const hostileCall: fc.Arbitrary<HostileCall> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ method, user: hostileUser, code: hostileCode, ctx: hostileContext }) },
@@ -91,7 +100,10 @@ function secretInputs(call: HostileCall): string[] {
 
 function checkError(error: unknown, call: HostileCall): void {
   expect(error, 'a rejection is always an Error').toBeInstanceOf(Error);
-  expect(isMfaError(error), `only MfaError subclasses escape, got ${(error as Error)?.name}: ${(error as Error)?.message}`).toBe(true);
+  expect(
+    isMfaError(error),
+    `only MfaError subclasses escape, got ${(error as Error)?.name}: ${(error as Error)?.message}`,
+  ).toBe(true);
   expect((error as Error).name).toMatch(/^Mfa[A-Za-z]+Error$/);
   if (!isMfaError(error)) return;
   const body = JSON.stringify(error.toJSON());
@@ -167,30 +179,73 @@ describe('hostile input through MfaClient (property-based)', () => {
 
 describe('hostile objects, by example (regressions found by the properties above)', () => {
   const trapped: Array<[string, () => unknown]> = [
-    ['a Proxy that throws on every read', () => new Proxy({}, { get: () => { throw new TypeError('trap'); }, getPrototypeOf: () => { throw new TypeError('trap'); } })],
-    ['an object whose fields are throwing getters', () => Object.defineProperties({}, Object.fromEntries(['id', 'accessToken', 'signal', 'method'].map((key) => [key, { get: () => { throw new RangeError(key); } }])))],
-    ['a revoked Proxy', () => { const { proxy, revoke } = Proxy.revocable({}, {}); revoke(); return proxy; }],
+    [
+      'a Proxy that throws on every read',
+      () =>
+        new Proxy(
+          {},
+          {
+            get: () => {
+              throw new TypeError('trap');
+            },
+            getPrototypeOf: () => {
+              throw new TypeError('trap');
+            },
+          },
+        ),
+    ],
+    [
+      'an object whose fields are throwing getters',
+      () =>
+        Object.defineProperties(
+          {},
+          Object.fromEntries(
+            ['id', 'accessToken', 'signal', 'method'].map((key) => [
+              key,
+              {
+                get: () => {
+                  throw new RangeError(key);
+                },
+              },
+            ]),
+          ),
+        ),
+    ],
+    [
+      'a revoked Proxy',
+      () => {
+        const { proxy, revoke } = Proxy.revocable({}, {});
+        revoke();
+        return proxy;
+      },
+    ],
   ];
 
-  it.each(trapped)('%s as the user, the context or the enable options: MfaValidationError, no request', async (_label, make) => {
-    const mfa = new MfaClient({ provider: provider(), issuer: 'Acme' });
-    const user = fake.addUser();
-    const calls = [
-      () => mfa.getStatus(make() as never),
-      () => mfa.verify(make() as never, '123456', { accessToken: user.accessToken }),
-      () => mfa.getStatus(user, make() as never),
-      () => mfa.createSetup(user, make() as never),
-      () => mfa.enable(user, make() as never),
-      () => mfa.disable(user, make() as never),
-    ];
-    for (const call of calls) await expect(call()).rejects.toMatchObject({ name: 'MfaValidationError', status: 400 });
-    expect(fake.requests).toHaveLength(0);
-  });
+  it.each(trapped)(
+    '%s as the user, the context or the enable options: MfaValidationError, no request',
+    async (_label, make) => {
+      const mfa = new MfaClient({ provider: provider(), issuer: 'Acme' });
+      const user = fake.addUser();
+      const calls = [
+        () => mfa.getStatus(make() as never),
+        () => mfa.verify(make() as never, '123456', { accessToken: user.accessToken }),
+        () => mfa.getStatus(user, make() as never),
+        () => mfa.createSetup(user, make() as never),
+        () => mfa.enable(user, make() as never),
+        () => mfa.disable(user, make() as never),
+      ];
+      for (const call of calls) await expect(call()).rejects.toMatchObject({ name: 'MfaValidationError', status: 400 });
+      expect(fake.requests).toHaveLength(0);
+    },
+  );
 
   it('an object dressed as an AbortSignal is refused as a bad signal, not a provider failure', async () => {
     const mfa = new MfaClient({ provider: provider(), issuer: 'Acme' });
     const fakeSignal = Object.create(AbortSignal.prototype) as AbortSignal;
-    await expect(mfa.getStatus(fake.addUser(), { signal: fakeSignal })).rejects.toMatchObject({ name: 'MfaValidationError', field: 'signal' });
+    await expect(mfa.getStatus(fake.addUser(), { signal: fakeSignal })).rejects.toMatchObject({
+      name: 'MfaValidationError',
+      field: 'signal',
+    });
     expect(fake.requests).toHaveLength(0);
   });
 });

@@ -1,11 +1,27 @@
 import fc from 'fast-check';
 import * as OTPAuth from 'otpauth';
 import { describe, expect, it } from 'vitest';
-import { MfaClient, MfaConfigurationError, MfaValidationError, accountNameFor, buildOtpauthUri, isMfaError, type MfaUser } from '../src/index.js';
+import {
+  MfaClient,
+  MfaConfigurationError,
+  MfaValidationError,
+  accountNameFor,
+  buildOtpauthUri,
+  isMfaError,
+  type MfaUser,
+} from '../src/index.js';
 import { MemoryMfaStore, TotpMfaProvider } from '../src/totp/index.js';
 import { validateUser } from '../src/validation.js';
 import { useFakeSaasus } from './support/fake-saasus.js';
-import { base32Secret, hostileText, notAString, plausibleEmail, plausibleUserId, prototypeChanges, snapshotPrototypes } from './support/hostile.js';
+import {
+  base32Secret,
+  hostileText,
+  notAString,
+  plausibleEmail,
+  plausibleUserId,
+  prototypeChanges,
+  snapshotPrototypes,
+} from './support/hostile.js';
 import { TEST_KEY } from './support/totp.js';
 
 const { fake, client } = useFakeSaasus();
@@ -22,16 +38,40 @@ function parsedBack(uri: string) {
   const totp = otp as OTPAuth.TOTP;
   const written = new URL(uri).searchParams.get('secret') ?? '';
   const sameKey = OTPAuth.Secret.fromBase32(written).hex === totp.secret.hex;
-  return { issuer: totp.issuer, label: totp.label, secret: sameKey ? written : totp.secret.base32, algorithm: totp.algorithm, digits: totp.digits, period: totp.period };
+  return {
+    issuer: totp.issuer,
+    label: totp.label,
+    secret: sameKey ? written : totp.secret.base32,
+    algorithm: totp.algorithm,
+    digits: totp.digits,
+    period: totp.period,
+  };
 }
 
 const plausibleIssuer = fc.oneof(
-  fc.constantFrom('Acme', 'Acme & Co. #1', 'ACME, Inc.', 'Ünïcödé GmbH', '株式会社アクメ', 'a+b=c?d/e', '100%', '  padded  '),
+  fc.constantFrom(
+    'Acme',
+    'Acme & Co. #1',
+    'ACME, Inc.',
+    'Ünïcödé GmbH',
+    '株式会社アクメ',
+    'a+b=c?d/e',
+    '100%',
+    '  padded  ',
+  ),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }),
 );
 // Weighted so that about half the runs are accepted and go on to build a URI.
-const anyIssuer = fc.oneof({ weight: 2, arbitrary: hostileText }, { weight: 3, arbitrary: plausibleIssuer }, { weight: 1, arbitrary: notAString });
-const anyAccount = fc.oneof({ weight: 2, arbitrary: hostileText }, { weight: 3, arbitrary: plausibleEmail }, { weight: 1, arbitrary: notAString });
+const anyIssuer = fc.oneof(
+  { weight: 2, arbitrary: hostileText },
+  { weight: 3, arbitrary: plausibleIssuer },
+  { weight: 1, arbitrary: notAString },
+);
+const anyAccount = fc.oneof(
+  { weight: 2, arbitrary: hostileText },
+  { weight: 3, arbitrary: plausibleEmail },
+  { weight: 1, arbitrary: notAString },
+);
 
 /** The issuer as the client keeps it, or the typed error it was refused with. */
 function issuerAccepted(issuer: unknown, provider: MfaClient['provider']): string | undefined {
@@ -68,7 +108,14 @@ describe('otpauth URIs parse back with an independent parser (property-based)', 
         accepted += 1;
         const accountName = accountNameFor(user);
         const uri = buildOtpauthUri(keptIssuer, accountName, secret);
-        expect(parsedBack(uri)).toEqual({ issuer: keptIssuer, label: accountName, secret, algorithm: 'SHA1', digits: 6, period: 30 });
+        expect(parsedBack(uri)).toEqual({
+          issuer: keptIssuer,
+          label: accountName,
+          secret,
+          algorithm: 'SHA1',
+          digits: 6,
+          period: 30,
+        });
       }),
       { numRuns: 500 },
     );
@@ -97,7 +144,11 @@ describe('otpauth URIs parse back with an independent parser (property-based)', 
         const { setup } = outcome;
         expect(setup.issuer).toBe(keptIssuer);
         expect(setup.accountName.trim()).not.toBe('');
-        expect(parsedBack(setup.otpauthUri)).toMatchObject({ issuer: setup.issuer, label: setup.accountName, secret: setup.secret });
+        expect(parsedBack(setup.otpauthUri)).toMatchObject({
+          issuer: setup.issuer,
+          label: setup.accountName,
+          secret: setup.secret,
+        });
       }),
       { numRuns: 200 },
     );
@@ -112,7 +163,11 @@ describe('otpauth URIs parse back with an independent parser (property-based)', 
         if (keptIssuer === undefined) return;
         const user = { id: `u-${Math.random()}`, email: email.slice(0, 64) };
         const setup = await new MfaClient({ provider, issuer: keptIssuer }).createSetup(user);
-        expect(parsedBack(setup.otpauthUri)).toMatchObject({ issuer: keptIssuer, label: user.email, secret: setup.secret });
+        expect(parsedBack(setup.otpauthUri)).toMatchObject({
+          issuer: keptIssuer,
+          label: user.email,
+          secret: setup.secret,
+        });
       }),
       { numRuns: 200 },
     );
@@ -124,10 +179,12 @@ describe('otpauth URIs parse back with an independent parser (property-based)', 
       fc.asyncProperty(anyAccount, anyAccount, async (email, signInId) => {
         const known = fake.addUser();
         const sentBefore = fake.requests.length;
-        const outcome = await mfa.createSetup({ id: known.id, email, signInId } as MfaUser, { accessToken: known.accessToken }).then(
-          (setup) => ({ setup }),
-          (error: unknown) => ({ error }),
-        );
+        const outcome = await mfa
+          .createSetup({ id: known.id, email, signInId } as MfaUser, { accessToken: known.accessToken })
+          .then(
+            (setup) => ({ setup }),
+            (error: unknown) => ({ error }),
+          );
         if ('error' in outcome) {
           expect(outcome.error).toBeInstanceOf(MfaValidationError);
           expect(fake.requests.length, 'refused before any request').toBe(sentBefore);
@@ -135,7 +192,11 @@ describe('otpauth URIs parse back with an independent parser (property-based)', 
         }
         const { setup } = outcome;
         expect(setup.secret).toBe(fake.mfaState(known.id)?.pendingSecret);
-        expect(parsedBack(setup.otpauthUri)).toMatchObject({ issuer: 'Acme', label: setup.accountName, secret: setup.secret });
+        expect(parsedBack(setup.otpauthUri)).toMatchObject({
+          issuer: 'Acme',
+          label: setup.accountName,
+          secret: setup.secret,
+        });
       }),
       { numRuns: 200 },
     );
@@ -155,7 +216,10 @@ describe('issuers that cannot make a working URI are refused at construction (re
 
   it('still accepts 128 plain characters and 42 CJK characters', async () => {
     for (const issuer of ['A'.repeat(128), '&'.repeat(128), '漢'.repeat(42)]) {
-      const setup = await new MfaClient({ provider: totpProvider(), issuer }).createSetup({ id: 'u1', email: 'someone.with.a.long.name@example.com' });
+      const setup = await new MfaClient({ provider: totpProvider(), issuer }).createSetup({
+        id: 'u1',
+        email: 'someone.with.a.long.name@example.com',
+      });
       expect(parsedBack(setup.otpauthUri).issuer).toBe(issuer);
     }
   });

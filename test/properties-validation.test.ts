@@ -4,7 +4,16 @@ import { MfaUnauthorizedError, MfaValidationError, accountNameFor, isMfaError, n
 import { validateUser } from '../src/validation.js';
 import { useFakeSaasus } from './support/fake-saasus.js';
 import { echoDetectable, everythingSaidBy } from './support/leak-search.js';
-import { hostileCode, hostileContext, hostileText, hostileUser, notAString, plausibleToken, prototypeChanges, snapshotPrototypes } from './support/hostile.js';
+import {
+  hostileCode,
+  hostileContext,
+  hostileText,
+  hostileUser,
+  notAString,
+  plausibleToken,
+  prototypeChanges,
+  snapshotPrototypes,
+} from './support/hostile.js';
 
 const { fake, provider } = useFakeSaasus();
 
@@ -103,12 +112,17 @@ describe('ID tokens that are not JWTs (regression found by the property above)',
     ['a percent sign', 'eyJhbGciOi%22.eyJzdWIiOi.sig'],
     ['a plus sign', 'eyJ+.eyJ.sig'],
   ])('%s: rejected_id_token before any request', async (_label, token) => {
-    await expect(provider({ timeoutMs: 2_000 }).getUserInfo(token)).rejects.toMatchObject({ name: 'MfaUnauthorizedError', reason: 'rejected_id_token' });
+    await expect(provider({ timeoutMs: 2_000 }).getUserInfo(token)).rejects.toMatchObject({
+      name: 'MfaUnauthorizedError',
+      reason: 'rejected_id_token',
+    });
     expect(fake.requests).toHaveLength(0);
   });
 
   it('still sends a JWT-shaped token of 8 192 characters', async () => {
-    await expect(provider({ timeoutMs: 2_000 }).getUserInfo(`eyJ.${'a'.repeat(8_188)}`)).rejects.toMatchObject({ reason: 'rejected_id_token' });
+    await expect(provider({ timeoutMs: 2_000 }).getUserInfo(`eyJ.${'a'.repeat(8_188)}`)).rejects.toMatchObject({
+      reason: 'rejected_id_token',
+    });
     expect(fake.requests).toHaveLength(1);
   });
 });

@@ -10,7 +10,8 @@ let scratch: ScratchProject | undefined;
 
 beforeAll(async () => {
   scratch = await installPackedPackage();
-  for (const file of ['checks.cjs', 'consumer.mjs', 'consumer.cjs']) cpSync(join(repoRoot, 'test/fixtures/published', file), join(scratch.dir, file));
+  for (const file of ['checks.cjs', 'consumer.mjs', 'consumer.cjs'])
+    cpSync(join(repoRoot, 'test/fixtures/published', file), join(scratch.dir, file));
 }, 300_000);
 
 afterAll(() => scratch?.remove());
@@ -23,12 +24,17 @@ describe('the packed package installed in a scratch project', () => {
       .map((entry) => relative(installed, join(entry.parentPath, entry.name)).split(sep).join('/'));
     expect(files).toContain('dist/index.js');
     expect(files).toContain('LICENSE');
-    expect(files.filter((path) => !/^(dist\/|package\.json$|README\.md$|CHANGELOG\.md$|LICENSE$)/.test(path))).toEqual([]);
+    expect(files.filter((path) => !/^(dist\/|package\.json$|README\.md$|CHANGELOG\.md$|LICENSE$)/.test(path))).toEqual(
+      [],
+    );
   });
 
-  it.each(['consumer.mjs', 'consumer.cjs'])('%s loads every subpath of `exports` by name and uses it', async (consumer) => {
-    const { dir, exportKeys } = scratch!;
-    const { checked } = JSON.parse(await succeed(process.execPath, [consumer], dir)) as { checked: string[] };
-    expect(checked.sort()).toEqual([...exportKeys].sort());
-  });
+  it.each(['consumer.mjs', 'consumer.cjs'])(
+    '%s loads every subpath of `exports` by name and uses it',
+    async (consumer) => {
+      const { dir, exportKeys } = scratch!;
+      const { checked } = JSON.parse(await succeed(process.execPath, [consumer], dir)) as { checked: string[] };
+      expect(checked.sort()).toEqual([...exportKeys].sort());
+    },
+  );
 });

@@ -12,7 +12,9 @@ let scratch: ScratchProject | undefined;
 
 /** The specifiers an app imports types from: every key of the packed `exports` but the JSON one. */
 const typedSubpaths = (exportKeys: string[]) =>
-  exportKeys.filter((key) => key !== './package.json').map((key) => (key === '.' ? 'saasus-mfa' : `saasus-mfa${key.slice(1)}`));
+  exportKeys
+    .filter((key) => key !== './package.json')
+    .map((key) => (key === '.' ? 'saasus-mfa' : `saasus-mfa${key.slice(1)}`));
 
 /**
  * One import of a name that does not exist per subpath, written from the packed `exports` so a new subpath is covered
@@ -20,11 +22,19 @@ const typedSubpaths = (exportKeys: string[]) =>
  * declarations (a missing one gives "could not find a declaration file" instead), so the check can fail.
  */
 const missingNames = (specifiers: string[]) =>
-  specifiers.map((specifier, index) => `import { NotExported${index} } from '${specifier}';\nexport const use${index} = NotExported${index};\n`).join('');
+  specifiers
+    .map(
+      (specifier, index) =>
+        `import { NotExported${index} } from '${specifier}';\nexport const use${index} = NotExported${index};\n`,
+    )
+    .join('');
 
 beforeAll(async () => {
   scratch = await installPackedPackage();
-  for (const [dir, type] of [['esm', 'module'], ['cjs', 'commonjs']] as const) {
+  for (const [dir, type] of [
+    ['esm', 'module'],
+    ['cjs', 'commonjs'],
+  ] as const) {
     mkdirSync(join(scratch.dir, dir));
     cpSync(join(repoRoot, 'test/fixtures/published/types'), join(scratch.dir, dir), { recursive: true });
     writeFileSync(join(scratch.dir, dir, 'package.json'), JSON.stringify({ type }));
@@ -44,35 +54,41 @@ const consumers = [
 const DIAGNOSTIC = /^(?:(\S.*?)\(\d+,\d+\): )?error (TS\d+): (.*)$/;
 
 describe('TypeScript consumers of the packed package', () => {
-  it.concurrent.each(consumers)('$name: every subpath has its declarations', async ({ name, dir, module, moduleResolution }) => {
-    const { dir: project, exportKeys } = scratch!;
-    const config = `tsconfig.${name.replace(/\W+/g, '-')}.json`;
-    const compilerOptions = {
-      strict: true,
-      noImplicitAny: true,
-      skipLibCheck: false,
-      noEmit: true,
-      target: 'ES2022',
-      lib: ['ES2022'],
-      types: ['node'],
-      esModuleInterop: true,
-      module,
-      moduleResolution,
-    };
-    writeFileSync(join(project, config), JSON.stringify({ compilerOptions, include: [dir] }));
-    const result = await run(process.execPath, [tsc, '-p', config, '--pretty', 'false'], project);
+  it.concurrent.each(consumers)(
+    '$name: every subpath has its declarations',
+    async ({ name, dir, module, moduleResolution }) => {
+      const { dir: project, exportKeys } = scratch!;
+      const config = `tsconfig.${name.replace(/\W+/g, '-')}.json`;
+      const compilerOptions = {
+        strict: true,
+        noImplicitAny: true,
+        skipLibCheck: false,
+        noEmit: true,
+        target: 'ES2022',
+        lib: ['ES2022'],
+        types: ['node'],
+        esModuleInterop: true,
+        module,
+        moduleResolution,
+      };
+      writeFileSync(join(project, config), JSON.stringify({ compilerOptions, include: [dir] }));
+      const result = await run(process.execPath, [tsc, '-p', config, '--pretty', 'false'], project);
 
-    const diagnostics = result.stdout
-      .split('\n')
-      .map((line) => DIAGNOSTIC.exec(line))
-      .filter((match) => match !== null)
-      .map(([, file = '', code, message = '']) => ({ file, code, message }));
-    // Other packages' declarations are theirs: msw's need the DOM lib, and its CJS types import ESM-only packages.
-    const ours = diagnostics.filter(({ file }) => !file.startsWith('node_modules/') || file.startsWith('node_modules/saasus-mfa/'));
-    const unexpected = ours.filter(({ file, code }) => !(file === `${dir}/missing-names.ts` && code === 'TS2305'));
-    expect(unexpected, `tsc exited ${result.code}${result.stderr ? `: ${result.stderr}` : ''}`).toEqual([]);
+      const diagnostics = result.stdout
+        .split('\n')
+        .map((line) => DIAGNOSTIC.exec(line))
+        .filter((match) => match !== null)
+        .map(([, file = '', code, message = '']) => ({ file, code, message }));
+      // Other packages' declarations are theirs: msw's need the DOM lib, and its CJS types import ESM-only packages.
+      const ours = diagnostics.filter(
+        ({ file }) => !file.startsWith('node_modules/') || file.startsWith('node_modules/saasus-mfa/'),
+      );
+      const unexpected = ours.filter(({ file, code }) => !(file === `${dir}/missing-names.ts` && code === 'TS2305'));
+      expect(unexpected, `tsc exited ${result.code}${result.stderr ? `: ${result.stderr}` : ''}`).toEqual([]);
 
-    const missing = ours.map(({ message }) => /^Module '"([^"]+)"' has no exported member/.exec(message)?.[1]);
-    expect(missing.sort()).toEqual(typedSubpaths(exportKeys).sort());
-  }, 180_000);
+      const missing = ours.map(({ message }) => /^Module '"([^"]+)"' has no exported member/.exec(message)?.[1]);
+      expect(missing.sort()).toEqual(typedSubpaths(exportKeys).sort());
+    },
+    180_000,
+  );
 });

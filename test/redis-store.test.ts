@@ -29,7 +29,14 @@ describe.skipIf(!(await redisAvailable()))('RedisMfaStore', () => {
     expect(attemptsTtl).toBeGreaterThan(15 * 60_000 - 5_000);
     expect(attemptsTtl).toBeLessThanOrEqual(15 * 60_000);
 
-    await store.savePending(user, { secretId: 's', sealedSecret: 'v1.k.a.b.c', lastStep: null, createdAt: NOW, expiresAt: NOW + 600_000, confirmed: false });
+    await store.savePending(user, {
+      secretId: 's',
+      sealedSecret: 'v1.k.a.b.c',
+      lastStep: null,
+      createdAt: NOW,
+      expiresAt: NOW + 600_000,
+      confirmed: false,
+    });
     const pendingTtl = await client.pttl(`${keyPrefix}{${user}}:pending`);
     expect(pendingTtl).toBeGreaterThan(600_000 + 24 * 3_600_000 - 5_000);
 

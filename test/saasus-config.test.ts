@@ -7,12 +7,15 @@ const { fake, clock } = useFakeSaasus();
 const full = { SAASUS_SAAS_ID: 'id', SAASUS_API_KEY: 'key', SAASUS_SECRET_KEY: 'secret' };
 
 describe('SaasusMfaProvider configuration', () => {
-  it.each(['SAASUS_SAAS_ID', 'SAASUS_API_KEY', 'SAASUS_SECRET_KEY'])('names %s when it is missing, at construction', (variable) => {
-    const env: Record<string, string | undefined> = { ...full, [variable]: undefined };
-    expect(() => new SaasusMfaProvider({ env })).toThrow(MfaConfigurationError);
-    expect(() => new SaasusMfaProvider({ env })).toThrow(variable);
-    expect(() => new SaasusMfaProvider({ env: { ...full, [variable]: '  ' } })).toThrow(variable);
-  });
+  it.each(['SAASUS_SAAS_ID', 'SAASUS_API_KEY', 'SAASUS_SECRET_KEY'])(
+    'names %s when it is missing, at construction',
+    (variable) => {
+      const env: Record<string, string | undefined> = { ...full, [variable]: undefined };
+      expect(() => new SaasusMfaProvider({ env })).toThrow(MfaConfigurationError);
+      expect(() => new SaasusMfaProvider({ env })).toThrow(variable);
+      expect(() => new SaasusMfaProvider({ env: { ...full, [variable]: '  ' } })).toThrow(variable);
+    },
+  );
 
   it('never puts a credential value in a configuration error', () => {
     try {
@@ -78,14 +81,26 @@ describe('e-mail method and userinfo', () => {
   it('resolves an ID token to the user; a missing or malformed one is MfaUnauthorizedError without a request', async () => {
     const user = fake.addUser({ email: '', signInId: 'carol' });
     const provider = new SaasusMfaProvider({ ...fake.credentials, baseUrl: FAKE_BASE_URL, now: clock.now, env: {} });
-    expect(await provider.getUserInfo(user.idToken)).toEqual({ id: user.id, email: '', signInId: 'carol', tenants: [], attributes: {} });
+    expect(await provider.getUserInfo(user.idToken)).toEqual({
+      id: user.id,
+      email: '',
+      signInId: 'carol',
+      tenants: [],
+      attributes: {},
+    });
     expect(fake.requests[0]?.url).toBe(`/v1/auth/userinfo?token=${encodeURIComponent(user.idToken)}`);
     for (const token of ['', '   ', undefined, 42, 'has space', 'new\nline', 'x'.repeat(20_000)]) {
-      await expect(provider.getUserInfo(token as string)).rejects.toMatchObject({ name: 'MfaUnauthorizedError', status: 401 });
+      await expect(provider.getUserInfo(token as string)).rejects.toMatchObject({
+        name: 'MfaUnauthorizedError',
+        status: 401,
+      });
     }
     await expect(provider.getUserInfo('')).rejects.toMatchObject({ reason: 'missing_id_token' });
     await expect(provider.getUserInfo('has space')).rejects.toMatchObject({ reason: 'rejected_id_token' });
-    await expect(provider.getUserInfo(user.idToken, { referer: 'a\nb' })).rejects.toMatchObject({ name: 'MfaValidationError', field: 'referer' });
+    await expect(provider.getUserInfo(user.idToken, { referer: 'a\nb' })).rejects.toMatchObject({
+      name: 'MfaValidationError',
+      field: 'referer',
+    });
     expect(fake.requests).toHaveLength(1);
   });
 });

@@ -12,7 +12,11 @@ const { fake, server, clock, authenticator } = describeSaasusFaults('official SD
 
 describe('official SDK injected: regressions found by the fault matrix', () => {
   function setUp() {
-    const { saasUserApi, userInfoApi } = createOfficialSdkLookalike({ ...fake.credentials, baseUrl: FAKE_BASE_URL, now: clock.now });
+    const { saasUserApi, userInfoApi } = createOfficialSdkLookalike({
+      ...fake.credentials,
+      baseUrl: FAKE_BASE_URL,
+      now: clock.now,
+    });
     const provider = new SaasusMfaProvider({ saasUserApi, userInfoApi, env: {}, maxRetries: 2, retryBaseDelayMs: 1 });
     const user = fake.addUser();
     return { mfa: new MfaClient({ provider, issuer: 'Acme' }), user, ctx: { accessToken: user.accessToken } };
@@ -22,8 +26,17 @@ describe('official SDK injected: regressions found by the fault matrix', () => {
     const { mfa, user, ctx } = setUp();
     const { secret } = await mfa.createSetup(user, ctx);
     const log = logRequests(server);
-    server.use(...faultHandlers(FAKE_BASE_URL, 'verify', { kind: 'answer', status: 302, headers: { Location: 'https://elsewhere.test/collect' } }));
-    await expect(mfa.verify(user, authenticator.code(secret), ctx)).rejects.toMatchObject({ name: 'MfaProviderError', upstreamStatus: 302 });
+    server.use(
+      ...faultHandlers(FAKE_BASE_URL, 'verify', {
+        kind: 'answer',
+        status: 302,
+        headers: { Location: 'https://elsewhere.test/collect' },
+      }),
+    );
+    await expect(mfa.verify(user, authenticator.code(secret), ctx)).rejects.toMatchObject({
+      name: 'MfaProviderError',
+      upstreamStatus: 302,
+    });
     expect(log.requests.map((request) => `${request.method} ${request.host}`)).toEqual(['PUT api.saasus.test']);
     log.dispose();
   });
@@ -31,9 +44,17 @@ describe('official SDK injected: regressions found by the fault matrix', () => {
   it('fail-open: a 200 HTML page from a proxy is not taken for a registered authenticator or an enabled MFA', async () => {
     const { mfa, user, ctx } = setUp();
     const { secret } = await mfa.createSetup(user, ctx);
-    const page = { kind: 'answer', status: 200, text: '<html><body>Welcome to the hotel Wi-Fi</body></html>', contentType: 'text/html' } as const;
+    const page = {
+      kind: 'answer',
+      status: 200,
+      text: '<html><body>Welcome to the hotel Wi-Fi</body></html>',
+      contentType: 'text/html',
+    } as const;
     server.use(...faultHandlers(FAKE_BASE_URL, 'verify', page), ...faultHandlers(FAKE_BASE_URL, 'enable', page));
-    await expect(mfa.verify(user, authenticator.code(secret), ctx)).rejects.toMatchObject({ name: 'MfaProviderError', type: 'invalid_response' });
+    await expect(mfa.verify(user, authenticator.code(secret), ctx)).rejects.toMatchObject({
+      name: 'MfaProviderError',
+      type: 'invalid_response',
+    });
     await expect(mfa.enable(user)).rejects.toMatchObject({ name: 'MfaProviderError', type: 'invalid_response' });
   });
 

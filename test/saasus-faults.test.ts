@@ -16,7 +16,10 @@ describe('Retry-After', () => {
     expect(parseRetryAfter('Sun Nov  6 08:49:37 1994', now)).toBe(37_000);
   });
 
-  it.each(['-1', '1.5', '120, 5', '1e3', 'soon', '12 monkeys', ''])('treats %j as unreadable (back off), never as "retry now"', (value) => {
-    expect(parseRetryAfter(value, now)).toBeUndefined();
-  });
+  it.each(['-1', '1.5', '120, 5', '1e3', 'soon', '12 monkeys', ''])(
+    'treats %j as unreadable (back off), never as "retry now"',
+    (value) => {
+      expect(parseRetryAfter(value, now)).toBeUndefined();
+    },
+  );
 });

@@ -19,10 +19,14 @@ describe('SaaSus lifecycle: status → setup → verify → enable → disable',
     await expect(mfa.enable(user)).rejects.toBeInstanceOf(MfaConflictError);
 
     const wrong = authenticator.code(setup.secret) === '000000' ? '111111' : '000000';
-    await expect(mfa.verify(user, wrong, { accessToken: alice.accessToken })).rejects.toBeInstanceOf(MfaInvalidCodeError);
+    await expect(mfa.verify(user, wrong, { accessToken: alice.accessToken })).rejects.toBeInstanceOf(
+      MfaInvalidCodeError,
+    );
 
     const code = authenticator.code(setup.secret);
-    expect(await mfa.verify(user, `${code.slice(0, 3)} ${code.slice(3)}`, { accessToken: alice.accessToken })).toEqual({ verified: true });
+    expect(await mfa.verify(user, `${code.slice(0, 3)} ${code.slice(3)}`, { accessToken: alice.accessToken })).toEqual({
+      verified: true,
+    });
     expect(await mfa.enable(user)).toEqual({ enabled: true, method: 'softwareToken' });
     expect(await mfa.getStatus(user)).toEqual({ enabled: true, method: 'softwareToken' });
 

@@ -19,7 +19,13 @@ const TRANSPORTS = [
     name: 'official SDK injected',
     provider: () => {
       const sdk = createOfficialSdkLookalike({ ...fake.credentials, baseUrl: FAKE_BASE_URL, now: clock.now });
-      return new SaasusMfaProvider({ saasUserApi: sdk.saasUserApi, userInfoApi: sdk.userInfoApi, env: {}, maxRetries: 2, retryBaseDelayMs: 1 });
+      return new SaasusMfaProvider({
+        saasUserApi: sdk.saasUserApi,
+        userInfoApi: sdk.userInfoApi,
+        env: {},
+        maxRetries: 2,
+        retryBaseDelayMs: 1,
+      });
     },
   },
 ];
@@ -29,11 +35,20 @@ describe.each(TRANSPORTS)('$name', ({ provider: make }) => {
     const mfa = new MfaClient({ provider: make(), issuer: 'Acme' });
     const user = fake.addUser();
     const log = logRequests(server);
-    server.use(...faultHandlers(FAKE_BASE_URL, 'getStatus', { kind: 'answer', status: 200, text: HUGE, contentType: 'application/json' }));
+    server.use(
+      ...faultHandlers(FAKE_BASE_URL, 'getStatus', {
+        kind: 'answer',
+        status: 200,
+        text: HUGE,
+        contentType: 'application/json',
+      }),
+    );
     const error = await mfa.getStatus(user).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ name: 'MfaProviderError', type: 'invalid_response' });
     // The cause (the safe facts of the exchange) says why: the size, not a malformed body.
-    expect((error as Error).cause).toMatchObject({ message: expect.stringMatching(/with a body over 1048576 bytes; it was not read$/) });
+    expect((error as Error).cause).toMatchObject({
+      message: expect.stringMatching(/with a body over 1048576 bytes; it was not read$/),
+    });
     expect(log.countOf('getStatus')).toBe(1);
     log.dispose();
   });

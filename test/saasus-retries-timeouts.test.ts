@@ -21,7 +21,10 @@ describe('retries: GET only, capped exponential back-off with jitter, Retry-Afte
   it('gives up after maxRetries with the last failure', async () => {
     const user = fake.addUser();
     fake.failNext('getPreference', unavailable, 5);
-    await expect(client({ maxRetries: 2 }).getStatus(user)).rejects.toMatchObject({ name: 'MfaProviderError', upstreamStatus: 503 });
+    await expect(client({ maxRetries: 2 }).getStatus(user)).rejects.toMatchObject({
+      name: 'MfaProviderError',
+      upstreamStatus: 503,
+    });
     expect(countOf('getPreference')).toBe(3);
   });
 
@@ -43,7 +46,9 @@ describe('retries: GET only, capped exponential back-off with jitter, Retry-Afte
     await expect(mfa.verify(user, authenticator.code(setup.secret), ctx)).rejects.toBeInstanceOf(MfaProviderError);
     fake.failNext('updatePreference', { status: 429, headers: { 'Retry-After': '0' } });
     await expect(mfa.disable(user)).rejects.toMatchObject({ name: 'MfaRateLimitedError' });
-    expect([countOf('createSecretCode'), countOf('registerSoftwareToken'), countOf('updatePreference')]).toEqual([2, 1, 1]);
+    expect([countOf('createSecretCode'), countOf('registerSoftwareToken'), countOf('updatePreference')]).toEqual([
+      2, 1, 1,
+    ]);
   });
 
   it('waits for Retry-After on 429 before retrying a GET', async () => {
@@ -58,14 +63,20 @@ describe('retries: GET only, capped exponential back-off with jitter, Retry-Afte
   it('does not wait for a Retry-After longer than the cap: rate limited at once, with retryAfterMs', async () => {
     const user = fake.addUser();
     fake.failNext('getPreference', { status: 429, headers: { 'Retry-After': '120' } });
-    await expect(client({ maxRetries: 3 }).getStatus(user)).rejects.toMatchObject({ name: 'MfaRateLimitedError', retryAfterMs: 120_000 });
+    await expect(client({ maxRetries: 3 }).getStatus(user)).rejects.toMatchObject({
+      name: 'MfaRateLimitedError',
+      retryAfterMs: 120_000,
+    });
     expect(countOf('getPreference')).toBe(1);
   });
 
   it('does not retry a 4xx that is not 408 or 429', async () => {
     const user = fake.addUser();
     fake.failNext('getPreference', { status: 400, body: { type: 'InvalidParameterException', message: 'x' } }, 3);
-    await expect(client({ maxRetries: 3 }).getStatus(user)).rejects.toMatchObject({ upstreamStatus: 400, retryable: false });
+    await expect(client({ maxRetries: 3 }).getStatus(user)).rejects.toMatchObject({
+      upstreamStatus: 400,
+      retryable: false,
+    });
     expect(countOf('getPreference')).toBe(1);
   });
 
@@ -86,7 +97,11 @@ describe('timeouts and cancellation', () => {
     const user = fake.addUser();
     fake.failNext('updatePreference', { delayMs: 2_000 });
     const started = Date.now();
-    await expect(client({ timeoutMs: 150 }).disable(user)).rejects.toMatchObject({ name: 'MfaProviderError', type: 'timeout', retryable: true });
+    await expect(client({ timeoutMs: 150 }).disable(user)).rejects.toMatchObject({
+      name: 'MfaProviderError',
+      type: 'timeout',
+      retryable: true,
+    });
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 

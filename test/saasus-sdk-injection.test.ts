@@ -22,7 +22,9 @@ describe('the official SDK’s SaasUserApi, injected by structure', () => {
 
     const ctx = { accessToken: alice.accessToken };
     const setup = await mfa.createSetup(me, ctx);
-    await expect(mfa.verify(me, '000000' === authenticator.code(setup.secret) ? '111111' : '000000', ctx)).rejects.toBeInstanceOf(MfaInvalidCodeError);
+    await expect(
+      mfa.verify(me, '000000' === authenticator.code(setup.secret) ? '111111' : '000000', ctx),
+    ).rejects.toBeInstanceOf(MfaInvalidCodeError);
     await mfa.verify(me, authenticator.code(setup.secret), ctx);
     await mfa.enable(me);
     expect(await mfa.getStatus(me)).toEqual({ enabled: true, method: 'softwareToken' });
@@ -49,6 +51,8 @@ describe('the official SDK’s SaasUserApi, injected by structure', () => {
 
   it('says how to get userinfo when neither userInfoApi nor credentials are given', async () => {
     const { saasUserApi } = official();
-    await expect(new SaasusMfaProvider({ saasUserApi, env: {} }).getUserInfo('id.token')).rejects.toBeInstanceOf(MfaConfigurationError);
+    await expect(new SaasusMfaProvider({ saasUserApi, env: {} }).getUserInfo('id.token')).rejects.toBeInstanceOf(
+      MfaConfigurationError,
+    );
   });
 });

@@ -17,7 +17,12 @@ describe('SAASUSSIGV1 request signature', () => {
   });
 
   it('matches the GET userinfo test vector (query signed, empty body)', () => {
-    const sig = saasusSignature({ ...vector, method: 'get', url: 'https://api.saasus.io/v1/auth/userinfo?token=abc.def.ghi', body: '' });
+    const sig = saasusSignature({
+      ...vector,
+      method: 'get',
+      url: 'https://api.saasus.io/v1/auth/userinfo?token=abc.def.ghi',
+      body: '',
+    });
     expect(sig).toBe('65fa668c4bfc03b85dbed29a734163d96cac50c2bed8664843618683b3448071');
   });
 
@@ -35,7 +40,12 @@ describe('SAASUSSIGV1 request signature', () => {
   it('writes the header with exactly comma and one space between parts', () => {
     const header = saasusAuthorization(
       { saasId: 'saas-1', apiKey: 'test-api-key', secretKey: 'test-secret' },
-      { method: 'GET', url: 'https://api.saasus.io/v1/auth/userinfo?token=abc.def.ghi', body: '', now: new Date(Date.UTC(2025, 0, 2, 15, 4)) },
+      {
+        method: 'GET',
+        url: 'https://api.saasus.io/v1/auth/userinfo?token=abc.def.ghi',
+        body: '',
+        now: new Date(Date.UTC(2025, 0, 2, 15, 4)),
+      },
     );
     expect(header).toBe(
       'SAASUSSIGV1 Sig=65fa668c4bfc03b85dbed29a734163d96cac50c2bed8664843618683b3448071, SaaSID=saas-1, APIKey=test-api-key',
@@ -51,7 +61,9 @@ describe('SAASUSSIGV1 request signature', () => {
   it('changes when any signed part changes', () => {
     const base = { ...vector, method: 'GET', url: 'https://api.saasus.io/v1/auth/userinfo?token=abc', body: '' };
     const reference = saasusSignature(base);
-    expect(saasusSignature({ ...base, url: 'https://api.saasus.io:8443/v1/auth/userinfo?token=abc' })).not.toBe(reference);
+    expect(saasusSignature({ ...base, url: 'https://api.saasus.io:8443/v1/auth/userinfo?token=abc' })).not.toBe(
+      reference,
+    );
     expect(saasusSignature({ ...base, url: 'https://api.saasus.io/v1/auth/userinfo?token=abd' })).not.toBe(reference);
     expect(saasusSignature({ ...base, body: ' ' })).not.toBe(reference);
     expect(saasusSignature({ ...base, timestamp: '202501021505' })).not.toBe(reference);

@@ -8,7 +8,11 @@ import { describeEachStore } from './support/stores.js';
 // standing for two servers.
 
 /** attemptAndClaim with the defaults of these tests: now, a 15-minute window, 5 attempts. */
-function attemptAndClaim(store: MfaStore, userId: string, claim: Partial<AttemptClaim> & Pick<AttemptClaim, 'secretId' | 'step'>) {
+function attemptAndClaim(
+  store: MfaStore,
+  userId: string,
+  claim: Partial<AttemptClaim> & Pick<AttemptClaim, 'secretId' | 'step'>,
+) {
   expect(typeof store.attemptAndClaim, `${store.name} implements attemptAndClaim`).toBe('function');
   return store.attemptAndClaim!(userId, { now: NOW, windowMs: WINDOW, maxAttempts: 5, ...claim });
 }
@@ -31,18 +35,32 @@ await describeEachStore('store contract, one round trip: %s', (open) => {
     await store.beginAttempt(user, NOW, WINDOW);
     expect(await attemptAndClaim(peer, user, { secretId, step: 101 })).toEqual({ outcome: 'claimed' });
     expect((await store.load(user)).factor).toMatchObject({ secretId, lastStep: 101 });
-    expect((await store.beginAttempt(user, NOW, WINDOW)).attempts, 'a success clears the count').toEqual({ count: 1, resetAt: NOW + WINDOW });
-    expect(await attemptAndClaim(store, user, { secretId, step: 101 })).toEqual({ outcome: 'replayed', attempts: { count: 2, resetAt: NOW + WINDOW } });
-    expect(await attemptAndClaim(peer, user, { secretId, step: 99 })).toMatchObject({ outcome: 'replayed', attempts: { count: 3 } });
+    expect((await store.beginAttempt(user, NOW, WINDOW)).attempts, 'a success clears the count').toEqual({
+      count: 1,
+      resetAt: NOW + WINDOW,
+    });
+    expect(await attemptAndClaim(store, user, { secretId, step: 101 })).toEqual({
+      outcome: 'replayed',
+      attempts: { count: 2, resetAt: NOW + WINDOW },
+    });
+    expect(await attemptAndClaim(peer, user, { secretId, step: 99 })).toMatchObject({
+      outcome: 'replayed',
+      attempts: { count: 3 },
+    });
     expect((await store.load(user)).factor?.lastStep).toBe(101);
   });
 
   it('counts in the same fixed window as beginAttempt, and restarts it when the window has ended', async () => {
     const { store, peer } = open;
     const { user, secretId } = await enabledUser();
-    expect(await attemptAndClaim(store, user, { secretId, step: null })).toEqual({ outcome: 'counted', attempts: { count: 1, resetAt: NOW + WINDOW } });
+    expect(await attemptAndClaim(store, user, { secretId, step: null })).toEqual({
+      outcome: 'counted',
+      attempts: { count: 1, resetAt: NOW + WINDOW },
+    });
     expect((await peer.beginAttempt(user, NOW + 1000, WINDOW)).attempts).toEqual({ count: 2, resetAt: NOW + WINDOW });
-    expect(await attemptAndClaim(peer, user, { secretId, step: null, now: NOW + 2000 })).toMatchObject({ attempts: { count: 3, resetAt: NOW + WINDOW } });
+    expect(await attemptAndClaim(peer, user, { secretId, step: null, now: NOW + 2000 })).toMatchObject({
+      attempts: { count: 3, resetAt: NOW + WINDOW },
+    });
     expect(await attemptAndClaim(store, user, { secretId, step: null, now: NOW + WINDOW })).toEqual({
       outcome: 'counted',
       attempts: { count: 1, resetAt: NOW + 2 * WINDOW },
@@ -56,8 +74,11 @@ await describeEachStore('store contract, one round trip: %s', (open) => {
       const handle = i % 2 ? store : peer;
       if (i % 4 === 0) return handle.beginAttempt(user, NOW, WINDOW).then((r) => r.attempts.count);
       // Nothing here can be claimed (count only, a replayed step, another factor), so nothing clears the count.
-      const claim = i % 4 === 1 ? { step: null } : i % 4 === 2 ? { step: 100 } : { secretId: 'another-factor', step: 500 };
-      return attemptAndClaim(handle, user, { secretId, maxAttempts: 1000, ...claim }).then((r) => ('attempts' in r ? r.attempts.count : -1));
+      const claim =
+        i % 4 === 1 ? { step: null } : i % 4 === 2 ? { step: 100 } : { secretId: 'another-factor', step: 500 };
+      return attemptAndClaim(handle, user, { secretId, maxAttempts: 1000, ...claim }).then((r) =>
+        'attempts' in r ? r.attempts.count : -1,
+      );
     });
     const counts = await Promise.all(calls);
     expect(counts.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
@@ -72,7 +93,9 @@ await describeEachStore('store contract, one round trip: %s', (open) => {
       Array.from({ length: 50 }, (_, i) => {
         const handle = i % 2 ? store : peer;
         if (i % 5 === 0) return handle.claimStep(user, 'factor', secretId, 7000);
-        return attemptAndClaim(handle, user, { secretId, step: 7000, maxAttempts: 1000 }).then((r) => r.outcome === 'claimed');
+        return attemptAndClaim(handle, user, { secretId, step: 7000, maxAttempts: 1000 }).then(
+          (r) => r.outcome === 'claimed',
+        );
       }),
     );
     expect(results.filter(Boolean)).toHaveLength(1);
@@ -89,7 +112,12 @@ await describeEachStore('store contract, one round trip: %s', (open) => {
 
     const answer = await attemptAndClaim(store, user, { secretId: oldId, step: 900 });
     expect(answer).toMatchObject({ outcome: 'stale', attempts: { count: 1, resetAt: NOW + WINDOW } });
-    expect(answer.outcome === 'stale' && answer.state.factor).toEqual({ secretId: next.secretId, sealedSecret: next.sealedSecret, lastStep: 50, enabledAt: NOW });
+    expect(answer.outcome === 'stale' && answer.state.factor).toEqual({
+      secretId: next.secretId,
+      sealedSecret: next.sealedSecret,
+      lastStep: 50,
+      enabledAt: NOW,
+    });
     expect((await store.load(user)).factor?.lastStep, 'the new factor was not touched').toBe(50);
     expect((await store.beginAttempt(user, NOW, WINDOW)).attempts.count, 'the attempt stayed counted').toBe(2);
   });
@@ -104,11 +132,14 @@ await describeEachStore('store contract, one round trip: %s', (open) => {
       state: { factor: null, pending: null, recoveryCodes: 0 },
     });
     const stranger = newUser();
-    expect(await attemptAndClaim(store, stranger, { secretId, step: 900 })).toMatchObject({ outcome: 'stale', attempts: { count: 1 } });
+    expect(await attemptAndClaim(store, stranger, { secretId, step: 900 })).toMatchObject({
+      outcome: 'stale',
+      attempts: { count: 1 },
+    });
     expect((await store.load(stranger)).factor).toBeNull();
   });
 
-  it('a pending setup is never claimed through it, even with the setup\'s own secret id', async () => {
+  it("a pending setup is never claimed through it, even with the setup's own secret id", async () => {
     const { store } = open;
     const user = newUser();
     const setup = pending();
@@ -122,20 +153,31 @@ await describeEachStore('store contract, one round trip: %s', (open) => {
     const { store, peer } = open;
     const { user, secretId } = await enabledUser();
     for (let i = 0; i < 3; i++) await store.beginAttempt(user, NOW, WINDOW);
-    expect(await attemptAndClaim(peer, user, { secretId, step: 500, maxAttempts: 3 })).toEqual({ outcome: 'locked', attempts: { count: 4, resetAt: NOW + WINDOW } });
-    expect(await attemptAndClaim(store, user, { secretId: 'another-factor', step: 500, maxAttempts: 3 })).toMatchObject({ outcome: 'locked', attempts: { count: 5 } });
+    expect(await attemptAndClaim(peer, user, { secretId, step: 500, maxAttempts: 3 })).toEqual({
+      outcome: 'locked',
+      attempts: { count: 4, resetAt: NOW + WINDOW },
+    });
+    expect(await attemptAndClaim(store, user, { secretId: 'another-factor', step: 500, maxAttempts: 3 })).toMatchObject(
+      { outcome: 'locked', attempts: { count: 5 } },
+    );
     expect((await store.load(user)).factor?.lastStep, 'nothing claimed while locked').toBe(100);
     expect((await store.beginAttempt(user, NOW, WINDOW)).attempts.count, 'and nothing cleared').toBe(6);
     // The last attempt within the limit still succeeds.
     const other = await enabledUser();
     for (let i = 0; i < 2; i++) await store.beginAttempt(other.user, NOW, WINDOW);
-    expect(await attemptAndClaim(peer, other.user, { secretId: other.secretId, step: 500, maxAttempts: 3 })).toEqual({ outcome: 'claimed' });
+    expect(await attemptAndClaim(peer, other.user, { secretId: other.secretId, step: 500, maxAttempts: 3 })).toEqual({
+      outcome: 'claimed',
+    });
   });
 
   it('brute force: 30 concurrent attempts on two handles with a limit of 5: exactly 5 get past the limit, 25 are locked', async () => {
     const { store, peer } = open;
     const { user, secretId } = await enabledUser();
-    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => attemptAndClaim(i % 2 ? store : peer, user, { secretId, step: i % 3 ? null : 100 })));
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        attemptAndClaim(i % 2 ? store : peer, user, { secretId, step: i % 3 ? null : 100 }),
+      ),
+    );
     const outcomes = answers.map((a) => a.outcome);
     expect(outcomes.filter((o) => o === 'locked')).toHaveLength(25);
     expect(outcomes.filter((o) => o === 'counted' || o === 'replayed')).toHaveLength(5);
@@ -146,9 +188,13 @@ await describeEachStore('store contract, one round trip: %s', (open) => {
     const { store, peer } = open;
     const { user, secretId, sealedSecret } = await enabledUser();
     const resealed = 'v1.new.aXY.dGFn.cmVzZWFsZWQ';
-    expect(await attemptAndClaim(store, user, { secretId, step: 100, resealedSecret: resealed })).toMatchObject({ outcome: 'replayed' });
+    expect(await attemptAndClaim(store, user, { secretId, step: 100, resealedSecret: resealed })).toMatchObject({
+      outcome: 'replayed',
+    });
     expect((await peer.load(user)).factor?.sealedSecret).toBe(sealedSecret);
-    expect(await attemptAndClaim(peer, user, { secretId, step: 101, resealedSecret: resealed })).toEqual({ outcome: 'claimed' });
+    expect(await attemptAndClaim(peer, user, { secretId, step: 101, resealedSecret: resealed })).toEqual({
+      outcome: 'claimed',
+    });
     expect((await store.load(user)).factor).toMatchObject({ secretId, sealedSecret: resealed, lastStep: 101 });
     expect(await attemptAndClaim(store, user, { secretId, step: 102 })).toEqual({ outcome: 'claimed' });
     expect((await store.load(user)).factor?.sealedSecret, 'kept when not given').toBe(resealed);
@@ -157,9 +203,20 @@ await describeEachStore('store contract, one round trip: %s', (open) => {
   it('injection: a hostile user id or secret id is a plain value', async () => {
     const { store } = open;
     const { user, secretId } = await enabledUser();
-    for (const hostile of ["x' OR '1'='1", 'a}:factor:{b', "'); DROP TABLE users; --", '%41', '__proto__', 'ユーザー😀']) {
-      expect(await attemptAndClaim(store, `${user}${hostile}`, { secretId, step: 900 })).toMatchObject({ outcome: 'stale' });
-      expect(await attemptAndClaim(store, user, { secretId: `${secretId}${hostile}`, step: 900, maxAttempts: 1000 })).toMatchObject({ outcome: 'stale' });
+    for (const hostile of [
+      "x' OR '1'='1",
+      'a}:factor:{b',
+      "'); DROP TABLE users; --",
+      '%41',
+      '__proto__',
+      'ユーザー😀',
+    ]) {
+      expect(await attemptAndClaim(store, `${user}${hostile}`, { secretId, step: 900 })).toMatchObject({
+        outcome: 'stale',
+      });
+      expect(
+        await attemptAndClaim(store, user, { secretId: `${secretId}${hostile}`, step: 900, maxAttempts: 1000 }),
+      ).toMatchObject({ outcome: 'stale' });
     }
     expect((await store.load(user)).factor?.lastStep).toBe(100);
   });

@@ -27,7 +27,12 @@ await describeEachStore('store contract: %s', (open) => {
     await store.savePending(user, next);
     const state = await peer.load(user);
     expect(state.pending).toEqual(next);
-    expect(state.factor).toEqual({ secretId: setup.secretId, sealedSecret: setup.sealedSecret, lastStep: 100, enabledAt: NOW });
+    expect(state.factor).toEqual({
+      secretId: setup.secretId,
+      sealedSecret: setup.sealedSecret,
+      lastStep: 100,
+      enabledAt: NOW,
+    });
     await store.savePending(user, pending({ secretId: 'third' }));
     expect((await store.load(user)).pending?.secretId).toBe('third');
   });
@@ -38,14 +43,21 @@ await describeEachStore('store contract: %s', (open) => {
     expect((await store.beginAttempt(user, NOW, WINDOW)).attempts).toEqual({ count: 1, resetAt: NOW + WINDOW });
     expect((await peer.beginAttempt(user, NOW + 1000, WINDOW)).attempts).toEqual({ count: 2, resetAt: NOW + WINDOW });
     expect((await store.beginAttempt(user, NOW + WINDOW - 1, WINDOW)).attempts.count).toBe(3);
-    expect((await peer.beginAttempt(user, NOW + WINDOW, WINDOW)).attempts).toEqual({ count: 1, resetAt: NOW + 2 * WINDOW });
+    expect((await peer.beginAttempt(user, NOW + WINDOW, WINDOW)).attempts).toEqual({
+      count: 1,
+      resetAt: NOW + 2 * WINDOW,
+    });
   });
 
   it('brute force: concurrent attempts on two handles are counted exactly (1..N, no lost update)', async () => {
     const { store, peer } = open;
     const user = newUser();
-    const counts = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? store : peer).beginAttempt(user, NOW, WINDOW)));
-    expect(counts.map((c) => c.attempts.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    const counts = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => (i % 2 ? store : peer).beginAttempt(user, NOW, WINDOW)),
+    );
+    expect(counts.map((c) => c.attempts.count).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 40 }, (_, i) => i + 1),
+    );
     expect((await store.beginAttempt(user, NOW, WINDOW)).attempts.count).toBe(41);
   });
 
@@ -83,7 +95,9 @@ await describeEachStore('store contract: %s', (open) => {
   it('replay: 50 concurrent claims of the same step on two handles succeed exactly once', async () => {
     const { store, peer } = open;
     const { user, setup } = await enabledUser();
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? store : peer).claimStep(user, 'factor', setup.secretId, 7000)));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => (i % 2 ? store : peer).claimStep(user, 'factor', setup.secretId, 7000)),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
     expect((await store.load(user)).factor?.lastStep).toBe(7000);
   });
@@ -94,7 +108,11 @@ await describeEachStore('store contract: %s', (open) => {
     expect(await store.claimStep(user, 'factor', setup.secretId, 100, 'v1.new.aXY.dGFn.cmVzZWFsZWQ')).toBe(false);
     expect((await store.load(user)).factor?.sealedSecret).toBe(setup.sealedSecret);
     expect(await peer.claimStep(user, 'factor', setup.secretId, 101, 'v1.new.aXY.dGFn.cmVzZWFsZWQ')).toBe(true);
-    expect((await store.load(user)).factor).toMatchObject({ secretId: setup.secretId, sealedSecret: 'v1.new.aXY.dGFn.cmVzZWFsZWQ', lastStep: 101 });
+    expect((await store.load(user)).factor).toMatchObject({
+      secretId: setup.secretId,
+      sealedSecret: 'v1.new.aXY.dGFn.cmVzZWFsZWQ',
+      lastStep: 101,
+    });
     expect(await store.claimStep(user, 'factor', setup.secretId, 102)).toBe(true);
     expect((await store.load(user)).factor?.sealedSecret, 'kept when not given').toBe('v1.new.aXY.dGFn.cmVzZWFsZWQ');
   });
@@ -174,7 +192,9 @@ await describeEachStore('store contract: %s', (open) => {
   it('recovery-code reuse: 50 concurrent uses of one code on two handles succeed exactly once', async () => {
     const { store, peer } = open;
     const { user } = await enabledUser(['only', 'other']);
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? store : peer).consumeRecoveryCode(user, ['only'])));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => (i % 2 ? store : peer).consumeRecoveryCode(user, ['only'])),
+    );
     expect(results.filter((r) => r !== null)).toEqual([1]);
   });
 
@@ -201,7 +221,10 @@ await describeEachStore('store contract: %s', (open) => {
     const { store, peer } = open;
     for (let round = 0; round < 15; round++) {
       const { user } = await enabledUser(['old']);
-      const [a, b] = [['a1', 'a2', 'a3'], ['b1', 'b2', 'b3', 'b4']];
+      const [a, b] = [
+        ['a1', 'a2', 'a3'],
+        ['b1', 'b2', 'b3', 'b4'],
+      ];
       await Promise.all([store.replaceRecoveryCodes(user, a), peer.replaceRecoveryCodes(user, b)]);
       const { recoveryCodes } = await store.load(user);
       const winner = recoveryCodes === 3 ? a : b;
@@ -244,7 +267,11 @@ await describeEachStore('store contract: %s', (open) => {
         await handle.beginAttempt(user, NOW, WINDOW);
         return handle.consumeRecoveryCode(user, [hash]);
       });
-      uses.splice(10, 0, (round % 2 ? store : peer).activatePending(user, next.secretId, ['n1', 'n2'], NOW).then(() => null));
+      uses.splice(
+        10,
+        0,
+        (round % 2 ? store : peer).activatePending(user, next.secretId, ['n1', 'n2'], NOW).then(() => null),
+      );
       await Promise.all(uses);
       const state = await store.load(user);
       expect(state.factor?.secretId, `round ${round}`).toBe(next.secretId);

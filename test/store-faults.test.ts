@@ -36,14 +36,27 @@ for (const fixture of await faultyStoreFixtures()) {
       expect(outcome, `${call}: a store fault never passes`).not.toHaveProperty('passed');
       const { error } = outcome as { error: unknown };
       expect(error, call).toBeInstanceOf(MfaProviderError);
-      expect(error, call).toMatchObject({ code: 'provider_error', type: 'store_unavailable', retryable: true, status: 502 });
-      expect((error as Error).cause, `${call}: the driver error (which can quote arguments) is not attached`).toBeUndefined();
+      expect(error, call).toMatchObject({
+        code: 'provider_error',
+        type: 'store_unavailable',
+        retryable: true,
+        status: 502,
+      });
+      expect(
+        (error as Error).cause,
+        `${call}: the driver error (which can quote arguments) is not attached`,
+      ).toBeUndefined();
       // Nothing of the request (user id, code, hashes, script arguments) in the message: only the store and the error's kind.
       expect((error as Error).message).toMatch(/^The MFA store \((redis|postgres)\) failed \(\w+\)$/);
     }
 
     /** Arms a trap on the next request of `operation`, runs the call, and checks the fault hit that request. */
-    async function cutDuring(when: 'before' | 'after-reply', operation: keyof OperationMarkers, call: string, run: () => Promise<unknown>) {
+    async function cutDuring(
+      when: 'before' | 'after-reply',
+      operation: keyof OperationMarkers,
+      call: string,
+      run: () => Promise<unknown>,
+    ) {
       const marker = faulty.markers[operation];
       let fired = false;
       void (when === 'before' ? faulty.proxy.cutBefore(marker) : faulty.proxy.cutAfterReply(marker)).then(() => {
@@ -97,14 +110,22 @@ for (const fixture of await faultyStoreFixtures()) {
       await storeUnavailable('enable', client.enable(s.enabling));
       await storeUnavailable('verify (login)', client.verify(s.enrolled, s.loginCode()));
       await storeUnavailable('verifySecondFactor (TOTP)', client.verifySecondFactor(s.enrolled, s.loginCode()));
-      await storeUnavailable('verifySecondFactor (recovery code)', client.verifySecondFactor(s.enrolled, s.recoveryCodes[0]!));
+      await storeUnavailable(
+        'verifySecondFactor (recovery code)',
+        client.verifySecondFactor(s.enrolled, s.recoveryCodes[0]!),
+      );
       await storeUnavailable('regenerateRecoveryCodes', client.regenerateRecoveryCodes(s.enrolled));
       await storeUnavailable('disable', client.disable(s.enrolled));
 
       faulty.proxy.restore();
       // The same client and provider, not new ones; nothing above reached the store, so nothing was used up.
-      await expect(client.verifySecondFactor(s.enrolled, s.loginCode())).resolves.toEqual({ verified: true, method: 'totp' });
-      await expect(client.verifySecondFactor(s.enrolled, s.recoveryCodes[0]!)).resolves.toMatchObject({ recoveryCodesRemaining: 9 });
+      await expect(client.verifySecondFactor(s.enrolled, s.loginCode())).resolves.toEqual({
+        verified: true,
+        method: 'totp',
+      });
+      await expect(client.verifySecondFactor(s.enrolled, s.recoveryCodes[0]!)).resolves.toMatchObject({
+        recoveryCodesRemaining: 9,
+      });
       await expect(client.verify(s.confirming, s.setupCode())).resolves.toEqual({ verified: true });
       await expect(client.enable(s.enabling)).resolves.toMatchObject({ enabled: true });
       await expect(client.getStatus(s.fresh)).resolves.toEqual({ enabled: false, method: null });
@@ -127,7 +148,10 @@ for (const fixture of await faultyStoreFixtures()) {
         storeUnavailable('enable (stalled)', client.enable(s.enabling)),
         storeUnavailable('verify login (stalled)', client.verify(s.enrolled, s.loginCode())),
         storeUnavailable('verifySecondFactor TOTP (stalled)', client.verifySecondFactor(s.enrolled, s.loginCode())),
-        storeUnavailable('verifySecondFactor recovery (stalled)', client.verifySecondFactor(s.enrolled, s.recoveryCodes[0]!)),
+        storeUnavailable(
+          'verifySecondFactor recovery (stalled)',
+          client.verifySecondFactor(s.enrolled, s.recoveryCodes[0]!),
+        ),
         storeUnavailable('disable (stalled)', client.disable(leaving)),
       ]);
 
@@ -136,28 +160,41 @@ for (const fixture of await faultyStoreFixtures()) {
       // error from a stalled store means "outcome unknown". Each call above stopped at its first store request (the
       // attempt count, or the read), so no code was used; the disable may have gone through.
       await expect(client.getStatus(s.fresh)).resolves.toEqual({ enabled: false, method: null });
-      await expect(client.verifySecondFactor(s.enrolled, s.loginCode())).resolves.toEqual({ verified: true, method: 'totp' });
-      await expect(client.verifySecondFactor(s.enrolled, s.recoveryCodes[0]!)).resolves.toMatchObject({ recoveryCodesRemaining: 9 });
+      await expect(client.verifySecondFactor(s.enrolled, s.loginCode())).resolves.toEqual({
+        verified: true,
+        method: 'totp',
+      });
+      await expect(client.verifySecondFactor(s.enrolled, s.recoveryCodes[0]!)).resolves.toMatchObject({
+        recoveryCodesRemaining: 9,
+      });
       await expect(client.verify(s.confirming, s.setupCode())).resolves.toEqual({ verified: true });
       await expect(client.enable(s.enabling)).resolves.toMatchObject({ enabled: true });
     });
 
     describe('cut before the request reaches the store: the call fails and nothing is used up', () => {
-      it.each(['verify', 'verifySecondFactor'] as const)('login with %s: not verified, and the same code then works exactly once', async (method) => {
-        const s = await scene();
-        const code = s.loginCode();
-        const before = (await s.stored(s.enrolled)).factor?.lastStep;
-        await cutDuring('before', 'claim', `${method} (login)`, () => s.client[method](s.enrolled, code));
-        expect((await s.stored(s.enrolled)).factor?.lastStep, 'no step was claimed').toBe(before);
-        await expect(s.client[method](s.enrolled, code)).resolves.toMatchObject({ verified: true });
-        await expect(s.client[method](s.enrolled, code)).rejects.toMatchObject({ reason: 'replayed' });
-      });
+      it.each(['verify', 'verifySecondFactor'] as const)(
+        'login with %s: not verified, and the same code then works exactly once',
+        async (method) => {
+          const s = await scene();
+          const code = s.loginCode();
+          const before = (await s.stored(s.enrolled)).factor?.lastStep;
+          await cutDuring('before', 'claim', `${method} (login)`, () => s.client[method](s.enrolled, code));
+          expect((await s.stored(s.enrolled)).factor?.lastStep, 'no step was claimed').toBe(before);
+          await expect(s.client[method](s.enrolled, code)).resolves.toMatchObject({ verified: true });
+          await expect(s.client[method](s.enrolled, code)).rejects.toMatchObject({ reason: 'replayed' });
+        },
+      );
 
       it('recovery code: not accepted, and the code is still there to use', async () => {
         const s = await scene();
-        await cutDuring('before', 'consume', 'verifySecondFactor (recovery code)', () => s.client.verifySecondFactor(s.enrolled, s.recoveryCodes[0]!));
+        await cutDuring('before', 'consume', 'verifySecondFactor (recovery code)', () =>
+          s.client.verifySecondFactor(s.enrolled, s.recoveryCodes[0]!),
+        );
         expect((await s.stored(s.enrolled)).recoveryCodes).toBe(10);
-        await expect(s.client.verifySecondFactor(s.enrolled, s.recoveryCodes[0]!)).resolves.toMatchObject({ method: 'recovery_code', recoveryCodesRemaining: 9 });
+        await expect(s.client.verifySecondFactor(s.enrolled, s.recoveryCodes[0]!)).resolves.toMatchObject({
+          method: 'recovery_code',
+          recoveryCodesRemaining: 9,
+        });
       });
 
       it('setup confirmation: the setup stays unconfirmed, and the same code then confirms it', async () => {
@@ -172,7 +209,10 @@ for (const fixture of await faultyStoreFixtures()) {
         const s = await scene();
         await cutDuring('before', 'activate', 'enable', () => s.client.enable(s.enabling));
         await expect(s.client.getStatus(s.enabling)).resolves.toEqual({ enabled: false, method: null });
-        await expect(s.client.enable(s.enabling)).resolves.toMatchObject({ enabled: true, recoveryCodes: expect.any(Array) });
+        await expect(s.client.enable(s.enabling)).resolves.toMatchObject({
+          enabled: true,
+          recoveryCodes: expect.any(Array),
+        });
       });
 
       it('disable: MFA stays on, and disabling again works', async () => {
@@ -193,22 +233,34 @@ for (const fixture of await faultyStoreFixtures()) {
     });
 
     describe('cut after the store did the work, before the answer came back: never a false "verified", never a second use', () => {
-      it.each(['verify', 'verifySecondFactor'] as const)('login with %s: not verified; the store kept the claim, so the code is refused as replayed, and the next one works', async (method) => {
-        const s = await scene();
-        const code = s.loginCode();
-        await cutDuring('after-reply', 'claim', `${method} (login)`, () => s.client[method](s.enrolled, code));
-        expect((await s.stored(s.enrolled)).factor?.lastStep, 'the store did claim the step').toBe(s.step());
-        await expect(s.client[method](s.enrolled, code)).rejects.toMatchObject({ code: 'invalid_code', reason: 'replayed' });
-        s.clock.advance(STEP_MS);
-        await expect(s.client[method](s.enrolled, s.loginCode())).resolves.toMatchObject({ verified: true });
-      });
+      it.each(['verify', 'verifySecondFactor'] as const)(
+        'login with %s: not verified; the store kept the claim, so the code is refused as replayed, and the next one works',
+        async (method) => {
+          const s = await scene();
+          const code = s.loginCode();
+          await cutDuring('after-reply', 'claim', `${method} (login)`, () => s.client[method](s.enrolled, code));
+          expect((await s.stored(s.enrolled)).factor?.lastStep, 'the store did claim the step').toBe(s.step());
+          await expect(s.client[method](s.enrolled, code)).rejects.toMatchObject({
+            code: 'invalid_code',
+            reason: 'replayed',
+          });
+          s.clock.advance(STEP_MS);
+          await expect(s.client[method](s.enrolled, s.loginCode())).resolves.toMatchObject({ verified: true });
+        },
+      );
 
       it('recovery code: not accepted; the store did use it up, so it stays used, and the other codes still work', async () => {
         const s = await scene();
-        await cutDuring('after-reply', 'consume', 'verifySecondFactor (recovery code)', () => s.client.verifySecondFactor(s.enrolled, s.recoveryCodes[0]!));
+        await cutDuring('after-reply', 'consume', 'verifySecondFactor (recovery code)', () =>
+          s.client.verifySecondFactor(s.enrolled, s.recoveryCodes[0]!),
+        );
         expect((await s.stored(s.enrolled)).recoveryCodes, 'consumed on the server').toBe(9);
-        await expect(s.client.verifySecondFactor(s.enrolled, s.recoveryCodes[0]!)).rejects.toMatchObject({ code: 'invalid_code' });
-        await expect(s.client.verifySecondFactor(s.enrolled, s.recoveryCodes[1]!)).resolves.toMatchObject({ recoveryCodesRemaining: 8 });
+        await expect(s.client.verifySecondFactor(s.enrolled, s.recoveryCodes[0]!)).rejects.toMatchObject({
+          code: 'invalid_code',
+        });
+        await expect(s.client.verifySecondFactor(s.enrolled, s.recoveryCodes[1]!)).resolves.toMatchObject({
+          recoveryCodesRemaining: 8,
+        });
       });
 
       it('setup confirmation: the store confirmed the setup; the same code is refused as replayed, and enabling works', async () => {
@@ -226,7 +278,9 @@ for (const fixture of await faultyStoreFixtures()) {
         await expect(s.client.getStatus(s.enabling)).resolves.toEqual({ enabled: true, method: 'softwareToken' });
         await expect(s.client.enable(s.enabling)).rejects.toMatchObject({ code: 'already_enabled' });
         const { recoveryCodes } = await s.client.regenerateRecoveryCodes(s.enabling);
-        await expect(s.client.verifySecondFactor(s.enabling, recoveryCodes[0]!)).resolves.toMatchObject({ recoveryCodesRemaining: 9 });
+        await expect(s.client.verifySecondFactor(s.enabling, recoveryCodes[0]!)).resolves.toMatchObject({
+          recoveryCodesRemaining: 9,
+        });
       });
 
       it('disable: MFA is off although the call failed, and disabling again answers the same', async () => {
@@ -248,45 +302,52 @@ for (const fixture of await faultyStoreFixtures()) {
     });
 
     // pg never resends a query; ioredis does by default.
-    if (fixture.name === 'redis') describe('with ioredis defaults, which resend a command a cut left unanswered once reconnected', () => {
-      /** Arms a trap and tells afterwards whether it fired. */
-      const armed = (trap: Promise<void>) => {
-        let fired = false;
-        void trap.then(() => {
-          fired = true;
+    if (fixture.name === 'redis')
+      describe('with ioredis defaults, which resend a command a cut left unanswered once reconnected', () => {
+        /** Arms a trap and tells afterwards whether it fired. */
+        const armed = (trap: Promise<void>) => {
+          let fired = false;
+          void trap.then(() => {
+            fired = true;
+          });
+          return () => fired;
+        };
+
+        it("the resent command gets the store's real answer: a claim or recovery code the store already used is refused, never a second success", async () => {
+          const defaults = faulty.redisStoreWith!({});
+          try {
+            const { client, authenticator, clock, enroll } = totpHarness(defaults.store);
+            const user = newUser();
+            const { secret, recoveryCodes } = await enroll(user);
+            const code = authenticator.code(secret);
+
+            let fired = armed(faulty.proxy.cutAfterReply(faulty.markers.claim));
+            await expect(client.verifySecondFactor(user, code)).rejects.toMatchObject({
+              code: 'invalid_code',
+              reason: 'replayed',
+            });
+            expect(fired()).toBe(true);
+
+            fired = armed(faulty.proxy.cutAfterReply(faulty.markers.consume));
+            await expect(client.verifySecondFactor(user, recoveryCodes[0]!)).rejects.toMatchObject({
+              code: 'invalid_code',
+              reason: 'mismatch',
+            });
+            expect(fired()).toBe(true);
+            expect((await faulty.direct.load(user.id)).recoveryCodes, 'the first run used the code').toBe(9);
+
+            // Cut before the store saw it: the resent claim is the first, and the login passes, once.
+            clock.advance(STEP_MS);
+            const next = authenticator.code(secret);
+            fired = armed(faulty.proxy.cutBefore(faulty.markers.claim));
+            await expect(client.verifySecondFactor(user, next)).resolves.toEqual({ verified: true, method: 'totp' });
+            expect(fired()).toBe(true);
+            await expect(client.verifySecondFactor(user, next)).rejects.toMatchObject({ reason: 'replayed' });
+          } finally {
+            defaults.disconnect();
+          }
         });
-        return () => fired;
-      };
-
-      it('the resent command gets the store\'s real answer: a claim or recovery code the store already used is refused, never a second success', async () => {
-        const defaults = faulty.redisStoreWith!({});
-        try {
-          const { client, authenticator, clock, enroll } = totpHarness(defaults.store);
-          const user = newUser();
-          const { secret, recoveryCodes } = await enroll(user);
-          const code = authenticator.code(secret);
-
-          let fired = armed(faulty.proxy.cutAfterReply(faulty.markers.claim));
-          await expect(client.verifySecondFactor(user, code)).rejects.toMatchObject({ code: 'invalid_code', reason: 'replayed' });
-          expect(fired()).toBe(true);
-
-          fired = armed(faulty.proxy.cutAfterReply(faulty.markers.consume));
-          await expect(client.verifySecondFactor(user, recoveryCodes[0]!)).rejects.toMatchObject({ code: 'invalid_code', reason: 'mismatch' });
-          expect(fired()).toBe(true);
-          expect((await faulty.direct.load(user.id)).recoveryCodes, 'the first run used the code').toBe(9);
-
-          // Cut before the store saw it: the resent claim is the first, and the login passes, once.
-          clock.advance(STEP_MS);
-          const next = authenticator.code(secret);
-          fired = armed(faulty.proxy.cutBefore(faulty.markers.claim));
-          await expect(client.verifySecondFactor(user, next)).resolves.toEqual({ verified: true, method: 'totp' });
-          expect(fired()).toBe(true);
-          await expect(client.verifySecondFactor(user, next)).rejects.toMatchObject({ reason: 'replayed' });
-        } finally {
-          defaults.disconnect();
-        }
       });
-    });
   });
 }
 

@@ -16,7 +16,11 @@ async function send(
     body: signedAs.body ?? sent.body ?? '',
     now: signedAs.now ?? clock.now(),
   });
-  const response = await fetch(sent.url, { method: sent.method, body: sent.body, headers: { Authorization: authorization, 'Content-Type': 'application/json' } });
+  const response = await fetch(sent.url, {
+    method: sent.method,
+    body: sent.body,
+    headers: { Authorization: authorization, 'Content-Type': 'application/json' },
+  });
   return response.status;
 }
 
@@ -36,19 +40,27 @@ describe('test kit: the fake SaaSus checks the signature exactly', () => {
     ['body', { body: '{"enabled":true}' }],
     ['method', { method: 'PATCH' }],
     ['minute (two minutes old)', { now: new Date(Date.UTC(2025, 0, 2, 15, 2)) }],
-  ] as Array<[string, { url?: string; body?: string; method?: string; now?: Date }]>)('refuses a signature made for another %s with 401', async (_part, signedAs) => {
-    const user = fake.addUser();
-    const url = `${FAKE_BASE_URL}/v1/auth/users/${user.id}/mfa/preference`;
-    const wrong = { ...signedAs, ...(signedAs.url ? { url: signedAs.url.replace('ID', user.id) } : {}) };
-    expect(await send({ method: 'GET', url }, wrong)).toBe(401);
-    expect(fake.requests.at(-1)?.signatureValid).toBe(false);
-  });
+  ] as Array<[string, { url?: string; body?: string; method?: string; now?: Date }]>)(
+    'refuses a signature made for another %s with 401',
+    async (_part, signedAs) => {
+      const user = fake.addUser();
+      const url = `${FAKE_BASE_URL}/v1/auth/users/${user.id}/mfa/preference`;
+      const wrong = { ...signedAs, ...(signedAs.url ? { url: signedAs.url.replace('ID', user.id) } : {}) };
+      expect(await send({ method: 'GET', url }, wrong)).toBe(401);
+      expect(fake.requests.at(-1)?.signatureValid).toBe(false);
+    },
+  );
 
   it('refuses a header with the wrong API key or SaaS id, or not in the exact form', async () => {
     const user = fake.addUser();
     const url = `${FAKE_BASE_URL}/v1/auth/users/${user.id}/mfa/preference`;
     const good = saasusAuthorization(fake.credentials, { method: 'GET', url, body: '', now: clock.now() });
-    for (const header of [good.replace(fake.credentials.saasId, 'other'), good.replace(', APIKey', ',APIKey'), good.replace('SAASUSSIGV1', 'Bearer'), '']) {
+    for (const header of [
+      good.replace(fake.credentials.saasId, 'other'),
+      good.replace(', APIKey', ',APIKey'),
+      good.replace('SAASUSSIGV1', 'Bearer'),
+      '',
+    ]) {
       expect((await fetch(url, { headers: { Authorization: header } })).status).toBe(401);
     }
   });
@@ -79,10 +91,21 @@ describe('test kit: fixed clock and fake authenticator', () => {
     const previousStep = authenticator.codeAt(setup.secret, clock.nowMs() - 30_000);
     const twoStepsAgo = authenticator.codeAt(setup.secret, clock.nowMs() - 60_000);
     if (twoStepsAgo !== previousStep) {
-      await expect(mfa.verify(alice, twoStepsAgo, { accessToken: alice.accessToken })).rejects.toMatchObject({ code: 'invalid_code' });
+      await expect(mfa.verify(alice, twoStepsAgo, { accessToken: alice.accessToken })).rejects.toMatchObject({
+        code: 'invalid_code',
+      });
     }
     await mfa.verify(alice, previousStep, { accessToken: alice.accessToken });
-    expect(fake.mfaState(alice.id)).toMatchObject({ registeredSecret: setup.secret, pendingSecret: null, enabled: false });
-    expect(fake.mfaState(bob.id)).toEqual({ enabled: false, method: null, pendingSecret: null, registeredSecret: null });
+    expect(fake.mfaState(alice.id)).toMatchObject({
+      registeredSecret: setup.secret,
+      pendingSecret: null,
+      enabled: false,
+    });
+    expect(fake.mfaState(bob.id)).toEqual({
+      enabled: false,
+      method: null,
+      pendingSecret: null,
+      registeredSecret: null,
+    });
   });
 });

@@ -37,7 +37,8 @@ beforeEach(() => {
 });
 
 /** The byte lengths of every comparison timingSafeEqual made since the last reset. */
-const compared = () => timingSafeEqual.mock.calls.map(([left, right]) => [(left as Buffer).byteLength, (right as Buffer).byteLength]);
+const compared = () =>
+  timingSafeEqual.mock.calls.map(([left, right]) => [(left as Buffer).byteLength, (right as Buffer).byteLength]);
 
 describe('timing: TOTP codes are compared in constant time', () => {
   it('a wrong login code is compared with timingSafeEqual against every code of the window (no early exit)', async () => {
@@ -45,7 +46,9 @@ describe('timing: TOTP codes are compared in constant time', () => {
     const user = newUser();
     const { secret } = await enroll(user);
     timingSafeEqual.mockClear();
-    await expect(client.verifySecondFactor(user, wrongCode(authenticator.code(secret)))).rejects.toMatchObject({ reason: 'mismatch' });
+    await expect(client.verifySecondFactor(user, wrongCode(authenticator.code(secret)))).rejects.toMatchObject({
+      reason: 'mismatch',
+    });
     // window 1: the previous, current and next step, each compared as 6 bytes against 6 bytes.
     expect(compared()).toEqual([
       [6, 6],
@@ -61,7 +64,10 @@ describe('timing: TOTP codes are compared in constant time', () => {
     timingSafeEqual.mockClear();
     await client.verify(user, authenticator.code(setup.secret));
     expect(timingSafeEqual).toHaveBeenCalled();
-    expect(timingSafeEqual.mock.results.some((result) => result.value === true), 'the match itself came from timingSafeEqual').toBe(true);
+    expect(
+      timingSafeEqual.mock.results.some((result) => result.value === true),
+      'the match itself came from timingSafeEqual',
+    ).toBe(true);
   });
 
   it("the plugin's comparison answers false for values of different lengths instead of throwing, and compares strings as UTF-8", () => {

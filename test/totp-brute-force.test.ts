@@ -15,26 +15,38 @@ await describeEachStore('brute force on the %s store', (open) => {
     const { secret } = await enroll(user);
     const started = clock.nowMs();
     for (let i = 0; i < 5; i++) {
-      await expect(client.verifySecondFactor(user, wrongCode(authenticator.code(secret)))).rejects.toMatchObject({ reason: 'mismatch' });
+      await expect(client.verifySecondFactor(user, wrongCode(authenticator.code(secret)))).rejects.toMatchObject({
+        reason: 'mismatch',
+      });
       clock.advance(1000);
     }
     const locked = client.verifySecondFactor(user, authenticator.code(secret));
     await expect(locked).rejects.toBeInstanceOf(MfaRateLimitedError);
-    await expect(locked).rejects.toMatchObject({ status: 429, code: 'rate_limited', retryAfterMs: FIFTEEN_MINUTES - 5000 });
+    await expect(locked).rejects.toMatchObject({
+      status: 429,
+      code: 'rate_limited',
+      retryAfterMs: FIFTEEN_MINUTES - 5000,
+    });
     expect(events.filter((e) => e.type === 'locked')).toHaveLength(1);
     expect(events.at(-1)).toMatchObject({ type: 'verify_failed', reason: 'rate_limited' });
 
     clock.set(started + FIFTEEN_MINUTES);
-    await expect(client.verifySecondFactor(user, authenticator.code(secret))).resolves.toMatchObject({ verified: true });
+    await expect(client.verifySecondFactor(user, authenticator.code(secret))).resolves.toMatchObject({
+      verified: true,
+    });
   });
 
   it('brute force: a locked attempt is refused without checking the code (the replay mark does not move)', async () => {
     const { client, authenticator, enroll, provider } = totpHarness(open.store, { maxAttempts: 1 });
     const user = newUser();
     const { secret } = await enroll(user);
-    await expect(client.verifySecondFactor(user, wrongCode(authenticator.code(secret)))).rejects.toMatchObject({ reason: 'mismatch' });
+    await expect(client.verifySecondFactor(user, wrongCode(authenticator.code(secret)))).rejects.toMatchObject({
+      reason: 'mismatch',
+    });
     const before = (await provider.store.load(user.id)).factor?.lastStep;
-    await expect(client.verifySecondFactor(user, authenticator.code(secret))).rejects.toMatchObject({ code: 'rate_limited' });
+    await expect(client.verifySecondFactor(user, authenticator.code(secret))).rejects.toMatchObject({
+      code: 'rate_limited',
+    });
     expect((await provider.store.load(user.id)).factor?.lastStep).toBe(before);
   });
 
@@ -42,11 +54,19 @@ await describeEachStore('brute force on the %s store', (open) => {
     const { client, authenticator, clock, enroll } = totpHarness(open.store);
     const user = newUser();
     const { secret } = await enroll(user);
-    for (let i = 0; i < 4; i++) await expect(client.verifySecondFactor(user, wrongCode(authenticator.code(secret)))).rejects.toMatchObject({ reason: 'mismatch' });
+    for (let i = 0; i < 4; i++)
+      await expect(client.verifySecondFactor(user, wrongCode(authenticator.code(secret)))).rejects.toMatchObject({
+        reason: 'mismatch',
+      });
     await client.verifySecondFactor(user, authenticator.code(secret));
     clock.advance(30_000);
-    for (let i = 0; i < 4; i++) await expect(client.verifySecondFactor(user, wrongCode(authenticator.code(secret)))).rejects.toMatchObject({ reason: 'mismatch' });
-    await expect(client.verifySecondFactor(user, authenticator.code(secret))).resolves.toMatchObject({ verified: true });
+    for (let i = 0; i < 4; i++)
+      await expect(client.verifySecondFactor(user, wrongCode(authenticator.code(secret)))).rejects.toMatchObject({
+        reason: 'mismatch',
+      });
+    await expect(client.verifySecondFactor(user, authenticator.code(secret))).resolves.toMatchObject({
+      verified: true,
+    });
   });
 
   it('brute force: failures on two servers add up to one lockout', async () => {
@@ -55,9 +75,14 @@ await describeEachStore('brute force on the %s store', (open) => {
     const user = newUser();
     const { secret } = await first.enroll(user);
     const wrong = wrongCode(first.authenticator.code(secret));
-    for (const server of [first, second, first, second, first]) await expect(server.client.verifySecondFactor(user, wrong)).rejects.toMatchObject({ reason: 'mismatch' });
-    await expect(second.client.verifySecondFactor(user, first.authenticator.code(secret))).rejects.toMatchObject({ code: 'rate_limited' });
-    await expect(first.client.verifySecondFactor(user, first.authenticator.code(secret))).rejects.toMatchObject({ code: 'rate_limited' });
+    for (const server of [first, second, first, second, first])
+      await expect(server.client.verifySecondFactor(user, wrong)).rejects.toMatchObject({ reason: 'mismatch' });
+    await expect(second.client.verifySecondFactor(user, first.authenticator.code(secret))).rejects.toMatchObject({
+      code: 'rate_limited',
+    });
+    await expect(first.client.verifySecondFactor(user, first.authenticator.code(secret))).rejects.toMatchObject({
+      code: 'rate_limited',
+    });
   });
 
   it('brute force: a burst of 20 simultaneous wrong codes checks at most 5 and counts all 20 exactly', async () => {
@@ -77,15 +102,21 @@ await describeEachStore('brute force on the %s store', (open) => {
     const { client, authenticator, enroll } = totpHarness(open.store);
     const user = newUser();
     const { secret } = await enroll(user);
-    for (let i = 0; i < 5; i++) await expect(client.verifySecondFactor(user, 'AAAA-BBBB-CCCC')).rejects.toMatchObject({ reason: 'mismatch' });
-    await expect(client.verifySecondFactor(user, authenticator.code(secret))).rejects.toMatchObject({ code: 'rate_limited' });
+    for (let i = 0; i < 5; i++)
+      await expect(client.verifySecondFactor(user, 'AAAA-BBBB-CCCC')).rejects.toMatchObject({ reason: 'mismatch' });
+    await expect(client.verifySecondFactor(user, authenticator.code(secret))).rejects.toMatchObject({
+      code: 'rate_limited',
+    });
   });
 
   it('brute force: setup confirmation is limited too', async () => {
     const { client, authenticator } = totpHarness(open.store, { maxAttempts: 3 });
     const user = newUser();
     const setup = await client.createSetup(user);
-    for (let i = 0; i < 3; i++) await expect(client.verify(user, wrongCode(authenticator.code(setup.secret)))).rejects.toMatchObject({ reason: 'mismatch' });
+    for (let i = 0; i < 3; i++)
+      await expect(client.verify(user, wrongCode(authenticator.code(setup.secret)))).rejects.toMatchObject({
+        reason: 'mismatch',
+      });
     await expect(client.verify(user, authenticator.code(setup.secret))).rejects.toMatchObject({ code: 'rate_limited' });
   });
 
@@ -93,10 +124,17 @@ await describeEachStore('brute force on the %s store', (open) => {
     const { client, authenticator, enroll } = totpHarness(open.store);
     const user = newUser();
     const { secret } = await enroll(user);
-    for (let i = 0; i < 4; i++) await expect(client.verifySecondFactor(user, wrongCode(authenticator.code(secret)))).rejects.toMatchObject({ reason: 'mismatch' });
+    for (let i = 0; i < 4; i++)
+      await expect(client.verifySecondFactor(user, wrongCode(authenticator.code(secret)))).rejects.toMatchObject({
+        reason: 'mismatch',
+      });
     await expect(client.createSetup(user)).rejects.toMatchObject({ code: 'already_enabled' });
-    await expect(client.verify(user, wrongCode(authenticator.code(secret)))).rejects.toMatchObject({ reason: 'mismatch' });
-    await expect(client.verifySecondFactor(user, authenticator.code(secret))).rejects.toMatchObject({ code: 'rate_limited' });
+    await expect(client.verify(user, wrongCode(authenticator.code(secret)))).rejects.toMatchObject({
+      reason: 'mismatch',
+    });
+    await expect(client.verifySecondFactor(user, authenticator.code(secret))).rejects.toMatchObject({
+      code: 'rate_limited',
+    });
   });
 
   it('the limit is per user: another user is not locked out', async () => {
@@ -104,8 +142,11 @@ await describeEachStore('brute force on the %s store', (open) => {
     const [victim, bystander] = [newUser(), newUser()];
     const { secret } = await enroll(victim);
     const other = await enroll(bystander);
-    for (let i = 0; i < 6; i++) await client.verifySecondFactor(victim, wrongCode(authenticator.code(secret))).catch(() => {});
-    await expect(client.verifySecondFactor(bystander, authenticator.code(other.secret))).resolves.toMatchObject({ verified: true });
+    for (let i = 0; i < 6; i++)
+      await client.verifySecondFactor(victim, wrongCode(authenticator.code(secret))).catch(() => {});
+    await expect(client.verifySecondFactor(bystander, authenticator.code(other.secret))).resolves.toMatchObject({
+      verified: true,
+    });
   });
 
   // After a one-round-trip success (attemptAndClaim) the count must be cleared as a delete clears it: the next
@@ -120,17 +161,25 @@ await describeEachStore('brute force on the %s store', (open) => {
     await here.client.verifySecondFactor(user, here.authenticator.code(secret)); // fills this server's cache
     here.clock.advance(STEP_MS);
     // The real user signs in on this server: one round trip, attemptAndClaim claims and clears the count.
-    await expect(here.client.verifySecondFactor(user, here.authenticator.code(secret))).resolves.toMatchObject({ verified: true });
+    await expect(here.client.verifySecondFactor(user, here.authenticator.code(secret))).resolves.toMatchObject({
+      verified: true,
+    });
 
     // The attacker, on a server whose clock is one second behind.
     behind.set(here.clock.nowMs() - 1000);
     const wrong = wrongCode(here.authenticator.code(secret));
-    for (let i = 0; i < 5; i++) await expect(there.client.verifySecondFactor(user, wrong)).rejects.toMatchObject({ reason: 'mismatch' });
+    for (let i = 0; i < 5; i++)
+      await expect(there.client.verifySecondFactor(user, wrong)).rejects.toMatchObject({ reason: 'mismatch' });
     const locked = await there.client.verifySecondFactor(user, wrong).catch((error: unknown) => error);
     expect(locked).toMatchObject({ code: 'rate_limited' });
-    expect((locked as { retryAfterMs: number }).retryAfterMs, 'locked for (about) the whole window, not for the clock skew').toBeGreaterThan(60_000);
+    expect(
+      (locked as { retryAfterMs: number }).retryAfterMs,
+      'locked for (about) the whole window, not for the clock skew',
+    ).toBeGreaterThan(60_000);
 
     behind.advance(2000);
-    await expect(there.client.verifySecondFactor(user, wrong), 'two seconds later, still locked').rejects.toMatchObject({ code: 'rate_limited' });
+    await expect(there.client.verifySecondFactor(user, wrong), 'two seconds later, still locked').rejects.toMatchObject(
+      { code: 'rate_limited' },
+    );
   });
 });

@@ -14,20 +14,32 @@ type Overrides = Partial<Record<keyof MfaStore, (...args: never[]) => Promise<un
  */
 function sloppyStore(overrides: Overrides | ((base: MemoryMfaStore) => Overrides)): MfaStore {
   const base = new MemoryMfaStore();
-  const methods = ['load', 'beginAttempt', 'savePending', 'claimStep', 'activatePending', 'consumeRecoveryCode', 'replaceRecoveryCodes', 'deleteFactor'] as const;
+  const methods = [
+    'load',
+    'beginAttempt',
+    'savePending',
+    'claimStep',
+    'activatePending',
+    'consumeRecoveryCode',
+    'replaceRecoveryCodes',
+    'deleteFactor',
+  ] as const;
   const store: Record<string, unknown> = { name: 'sloppy' };
   for (const method of methods) store[method] = base[method].bind(base) as unknown;
   return Object.assign(store, typeof overrides === 'function' ? overrides(base) : overrides) as unknown as MfaStore;
 }
 
 describe('fails closed on a sloppy custom store or provider', () => {
-  it.each([undefined, '0', Number.NaN, -1, 1.5])('a store that answers %s for "no such recovery code" does not let a wrong code in', async (answer) => {
-    const store = sloppyStore({ consumeRecoveryCode: async () => answer });
-    const { client, enroll } = totpHarness(store);
-    const user = newUser();
-    await enroll(user);
-    await expect(client.verifySecondFactor(user, 'AAAA-BBBB-CCCC')).rejects.toMatchObject({ code: 'invalid_code' });
-  });
+  it.each([undefined, '0', Number.NaN, -1, 1.5])(
+    'a store that answers %s for "no such recovery code" does not let a wrong code in',
+    async (answer) => {
+      const store = sloppyStore({ consumeRecoveryCode: async () => answer });
+      const { client, enroll } = totpHarness(store);
+      const user = newUser();
+      await enroll(user);
+      await expect(client.verifySecondFactor(user, 'AAAA-BBBB-CCCC')).rejects.toMatchObject({ code: 'invalid_code' });
+    },
+  );
 
   it('a store that answers 1 for "codes replaced" is not trusted', async () => {
     const store = sloppyStore({ replaceRecoveryCodes: async () => 1 });
@@ -35,26 +47,40 @@ describe('fails closed on a sloppy custom store or provider', () => {
     await expect(client.regenerateRecoveryCodes(newUser())).rejects.toMatchObject({ code: 'not_found' });
   });
 
-  it.each([null, '0', -1, undefined])('a provider whose recovery-code answer is { remaining: %s } does not pass a login', async (remaining) => {
-    const totp = new TotpMfaProvider({ encryptionKey: TEST_KEY });
-    const provider: MfaProvider = {
-      name: 'custom',
-      getStatus: (u, c) => totp.getStatus(u, c),
-      createSecret: (u, c) => totp.createSecret(u, c),
-      enable: (u, o, c) => totp.enable(u, o, c),
-      disable: (u, c) => totp.disable(u, c),
-      verify: (u, code, c) => totp.verify(u, code, c),
-      verifyRecoveryCode: async () => ({ remaining }) as never,
-    };
-    const client = new MfaClient({ provider, issuer: 'Acme' });
-    await expect(client.verifySecondFactor(newUser(), 'WRONG-WRONG-WRONG')).rejects.toMatchObject({ code: 'provider_error', type: 'invalid_response' });
-  });
+  it.each([null, '0', -1, undefined])(
+    'a provider whose recovery-code answer is { remaining: %s } does not pass a login',
+    async (remaining) => {
+      const totp = new TotpMfaProvider({ encryptionKey: TEST_KEY });
+      const provider: MfaProvider = {
+        name: 'custom',
+        getStatus: (u, c) => totp.getStatus(u, c),
+        createSecret: (u, c) => totp.createSecret(u, c),
+        enable: (u, o, c) => totp.enable(u, o, c),
+        disable: (u, c) => totp.disable(u, c),
+        verify: (u, code, c) => totp.verify(u, code, c),
+        verifyRecoveryCode: async () => ({ remaining }) as never,
+      };
+      const client = new MfaClient({ provider, issuer: 'Acme' });
+      await expect(client.verifySecondFactor(newUser(), 'WRONG-WRONG-WRONG')).rejects.toMatchObject({
+        code: 'provider_error',
+        type: 'invalid_response',
+      });
+    },
+  );
 
   it('a store whose attempt count is not a number does not switch the attempt limit off', async () => {
     const base = new MemoryMfaStore();
-    const store = sloppyStore({ beginAttempt: async (userId: string, now: number, windowMs: number) => ({ ...(await base.beginAttempt(userId, now, windowMs)), attempts: { count: undefined, resetAt: now } }) });
+    const store = sloppyStore({
+      beginAttempt: async (userId: string, now: number, windowMs: number) => ({
+        ...(await base.beginAttempt(userId, now, windowMs)),
+        attempts: { count: undefined, resetAt: now },
+      }),
+    });
     const { client } = totpHarness(store);
-    await expect(client.verifySecondFactor(newUser(), '123456')).rejects.toMatchObject({ code: 'provider_error', type: 'invalid_response' });
+    await expect(client.verifySecondFactor(newUser(), '123456')).rejects.toMatchObject({
+      code: 'provider_error',
+      type: 'invalid_response',
+    });
   });
 
   it('a store that answers "0" for a refused claim does not let a replay in', async () => {
@@ -76,7 +102,15 @@ describe('fails closed on a sloppy custom store or provider', () => {
 
   it('a provider that resolves { verified: false } is reported as a provider error, not as verified', async () => {
     const totp = new TotpMfaProvider({ encryptionKey: TEST_KEY });
-    const provider: MfaProvider = { name: 'custom', getStatus: (u, c) => totp.getStatus(u, c), createSecret: (u, c) => totp.createSecret(u, c), enable: (u, o, c) => totp.enable(u, o, c), disable: (u, c) => totp.disable(u, c), verify: async () => ({ verified: false }) as never, verifyFactor: async () => undefined as never };
+    const provider: MfaProvider = {
+      name: 'custom',
+      getStatus: (u, c) => totp.getStatus(u, c),
+      createSecret: (u, c) => totp.createSecret(u, c),
+      enable: (u, o, c) => totp.enable(u, o, c),
+      disable: (u, c) => totp.disable(u, c),
+      verify: async () => ({ verified: false }) as never,
+      verifyFactor: async () => undefined as never,
+    };
     const client = new MfaClient({ provider, issuer: 'Acme' });
     await expect(client.verify(newUser(), '123456')).rejects.toBeInstanceOf(MfaProviderError);
     await expect(client.verifySecondFactor(newUser(), '123456')).rejects.toMatchObject({ type: 'invalid_response' });
@@ -120,16 +154,23 @@ describe('createSetup input that cannot become a QR code', () => {
 describe('well-formed Unicode ids', () => {
   it('accepts characters outside the Basic Multilingual Plane (surrogate pairs), refusing only lone halves', async () => {
     const { client, enroll } = totpHarness(new MemoryMfaStore());
-    await expect(enroll({ id: 'user-😀-𝒜', email: '😀@example.com' })).resolves.toMatchObject({ recoveryCodes: expect.any(Array) });
+    await expect(enroll({ id: 'user-😀-𝒜', email: '😀@example.com' })).resolves.toMatchObject({
+      recoveryCodes: expect.any(Array),
+    });
     await expect(client.getStatus({ id: 'user-\uD83D' })).rejects.toBeInstanceOf(MfaValidationError);
   });
 });
 
 describe('an encryption key setting that holds no key', () => {
-  it.each([' , ', [] as string[]])('%j is a configuration error, not a fall-back to unencrypted secrets', (encryptionKey) => {
-    expect(() => new TotpMfaProvider({ store: new MemoryMfaStore(), encryptionKey })).toThrow(/holds no key/);
-    expect(() => new TotpMfaProvider({ store: new MemoryMfaStore(), env: { MFA_ENCRYPTION_KEY: ' , ' } })).toThrow(/holds no key/);
-  });
+  it.each([' , ', [] as string[]])(
+    '%j is a configuration error, not a fall-back to unencrypted secrets',
+    (encryptionKey) => {
+      expect(() => new TotpMfaProvider({ store: new MemoryMfaStore(), encryptionKey })).toThrow(/holds no key/);
+      expect(() => new TotpMfaProvider({ store: new MemoryMfaStore(), env: { MFA_ENCRYPTION_KEY: ' , ' } })).toThrow(
+        /holds no key/,
+      );
+    },
+  );
 });
 
 describe('encryptionKey as one string with commas', () => {

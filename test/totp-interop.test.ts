@@ -11,15 +11,20 @@ function oathtoolAvailable(): boolean {
     execFileSync('oathtool', ['--version'], { stdio: 'ignore' });
     return true;
   } catch {
-    if (process.env.MFA_REQUIRE_SERVICES === '1') throw new Error('oathtool is required (MFA_REQUIRE_SERVICES=1): apt-get install -y oathtool');
-    console.warn('\n  SKIPPED: the oathtool interop tests, because oathtool is not installed (apt-get install -y oathtool).\n');
+    if (process.env.MFA_REQUIRE_SERVICES === '1')
+      throw new Error('oathtool is required (MFA_REQUIRE_SERVICES=1): apt-get install -y oathtool');
+    console.warn(
+      '\n  SKIPPED: the oathtool interop tests, because oathtool is not installed (apt-get install -y oathtool).\n',
+    );
     return false;
   }
 }
 
 /** The code oathtool computes for a base32 secret at a given instant (the secret goes in as an argument, test only). */
 const oathtool = (secret: string, ms: number) =>
-  execFileSync('oathtool', ['--totp', '--base32', '-N', `@${Math.floor(ms / 1000)}`, secret], { encoding: 'utf8' }).trim();
+  execFileSync('oathtool', ['--totp', '--base32', '-N', `@${Math.floor(ms / 1000)}`, secret], {
+    encoding: 'utf8',
+  }).trim();
 
 describe.skipIf(!oathtoolAvailable())('interop with oathtool', () => {
   it('accepts oathtool codes through setup, enable and login, one step either side too', async () => {
@@ -32,9 +37,15 @@ describe.skipIf(!oathtoolAvailable())('interop with oathtool', () => {
     clock.advance(STEP_MS);
     expect(await client.verifySecondFactor(user, oathtool(secret, clock.nowMs()))).toMatchObject({ verified: true });
     clock.advance(3 * STEP_MS);
-    expect(await client.verifySecondFactor(user, oathtool(secret, clock.nowMs() + STEP_MS)), 'a phone one step fast').toMatchObject({ verified: true });
+    expect(
+      await client.verifySecondFactor(user, oathtool(secret, clock.nowMs() + STEP_MS)),
+      'a phone one step fast',
+    ).toMatchObject({ verified: true });
     clock.advance(3 * STEP_MS);
-    await expect(client.verifySecondFactor(user, oathtool(secret, clock.nowMs() - 2 * STEP_MS)), 'two steps slow').rejects.toMatchObject({ reason: 'mismatch' });
+    await expect(
+      client.verifySecondFactor(user, oathtool(secret, clock.nowMs() - 2 * STEP_MS)),
+      'two steps slow',
+    ).rejects.toMatchObject({ reason: 'mismatch' });
   });
 
   it('oathtool agrees with our code for 50 random secrets and instants', async () => {

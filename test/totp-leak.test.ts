@@ -32,21 +32,26 @@ await describeEachStore('leaks on the %s store', (open) => {
     await client.verifyRecoveryCode(user, recoveryCodes[0]!);
     await attempt(() => client.verifyRecoveryCode(user, recoveryCodes[0]!));
     const { recoveryCodes: regenerated } = await client.regenerateRecoveryCodes(user);
-    for (let i = 0; i < 6; i++) await attempt(() => client.verifySecondFactor(user, wrongCode(authenticator.code(setup.secret))));
+    for (let i = 0; i < 6; i++)
+      await attempt(() => client.verifySecondFactor(user, wrongCode(authenticator.code(setup.secret))));
     await attempt(() => client.verifySecondFactor(user, authenticator.code(setup.secret))); // locked
     expect(errors.length).toBeGreaterThanOrEqual(11);
 
     const secrets = [setup.secret, setup.secret.toLowerCase(), ...codes];
-    for (const code of [...recoveryCodes, ...regenerated]) secrets.push(code, code.replace(/-/g, ''), code.toLowerCase());
+    for (const code of [...recoveryCodes, ...regenerated])
+      secrets.push(code, code.replace(/-/g, ''), code.toLowerCase());
     const texts = {
-      errors: errors.map((e) => `${JSON.stringify(e)} ${String(e)} ${inspect(e, { showHidden: true, depth: 8 })}`).join('\n'),
+      errors: errors
+        .map((e) => `${JSON.stringify(e)} ${String(e)} ${inspect(e, { showHidden: true, depth: 8 })}`)
+        .join('\n'),
       events: events.map((e) => `${JSON.stringify(e)} ${inspect(e, { showHidden: true })}`).join('\n'),
       store: await open.dump(),
     };
     expect(texts.store.length, 'the dump really holds the user').toBeGreaterThan(100);
     expect(texts.store).toContain(user.id);
     for (const [where, text] of Object.entries(texts)) {
-      for (const secret of secrets) expect(text.includes(secret), `${where} contains ${secret.length}-character secret material`).toBe(false);
+      for (const secret of secrets)
+        expect(text.includes(secret), `${where} contains ${secret.length}-character secret material`).toBe(false);
     }
   });
 });

@@ -11,7 +11,9 @@ await describeEachStore('TOTP lifecycle on the %s store', (open) => {
 
     const setup = await client.createSetup(user);
     expect(setup.secret).toMatch(/^[A-Z2-7]{32}$/); // 20 random bytes
-    expect(setup.otpauthUri).toBe(`otpauth://totp/Acme:ada%40example.com?secret=${setup.secret}&issuer=Acme&algorithm=SHA1&digits=6&period=30`);
+    expect(setup.otpauthUri).toBe(
+      `otpauth://totp/Acme:ada%40example.com?secret=${setup.secret}&issuer=Acme&algorithm=SHA1&digits=6&period=30`,
+    );
     expect(await client.getStatus(user), 'a setup alone does not enable MFA').toEqual({ enabled: false, method: null });
 
     expect(await client.verify(user, authenticator.code(setup.secret))).toEqual({ verified: true });
@@ -19,14 +21,20 @@ await describeEachStore('TOTP lifecycle on the %s store', (open) => {
     expect(enabled).toMatchObject({ enabled: true, method: 'softwareToken' });
     expect(enabled.recoveryCodes).toHaveLength(10);
     expect(new Set(enabled.recoveryCodes).size).toBe(10);
-    for (const code of enabled.recoveryCodes!) expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+    for (const code of enabled.recoveryCodes!)
+      expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
     expect(await client.getStatus(user)).toEqual({ enabled: true, method: 'softwareToken' });
 
     clock.advance(STEP_MS);
-    expect(await client.verifySecondFactor(user, authenticator.code(setup.secret))).toEqual({ verified: true, method: 'totp' });
+    expect(await client.verifySecondFactor(user, authenticator.code(setup.secret))).toEqual({
+      verified: true,
+      method: 'totp',
+    });
     expect(await client.disable(user)).toEqual({ enabled: false });
     expect(await client.getStatus(user)).toEqual({ enabled: false, method: null });
-    await expect(client.verifySecondFactor(user, authenticator.code(setup.secret))).rejects.toBeInstanceOf(MfaNotFoundError);
+    await expect(client.verifySecondFactor(user, authenticator.code(setup.secret))).rejects.toBeInstanceOf(
+      MfaNotFoundError,
+    );
   });
 
   it('the same lifecycle works across two servers sharing the store', async () => {
@@ -45,7 +53,10 @@ await describeEachStore('TOTP lifecycle on the %s store', (open) => {
     const old = await client.createSetup(user);
     const current = await client.createSetup(user);
     expect(current.secret).not.toBe(old.secret);
-    await expect(client.verify(user, authenticator.code(old.secret))).rejects.toMatchObject({ code: 'invalid_code', reason: 'mismatch' });
+    await expect(client.verify(user, authenticator.code(old.secret))).rejects.toMatchObject({
+      code: 'invalid_code',
+      reason: 'mismatch',
+    });
     await expect(client.verify(user, authenticator.code(current.secret))).resolves.toEqual({ verified: true });
   });
 
@@ -54,12 +65,17 @@ await describeEachStore('TOTP lifecycle on the %s store', (open) => {
     const user = newUser();
     const first = await enroll(user);
     await expect(client.createSetup(user)).rejects.toMatchObject({ code: 'already_enabled', status: 409 });
-    expect(await client.verifySecondFactor(user, authenticator.code(first.secret)), 'the factor is undisturbed').toMatchObject({ verified: true });
+    expect(
+      await client.verifySecondFactor(user, authenticator.code(first.secret)),
+      'the factor is undisturbed',
+    ).toMatchObject({ verified: true });
 
     await client.disable(user);
     clock.advance(STEP_MS);
     const second = await enroll(user);
-    await expect(client.verifySecondFactor(user, authenticator.code(first.secret))).rejects.toBeInstanceOf(MfaInvalidCodeError);
+    await expect(client.verifySecondFactor(user, authenticator.code(first.secret))).rejects.toBeInstanceOf(
+      MfaInvalidCodeError,
+    );
     expect(await client.verifySecondFactor(user, authenticator.code(second.secret))).toMatchObject({ verified: true });
     await expect(client.verifyRecoveryCode(user, first.recoveryCodes[0]!)).rejects.toBeInstanceOf(MfaInvalidCodeError);
     expect(await client.verifyRecoveryCode(user, second.recoveryCodes[0]!)).toEqual({ remaining: 9 });
@@ -71,7 +87,9 @@ await describeEachStore('TOTP lifecycle on the %s store', (open) => {
     await expect(client.enable(user)).rejects.toMatchObject({ code: 'not_verified', status: 409 });
     const setup = await client.createSetup(user);
     await expect(client.enable(user)).rejects.toBeInstanceOf(MfaConflictError);
-    await expect(client.verify(user, wrongCode(authenticator.code(setup.secret)))).rejects.toBeInstanceOf(MfaInvalidCodeError);
+    await expect(client.verify(user, wrongCode(authenticator.code(setup.secret)))).rejects.toBeInstanceOf(
+      MfaInvalidCodeError,
+    );
     await expect(client.enable(user)).rejects.toMatchObject({ code: 'not_verified' });
     expect(await client.getStatus(user)).toEqual({ enabled: false, method: null });
   });
@@ -88,7 +106,10 @@ await describeEachStore('TOTP lifecycle on the %s store', (open) => {
     const user = newUser();
     const setup = await client.createSetup(user);
     clock.advance(10 * 60_000);
-    await expect(client.verify(user, authenticator.code(setup.secret))).rejects.toMatchObject({ code: 'invalid_code', reason: 'expired_setup' });
+    await expect(client.verify(user, authenticator.code(setup.secret))).rejects.toMatchObject({
+      code: 'invalid_code',
+      reason: 'expired_setup',
+    });
 
     const confirmedLate = newUser();
     const other = await client.createSetup(confirmedLate);
@@ -102,7 +123,9 @@ await describeEachStore('TOTP lifecycle on the %s store', (open) => {
     const user = newUser();
     const setup = await client.createSetup(user);
     clock.advance(60_000);
-    await expect(client.verify(user, authenticator.code(setup.secret))).rejects.toMatchObject({ reason: 'expired_setup' });
+    await expect(client.verify(user, authenticator.code(setup.secret))).rejects.toMatchObject({
+      reason: 'expired_setup',
+    });
   });
 
   it('answers 404 for a code when nothing is set up', async () => {
@@ -116,7 +139,11 @@ await describeEachStore('TOTP lifecycle on the %s store', (open) => {
     for (const user of [early, late, far]) {
       const setup = await client.createSetup(user);
       const now = clock.nowMs();
-      const codes = { early: authenticator.codeAt(setup.secret, now - STEP_MS), late: authenticator.codeAt(setup.secret, now + STEP_MS), far: authenticator.codeAt(setup.secret, now - 2 * STEP_MS) };
+      const codes = {
+        early: authenticator.codeAt(setup.secret, now - STEP_MS),
+        late: authenticator.codeAt(setup.secret, now + STEP_MS),
+        far: authenticator.codeAt(setup.secret, now - 2 * STEP_MS),
+      };
       const which = user === early ? 'early' : user === late ? 'late' : 'far';
       const attempt = client.verify(user, codes[which]);
       if (which === 'far') await expect(attempt).rejects.toMatchObject({ reason: 'mismatch' });
@@ -128,7 +155,9 @@ await describeEachStore('TOTP lifecycle on the %s store', (open) => {
     const { client, authenticator, clock } = totpHarness(open.store, { window: 2 });
     const user = newUser();
     const setup = await client.createSetup(user);
-    await expect(client.verify(user, authenticator.codeAt(setup.secret, clock.nowMs() - 2 * STEP_MS))).resolves.toEqual({ verified: true });
+    await expect(client.verify(user, authenticator.codeAt(setup.secret, clock.nowMs() - 2 * STEP_MS))).resolves.toEqual(
+      { verified: true },
+    );
   });
 
   it('refuses the e-mail method with a validation error', async () => {

@@ -23,7 +23,10 @@ describe('login helper', () => {
     const user = newUser();
     const { secret } = await enroll(user);
     const code = authenticator.code(secret);
-    expect(await client.verifySecondFactor(user, `${code.slice(0, 3)} ${code.slice(3)}`)).toEqual({ verified: true, method: 'totp' });
+    expect(await client.verifySecondFactor(user, `${code.slice(0, 3)} ${code.slice(3)}`)).toEqual({
+      verified: true,
+      method: 'totp',
+    });
   });
 
   it('login bypass: with MFA enabled no setup can be started, and a pending setup left by a race is never accepted', async () => {
@@ -42,9 +45,13 @@ describe('login helper', () => {
     await store.savePending(user.id, { ...strayRecord, expiresAt: clock.nowMs() + 600_000 });
     const strayCode = authenticator.code(stray.secret);
     await expect(client.verifySecondFactor(user, strayCode)).rejects.toBeInstanceOf(MfaInvalidCodeError);
-    await expect(client.verify(user, strayCode), 'verify checks the enabled factor too').rejects.toBeInstanceOf(MfaInvalidCodeError);
+    await expect(client.verify(user, strayCode), 'verify checks the enabled factor too').rejects.toBeInstanceOf(
+      MfaInvalidCodeError,
+    );
     await expect(client.enable(user)).rejects.toMatchObject({ code: 'already_enabled' });
-    expect(await client.verify(user, authenticator.code(real.secret)), 'the real factor still works').toMatchObject({ verified: true });
+    expect(await client.verify(user, authenticator.code(real.secret)), 'the real factor still works').toMatchObject({
+      verified: true,
+    });
   });
 
   it('refuses input that is neither six digits nor a recovery code, before any check', async () => {
@@ -57,10 +64,17 @@ describe('login helper', () => {
   });
 
   it('with SaaSus, whose own login asks for the code, the login check is a clear configuration error', async () => {
-    const provider = new SaasusMfaProvider({ baseUrl: 'https://api.saasus.test', secretKey: 's', apiKey: 'k', saasId: 'id' });
+    const provider = new SaasusMfaProvider({
+      baseUrl: 'https://api.saasus.test',
+      secretKey: 's',
+      apiKey: 'k',
+      saasId: 'id',
+    });
     const client = new MfaClient({ provider, issuer: 'Acme' });
     await expect(client.verifySecondFactor(newUser(), '123456')).rejects.toBeInstanceOf(MfaConfigurationError);
-    await expect(client.verifyRecoveryCode(newUser(), 'AAAA-BBBB-CCCC')).rejects.toMatchObject({ code: 'configuration_error' });
+    await expect(client.verifyRecoveryCode(newUser(), 'AAAA-BBBB-CCCC')).rejects.toMatchObject({
+      code: 'configuration_error',
+    });
     await expect(client.regenerateRecoveryCodes(newUser())).rejects.toBeInstanceOf(MfaConfigurationError);
   });
 
@@ -76,7 +90,11 @@ describe('login helper', () => {
     await client.verifySecondFactor(user, recoveryCodes![0]!);
     await client.regenerateRecoveryCodes(user);
     await client.disable(user);
-    expect(events.map((e) => (e.type === 'verified' ? `verified:${e.target}` : e.type === 'verify_failed' ? `failed:${e.reason}` : e.type))).toEqual([
+    expect(
+      events.map((e) =>
+        e.type === 'verified' ? `verified:${e.target}` : e.type === 'verify_failed' ? `failed:${e.reason}` : e.type,
+      ),
+    ).toEqual([
       'setup_created',
       'verified:setup',
       'enabled',
@@ -97,9 +115,18 @@ describe('login helper', () => {
     const onWarning = (warning: Error) => warnings.push(warning.message);
     process.on('warning', onWarning);
     try {
-      const failing = totpHarness(new MemoryMfaStore(), { onEvent: () => { throw new Error('audit log down'); } });
-      const rejecting = totpHarness(new MemoryMfaStore(), { onEvent: async () => { throw new Error('audit log down'); } });
-      for (const { client } of [failing, rejecting]) await expect(client.createSetup(newUser())).resolves.toMatchObject({ secret: expect.any(String) });
+      const failing = totpHarness(new MemoryMfaStore(), {
+        onEvent: () => {
+          throw new Error('audit log down');
+        },
+      });
+      const rejecting = totpHarness(new MemoryMfaStore(), {
+        onEvent: async () => {
+          throw new Error('audit log down');
+        },
+      });
+      for (const { client } of [failing, rejecting])
+        await expect(client.createSetup(newUser())).resolves.toMatchObject({ secret: expect.any(String) });
       await new Promise((resolve) => setTimeout(resolve, 10));
       expect(warnings.filter((w) => w.includes('onEvent listener failed'))).toHaveLength(2);
       expect(warnings.join(' ')).not.toContain('audit log down');

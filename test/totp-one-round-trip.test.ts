@@ -33,7 +33,8 @@ async function storeCalls(calls: string[], run: () => Promise<unknown>): Promise
   return calls.slice(before);
 }
 
-const failures = (events: MfaEvent[]) => events.flatMap((e) => (e.type === 'verify_failed' ? [`${e.reason}:${e.attempts}`] : []));
+const failures = (events: MfaEvent[]) =>
+  events.flatMap((e) => (e.type === 'verify_failed' ? [`${e.reason}:${e.attempts}`] : []));
 
 await describeEachStore('one round trip per verify on the %s store', (open) => {
   it('a successful verify on a server that has seen the user is one store call; the first one, and a wrong code, as before', async () => {
@@ -41,19 +42,26 @@ await describeEachStore('one round trip per verify on the %s store', (open) => {
     const { client, authenticator, clock, enroll } = totpHarness(store);
     const user = newUser();
     const { secret } = await enroll(user);
-    expect(await storeCalls(calls, () => client.verifySecondFactor(user, authenticator.code(secret))), 'first verify on this server').toEqual([
-      'beginAttempt',
-      'claimStep',
-    ]);
+    expect(
+      await storeCalls(calls, () => client.verifySecondFactor(user, authenticator.code(secret))),
+      'first verify on this server',
+    ).toEqual(['beginAttempt', 'claimStep']);
     clock.advance(STEP_MS);
-    expect(await storeCalls(calls, () => client.verifySecondFactor(user, authenticator.code(secret)))).toEqual(['attemptAndClaim']);
-    expect(await storeCalls(calls, () => client.verify(user, wrongCode(authenticator.code(secret)))), 'a wrong code').toEqual(['attemptAndClaim']);
+    expect(await storeCalls(calls, () => client.verifySecondFactor(user, authenticator.code(secret)))).toEqual([
+      'attemptAndClaim',
+    ]);
+    expect(
+      await storeCalls(calls, () => client.verify(user, wrongCode(authenticator.code(secret)))),
+      'a wrong code',
+    ).toEqual(['attemptAndClaim']);
     clock.advance(STEP_MS);
     expect(await storeCalls(calls, () => client.verify(user, authenticator.code(secret)))).toEqual(['attemptAndClaim']);
-    expect(await storeCalls(calls, () => client.verify(user, authenticator.code(secret))), 'a replay').toEqual(['attemptAndClaim']);
+    expect(await storeCalls(calls, () => client.verify(user, authenticator.code(secret))), 'a replay').toEqual([
+      'attemptAndClaim',
+    ]);
   });
 
-  it('stale cache: after the user disabled MFA and enrolled a new authenticator on another server, the old one\'s codes are refused here, the new one\'s accepted', async () => {
+  it("stale cache: after the user disabled MFA and enrolled a new authenticator on another server, the old one's codes are refused here, the new one's accepted", async () => {
     const here = totpHarness(open.store, { maxAttempts: 10 });
     const there = totpHarness(open.peer, { maxAttempts: 10 }, here.clock);
     const user = newUser();
@@ -66,12 +74,25 @@ await describeEachStore('one round trip per verify on the %s store', (open) => {
     expect(newSecret).not.toBe(oldSecret);
 
     // The old authenticator's current code is exactly the one the cached (old) factor would accept.
-    await expect(here.client.verifySecondFactor(user, here.authenticator.code(oldSecret))).rejects.toMatchObject({ code: 'invalid_code', reason: 'mismatch' });
-    await expect(here.client.verify(user, here.authenticator.code(oldSecret))).rejects.toMatchObject({ code: 'invalid_code', reason: 'mismatch' });
-    await expect(here.client.verifySecondFactor(user, here.authenticator.code(newSecret))).resolves.toMatchObject({ verified: true });
+    await expect(here.client.verifySecondFactor(user, here.authenticator.code(oldSecret))).rejects.toMatchObject({
+      code: 'invalid_code',
+      reason: 'mismatch',
+    });
+    await expect(here.client.verify(user, here.authenticator.code(oldSecret))).rejects.toMatchObject({
+      code: 'invalid_code',
+      reason: 'mismatch',
+    });
+    await expect(here.client.verifySecondFactor(user, here.authenticator.code(newSecret))).resolves.toMatchObject({
+      verified: true,
+    });
     here.clock.advance(STEP_MS);
-    await expect(here.client.verifySecondFactor(user, here.authenticator.code(oldSecret)), 'nor later').rejects.toMatchObject({ reason: 'mismatch' });
-    await expect(here.client.verifySecondFactor(user, here.authenticator.code(newSecret))).resolves.toMatchObject({ verified: true });
+    await expect(
+      here.client.verifySecondFactor(user, here.authenticator.code(oldSecret)),
+      'nor later',
+    ).rejects.toMatchObject({ reason: 'mismatch' });
+    await expect(here.client.verifySecondFactor(user, here.authenticator.code(newSecret))).resolves.toMatchObject({
+      verified: true,
+    });
   });
 
   it('stale cache: after MFA was disabled on another server, a code of the removed authenticator is "not enabled", not a pass', async () => {
@@ -82,7 +103,9 @@ await describeEachStore('one round trip per verify on the %s store', (open) => {
     await here.client.verifySecondFactor(user, here.authenticator.code(secret));
     here.clock.advance(STEP_MS);
     await there.client.disable(user);
-    await expect(here.client.verifySecondFactor(user, here.authenticator.code(secret))).rejects.toMatchObject({ code: 'not_found' });
+    await expect(here.client.verifySecondFactor(user, here.authenticator.code(secret))).rejects.toMatchObject({
+      code: 'not_found',
+    });
     await expect(here.client.getStatus(user)).resolves.toEqual({ enabled: false, method: null });
   });
 
@@ -98,9 +121,14 @@ await describeEachStore('one round trip per verify on the %s store', (open) => {
     const wrong = () => wrongCode(here.authenticator.code(newSecret));
     await expect(here.client.verifySecondFactor(user, wrong())).rejects.toMatchObject({ reason: 'mismatch' }); // stale, then refused
     await expect(there.client.verifySecondFactor(user, wrong())).rejects.toMatchObject({ reason: 'mismatch' });
-    await expect(here.client.verifySecondFactor(user, here.authenticator.code(oldSecret))).rejects.toMatchObject({ reason: 'mismatch' });
+    await expect(here.client.verifySecondFactor(user, here.authenticator.code(oldSecret))).rejects.toMatchObject({
+      reason: 'mismatch',
+    });
     await expect(here.client.verifySecondFactor(user, wrong())).rejects.toMatchObject({ reason: 'mismatch' });
-    await expect(here.client.verifySecondFactor(user, here.authenticator.code(newSecret)), 'the 5th attempt, right code').rejects.toMatchObject({ code: 'rate_limited' });
+    await expect(
+      here.client.verifySecondFactor(user, here.authenticator.code(newSecret)),
+      'the 5th attempt, right code',
+    ).rejects.toMatchObject({ code: 'rate_limited' });
     expect(failures(here.events)).toEqual(['mismatch:1', 'mismatch:3', 'mismatch:4', 'rate_limited:5']);
     expect(failures(there.events)).toEqual(['mismatch:2']);
     expect(here.events.filter((e) => e.type === 'locked')).toHaveLength(1);
@@ -113,12 +141,19 @@ await describeEachStore('one round trip per verify on the %s store', (open) => {
     const { secret } = await enroll(user);
     await client.verifySecondFactor(user, authenticator.code(secret));
     clock.advance(STEP_MS);
-    for (let i = 0; i < 2; i++) await expect(client.verifySecondFactor(user, wrongCode(authenticator.code(secret)))).rejects.toMatchObject({ reason: 'mismatch' });
+    for (let i = 0; i < 2; i++)
+      await expect(client.verifySecondFactor(user, wrongCode(authenticator.code(secret)))).rejects.toMatchObject({
+        reason: 'mismatch',
+      });
     const lastStep = (await open.store.load(user.id)).factor?.lastStep;
     let right: unknown;
-    const rightCalls = await storeCalls(calls, () => client.verifySecondFactor(user, authenticator.code(secret)).catch((error: unknown) => (right = error)));
+    const rightCalls = await storeCalls(calls, () =>
+      client.verifySecondFactor(user, authenticator.code(secret)).catch((error: unknown) => (right = error)),
+    );
     let wrong: unknown;
-    const wrongCalls = await storeCalls(calls, () => client.verifySecondFactor(user, wrongCode(authenticator.code(secret))).catch((error: unknown) => (wrong = error)));
+    const wrongCalls = await storeCalls(calls, () =>
+      client.verifySecondFactor(user, wrongCode(authenticator.code(secret))).catch((error: unknown) => (wrong = error)),
+    );
     expect(rightCalls).toEqual(['attemptAndClaim']);
     expect(wrongCalls).toEqual(rightCalls);
     expect(right).toMatchObject({ code: 'rate_limited', retryAfterMs: expect.any(Number) });
@@ -149,7 +184,9 @@ await describeEachStore('one round trip per verify on the %s store', (open) => {
     await second.client.verifySecondFactor(user, first.authenticator.code(secret));
     first.clock.advance(STEP_MS);
     const code = first.authenticator.code(secret);
-    const result = await outcomes(Array.from({ length: 40 }, (_, i) => (i % 2 ? first : second).client.verifySecondFactor(user, code)));
+    const result = await outcomes(
+      Array.from({ length: 40 }, (_, i) => (i % 2 ? first : second).client.verifySecondFactor(user, code)),
+    );
     expect(result.fulfilled).toBe(1);
   });
 
@@ -157,9 +194,16 @@ await describeEachStore('one round trip per verify on the %s store', (open) => {
     const { client, authenticator, enroll, provider } = totpHarness(open.store);
     const user = newUser();
     const { secret } = await enroll(user);
-    await expect(client.verifySecondFactor(user, wrongCode(authenticator.code(secret)))).rejects.toMatchObject({ reason: 'mismatch' });
+    await expect(client.verifySecondFactor(user, wrongCode(authenticator.code(secret)))).rejects.toMatchObject({
+      reason: 'mismatch',
+    });
     const stored = (await open.store.load(user.id)).factor!;
-    const dump = inspect(provider, { depth: Infinity, showHidden: true, maxArrayLength: Infinity, maxStringLength: Infinity });
+    const dump = inspect(provider, {
+      depth: Infinity,
+      showHidden: true,
+      maxArrayLength: Infinity,
+      maxStringLength: Infinity,
+    });
     // The cache is a private (#) field: what it holds (sealed factors, as the store does) stays out of any dump. (A
     // MemoryMfaStore is the store itself and shows its own records, sealed, on purpose: only the clear secret is
     // checked there.)
@@ -176,7 +220,16 @@ describe('the factor cache and custom stores', () => {
   function oldContractStore(extra: Partial<MfaStore> = {}): { store: MfaStore; calls: string[] } {
     const base = new MemoryMfaStore();
     const calls: string[] = [];
-    const methods = ['load', 'beginAttempt', 'savePending', 'claimStep', 'activatePending', 'consumeRecoveryCode', 'replaceRecoveryCodes', 'deleteFactor'] as const;
+    const methods = [
+      'load',
+      'beginAttempt',
+      'savePending',
+      'claimStep',
+      'activatePending',
+      'consumeRecoveryCode',
+      'replaceRecoveryCodes',
+      'deleteFactor',
+    ] as const;
     const store: Record<string, unknown> = { name: 'custom', ...extra };
     for (const method of methods) {
       store[method] = (...args: unknown[]) => {
@@ -194,7 +247,10 @@ describe('the factor cache and custom stores', () => {
     const { secret } = await enroll(user);
     for (let i = 0; i < 2; i++) {
       const code = authenticator.code(secret);
-      expect(await storeCalls(calls, () => client.verifySecondFactor(user, code))).toEqual(['beginAttempt', 'claimStep']);
+      expect(await storeCalls(calls, () => client.verifySecondFactor(user, code))).toEqual([
+        'beginAttempt',
+        'claimStep',
+      ]);
       await expect(client.verifySecondFactor(user, code)).rejects.toMatchObject({ reason: 'replayed' });
       clock.advance(STEP_MS);
     }
@@ -233,12 +289,17 @@ describe('the factor cache and custom stores', () => {
       await client.verifySecondFactor(ada, authenticator.code(secrets[0]));
       await client.verifySecondFactor(bob, authenticator.code(secrets[1]));
       clock.advance(STEP_MS);
-      expect(await storeCalls(calls, () => client.verifySecondFactor(ada, authenticator.code(secrets[0]))), `size ${size}`).toEqual(expected);
+      expect(
+        await storeCalls(calls, () => client.verifySecondFactor(ada, authenticator.code(secrets[0]))),
+        `size ${size}`,
+      ).toEqual(expected);
     }
   });
 
   it.each([-1, 1.5, '10', Number.NaN])('factorCacheSize %s is a configuration error at construction', (size) => {
-    expect(() => new TotpMfaProvider({ encryptionKey: TEST_KEY, factorCacheSize: size as number })).toThrow(MfaConfigurationError);
+    expect(() => new TotpMfaProvider({ encryptionKey: TEST_KEY, factorCacheSize: size as number })).toThrow(
+      MfaConfigurationError,
+    );
   });
 
   it.each([
@@ -254,27 +315,41 @@ describe('the factor cache and custom stores', () => {
     const { secret } = await enroll(user);
     await client.verifySecondFactor(user, authenticator.code(secret)); // fills the cache through beginAttempt
     clock.advance(STEP_MS);
-    await expect(client.verifySecondFactor(user, authenticator.code(secret))).rejects.toMatchObject({ code: 'provider_error', type: 'invalid_response' });
+    await expect(client.verifySecondFactor(user, authenticator.code(secret))).rejects.toMatchObject({
+      code: 'provider_error',
+      type: 'invalid_response',
+    });
   });
 
   it('key rotation: a one-round-trip login re-seals a secret sealed with an old key in the same store operation', async () => {
     const { store, calls } = counted(new MemoryMfaStore());
-    const [oldKey, newKey] = [{ id: 'old', key: Buffer.alloc(32, 1) }, { id: 'new', key: Buffer.alloc(32, 2) }];
+    const [oldKey, newKey] = [
+      { id: 'old', key: Buffer.alloc(32, 1) },
+      { id: 'new', key: Buffer.alloc(32, 2) },
+    ];
     const before = totpHarness(store, { encryptionKey: oldKey });
     const user = newUser();
     const { secret } = await before.enroll(user);
     const rotated = totpHarness(store, { encryptionKey: [newKey, oldKey] }, before.clock);
     // A failed attempt fills the cache with the factor still sealed with the old key, and changes nothing.
-    await expect(rotated.client.verifySecondFactor(user, wrongCode(rotated.authenticator.code(secret)))).rejects.toMatchObject({ reason: 'mismatch' });
+    await expect(
+      rotated.client.verifySecondFactor(user, wrongCode(rotated.authenticator.code(secret))),
+    ).rejects.toMatchObject({ reason: 'mismatch' });
     expect((await store.load(user.id)).factor!.sealedSecret).toMatch(/^v1\.old\./);
-    expect(await storeCalls(calls, () => rotated.client.verifySecondFactor(user, rotated.authenticator.code(secret)))).toEqual(['attemptAndClaim']);
+    expect(
+      await storeCalls(calls, () => rotated.client.verifySecondFactor(user, rotated.authenticator.code(secret))),
+    ).toEqual(['attemptAndClaim']);
     expect((await store.load(user.id)).factor!.sealedSecret).toMatch(/^v1\.new\./);
     before.clock.advance(STEP_MS);
     const retired = totpHarness(store, { encryptionKey: newKey }, before.clock);
-    await expect(retired.client.verifySecondFactor(user, retired.authenticator.code(secret))).resolves.toMatchObject({ verified: true });
+    await expect(retired.client.verifySecondFactor(user, retired.authenticator.code(secret))).resolves.toMatchObject({
+      verified: true,
+    });
     // The rotated server's cache follows the re-sealed secret too.
     before.clock.advance(STEP_MS);
-    expect(await storeCalls(calls, () => rotated.client.verifySecondFactor(user, rotated.authenticator.code(secret)))).toEqual(['attemptAndClaim']);
+    expect(
+      await storeCalls(calls, () => rotated.client.verifySecondFactor(user, rotated.authenticator.code(secret))),
+    ).toEqual(['attemptAndClaim']);
     expect((await store.load(user.id)).factor!.lastStep).toBe(Math.floor(before.clock.nowMs() / STEP_MS));
   });
 });

@@ -19,7 +19,10 @@ await describeEachStore('recovery codes on the %s store', (open) => {
     const user = newUser();
     const { recoveryCodes } = await enroll(user);
     await client.verifyRecoveryCode(user, recoveryCodes[0]!);
-    await expect(client.verifyRecoveryCode(user, recoveryCodes[0]!)).rejects.toMatchObject({ code: 'invalid_code', reason: 'mismatch' });
+    await expect(client.verifyRecoveryCode(user, recoveryCodes[0]!)).rejects.toMatchObject({
+      code: 'invalid_code',
+      reason: 'mismatch',
+    });
     await expect(client.verifySecondFactor(user, recoveryCodes[0]!)).rejects.toBeInstanceOf(MfaInvalidCodeError);
   });
 
@@ -28,7 +31,9 @@ await describeEachStore('recovery codes on the %s store', (open) => {
     const second = totpHarness(open.peer, { maxAttempts: 100 }, first.clock);
     const user = newUser();
     const { recoveryCodes } = await first.enroll(user);
-    const result = await outcomes(Array.from({ length: 50 }, (_, i) => (i % 2 ? first : second).client.verifyRecoveryCode(user, recoveryCodes[0]!)));
+    const result = await outcomes(
+      Array.from({ length: 50 }, (_, i) => (i % 2 ? first : second).client.verifyRecoveryCode(user, recoveryCodes[0]!)),
+    );
     expect(result.fulfilled).toBe(1);
     expect(result.rejected).toEqual(Array(49).fill('invalid_code:mismatch'));
     expect(await first.client.verifyRecoveryCode(user, recoveryCodes[1]!)).toEqual({ remaining: 8 });
@@ -46,7 +51,11 @@ await describeEachStore('recovery codes on the %s store', (open) => {
     const { client, enroll } = totpHarness(open.store);
     const user = newUser();
     const { recoveryCodes } = await enroll(user);
-    expect(await client.verifySecondFactor(user, recoveryCodes[9]!)).toEqual({ verified: true, method: 'recovery_code', recoveryCodesRemaining: 9 });
+    expect(await client.verifySecondFactor(user, recoveryCodes[9]!)).toEqual({
+      verified: true,
+      method: 'recovery_code',
+      recoveryCodesRemaining: 9,
+    });
   });
 
   it("one user's recovery code does not work for another user", async () => {
@@ -92,7 +101,8 @@ await describeEachStore('recovery codes on the %s store', (open) => {
       await expect(client.verifyRecoveryCode(user, bad)).rejects.toBeInstanceOf(MfaValidationError);
     }
     // None of them used an attempt: five real guesses are still checked (the sixth would be refused).
-    for (let i = 0; i < 5; i++) await expect(client.verifyRecoveryCode(user, 'AAAA-BBBB-CCCC')).rejects.toMatchObject({ reason: 'mismatch' });
+    for (let i = 0; i < 5; i++)
+      await expect(client.verifyRecoveryCode(user, 'AAAA-BBBB-CCCC')).rejects.toMatchObject({ reason: 'mismatch' });
     await expect(client.verifyRecoveryCode(user, 'AAAA-BBBB-CCCC')).rejects.toMatchObject({ code: 'rate_limited' });
   });
 });

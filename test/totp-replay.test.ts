@@ -11,7 +11,11 @@ await describeEachStore('replay on the %s store', (open) => {
     const { secret } = await enroll(user);
     const code = authenticator.code(secret);
     await client.verifySecondFactor(user, code);
-    await expect(client.verifySecondFactor(user, code)).rejects.toMatchObject({ code: 'invalid_code', reason: 'replayed', status: 400 });
+    await expect(client.verifySecondFactor(user, code)).rejects.toMatchObject({
+      code: 'invalid_code',
+      reason: 'replayed',
+      status: 400,
+    });
     await expect(client.verify(user, code)).rejects.toMatchObject({ reason: 'replayed' });
   });
 
@@ -23,7 +27,10 @@ await describeEachStore('replay on the %s store', (open) => {
     await client.verifySecondFactor(user, authenticator.code(secret));
     await expect(client.verifySecondFactor(user, previous)).rejects.toMatchObject({ reason: 'replayed' });
     clock.advance(STEP_MS);
-    await expect(client.verifySecondFactor(user, authenticator.code(secret)), 'the next step works').resolves.toMatchObject({ verified: true });
+    await expect(
+      client.verifySecondFactor(user, authenticator.code(secret)),
+      'the next step works',
+    ).resolves.toMatchObject({ verified: true });
   });
 
   it('replay: the code that confirmed the setup cannot be replayed as a login right after enabling', async () => {
@@ -67,7 +74,9 @@ await describeEachStore('replay on the %s store', (open) => {
 
     first.clock.advance(STEP_MS);
     const next = first.authenticator.code(secret);
-    const raced = await outcomes(Array.from({ length: 40 }, (_, i) => (i % 2 ? first : second).client.verifySecondFactor(user, next)));
+    const raced = await outcomes(
+      Array.from({ length: 40 }, (_, i) => (i % 2 ? first : second).client.verifySecondFactor(user, next)),
+    );
     expect(raced.fulfilled).toBe(1);
   });
 
@@ -76,7 +85,9 @@ await describeEachStore('replay on the %s store', (open) => {
     const user = newUser();
     const { secret } = await enroll(user);
     for (let i = 0; i < 10; i++) {
-      await expect(client.verifySecondFactor(user, authenticator.code(secret))).resolves.toMatchObject({ verified: true });
+      await expect(client.verifySecondFactor(user, authenticator.code(secret))).resolves.toMatchObject({
+        verified: true,
+      });
       clock.advance(STEP_MS);
     }
   });

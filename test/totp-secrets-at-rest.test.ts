@@ -27,8 +27,14 @@ describe('secrets at rest', () => {
 
     const oldId = (await store.load(user.id)).factor!.sealedSecret.split('.')[1];
 
-    const after = totpHarness(store, { encryptionKey: [newKey.toString('base64'), oldKey.toString('base64')] }, before.clock);
-    expect(await after.client.verifySecondFactor(user, after.authenticator.code(secret))).toMatchObject({ verified: true });
+    const after = totpHarness(
+      store,
+      { encryptionKey: [newKey.toString('base64'), oldKey.toString('base64')] },
+      before.clock,
+    );
+    expect(await after.client.verifySecondFactor(user, after.authenticator.code(secret))).toMatchObject({
+      verified: true,
+    });
 
     const other = newUser();
     const { secret: otherSecret } = await after.client.createSetup(other);
@@ -36,13 +42,19 @@ describe('secrets at rest', () => {
     expect(newId).not.toBe(oldId);
     const onlyNew = totpHarness(store, { encryptionKey: newKey }, before.clock);
     const otherSetup = (await store.load(other.id)).pending!;
-    await expect(onlyNew.client.verify(other, onlyNew.authenticator.code(otherSecret)), 'sealed with the new key alone').resolves.toEqual({ verified: true });
+    await expect(
+      onlyNew.client.verify(other, onlyNew.authenticator.code(otherSecret)),
+      'sealed with the new key alone',
+    ).resolves.toEqual({ verified: true });
     expect(otherSetup.sealedSecret.startsWith(`v1.${newId}.`)).toBe(true);
   });
 
   it('key rotation: a login re-seals the secret with the new key, after which the old key can be retired', async () => {
     const store = new MemoryMfaStore();
-    const [oldKey, newKey] = [{ id: 'old', key: key() }, { id: 'new', key: key() }];
+    const [oldKey, newKey] = [
+      { id: 'old', key: key() },
+      { id: 'new', key: key() },
+    ];
     const before = totpHarness(store, { encryptionKey: oldKey });
     const user = newUser();
     const { secret } = await before.enroll(user);
@@ -57,7 +69,9 @@ describe('secrets at rest', () => {
 
     before.clock.advance(30_000);
     const retired = totpHarness(store, { encryptionKey: newKey }, before.clock);
-    expect(await retired.client.verifySecondFactor(user, retired.authenticator.code(secret))).toMatchObject({ verified: true });
+    expect(await retired.client.verifySecondFactor(user, retired.authenticator.code(secret))).toMatchObject({
+      verified: true,
+    });
   });
 
   it('a secret whose key was removed from the ring is a configuration error naming the key id, never "verified"', async () => {
@@ -95,7 +109,9 @@ describe('secrets at rest', () => {
     await client.createSetup(victim);
     const planted = (await store.load(attacker.id)).pending!;
     await store.savePending(victim.id, planted);
-    await expect(client.verify(victim, authenticator.code(attackers.secret))).rejects.toMatchObject({ type: 'store_corrupt' });
+    await expect(client.verify(victim, authenticator.code(attackers.secret))).rejects.toMatchObject({
+      type: 'store_corrupt',
+    });
   });
 
   it('tampering: with keys configured, an unencrypted secret planted in the store is refused', async () => {
@@ -105,7 +121,9 @@ describe('secrets at rest', () => {
     await client.createSetup(victim);
     const pending = (await store.load(victim.id)).pending!;
     await store.savePending(victim.id, { ...pending, sealedSecret: 'plain.JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' });
-    await expect(client.verify(victim, authenticator.code('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'))).rejects.toMatchObject({ type: 'store_corrupt' });
+    await expect(client.verify(victim, authenticator.code('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'))).rejects.toMatchObject({
+      type: 'store_corrupt',
+    });
   });
 
   it('warns (once, as a process warning) when it runs without a key outside production', async () => {
@@ -125,18 +143,25 @@ describe('secrets at rest', () => {
   it('refuses to start without a key when NODE_ENV=production', () => {
     expect(() => new TotpMfaProvider({ env: { NODE_ENV: 'production' } })).toThrow(MfaConfigurationError);
     expect(() => new TotpMfaProvider({ env: { NODE_ENV: 'production' } })).toThrow(/MFA_ENCRYPTION_KEY/);
-    expect(() => new TotpMfaProvider({ env: { NODE_ENV: 'production', MFA_ENCRYPTION_KEY: key().toString('base64') } })).not.toThrow();
+    expect(
+      () => new TotpMfaProvider({ env: { NODE_ENV: 'production', MFA_ENCRYPTION_KEY: key().toString('base64') } }),
+    ).not.toThrow();
   });
 
   it('reads MFA_ENCRYPTION_KEY, several keys comma-separated, newest first', async () => {
     const [a, b] = [key(), key()];
     const store = new MemoryMfaStore();
-    const provider = new TotpMfaProvider({ store, env: { MFA_ENCRYPTION_KEY: `${a.toString('base64')}, ${b.toString('base64')}` } });
+    const provider = new TotpMfaProvider({
+      store,
+      env: { MFA_ENCRYPTION_KEY: `${a.toString('base64')}, ${b.toString('base64')}` },
+    });
     const user = newUser();
     await provider.createSecret(user);
     const viaOption = new TotpMfaProvider({ store: new MemoryMfaStore(), encryptionKey: a });
     await viaOption.createSecret(user);
-    expect((await store.load(user.id)).pending!.sealedSecret.split('.')[1]).toBe((await viaOption.store.load(user.id)).pending!.sealedSecret.split('.')[1]);
+    expect((await store.load(user.id)).pending!.sealedSecret.split('.')[1]).toBe(
+      (await viaOption.store.load(user.id)).pending!.sealedSecret.split('.')[1],
+    );
   });
 
   it('leak: a bad key is refused without echoing it', () => {
@@ -155,8 +180,17 @@ describe('secrets at rest', () => {
   });
 
   it('rejects options out of range at construction', () => {
-    for (const bad of [{ window: -1 }, { window: 11 }, { maxAttempts: 0 }, { setupTtlMs: 10 }, { recoveryCodeCount: 1.5 }, { attemptWindowMs: Number.NaN }]) {
-      expect(() => new TotpMfaProvider({ store: new MemoryMfaStore(), encryptionKey: key(), ...bad })).toThrow(MfaConfigurationError);
+    for (const bad of [
+      { window: -1 },
+      { window: 11 },
+      { maxAttempts: 0 },
+      { setupTtlMs: 10 },
+      { recoveryCodeCount: 1.5 },
+      { attemptWindowMs: Number.NaN },
+    ]) {
+      expect(() => new TotpMfaProvider({ store: new MemoryMfaStore(), encryptionKey: key(), ...bad })).toThrow(
+        MfaConfigurationError,
+      );
     }
   });
 

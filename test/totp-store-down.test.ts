@@ -13,7 +13,14 @@ const unreachable: [string, () => { store: MfaStore; close: () => Promise<void> 
   [
     'redis',
     () => {
-      const client = new Redis({ host: '127.0.0.1', port: 1, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+      const client = new Redis({
+        host: '127.0.0.1',
+        port: 1,
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        enableOfflineQueue: false,
+        retryStrategy: () => null,
+      });
       return { store: new RedisMfaStore({ client }), close: async () => client.disconnect() };
     },
   ],

@@ -43,7 +43,10 @@ const bareNode: RequestListener = (req, res) => {
   const body = req.url === '/mfa_status' ? STATUS : VERIFIED;
   req.resume();
   req.on('end', () => {
-    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+    res.writeHead(200, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+    });
     res.end(body);
   });
 };
@@ -52,7 +55,11 @@ function bareExpress(): RequestListener {
   const app = express();
   app.disable('x-powered-by');
   app.get('/mfa_status', (_req, res) => void res.json({ enabled: true, method: 'softwareToken' }));
-  app.post('/mfa_verify', express.json(), (_req, res) => void res.json({ message: 'The verification code is correct' }));
+  app.post(
+    '/mfa_verify',
+    express.json(),
+    (_req, res) => void res.json({ message: 'The verification code is correct' }),
+  );
   return app;
 }
 
@@ -81,11 +88,17 @@ function selfHostedNow(): Date {
 
 /** Self-hosted deps with BENCH_USERS users signed up, their authenticator set up, verified and enabled. */
 async function selfHosted(): Promise<SelfHostedAppDeps> {
-  const deps = selfHostedDeps(memoryBackend(), { issuer: 'Bench', provider: { encryptionKey: BENCH_KEY, now: selfHostedNow, env: {} } });
+  const deps = selfHostedDeps(memoryBackend(), {
+    issuer: 'Bench',
+    provider: { encryptionKey: BENCH_KEY, now: selfHostedNow, env: {} },
+  });
   const count = userCount;
   const users = await Promise.all(
     Array.from({ length: count }, async (_, i) => {
-      const { token } = await deps.auth.signup({ username: `bench-user-${i}`, password: 'correct horse battery staple' });
+      const { token } = await deps.auth.signup({
+        username: `bench-user-${i}`,
+        password: 'correct horse battery staple',
+      });
       const user = await deps.auth.userFor(token);
       const { secret } = await deps.auth.mfa.createSetup(user);
       await deps.auth.mfa.verify(user, generateSync({ secret, epoch: START_MS / 1000 }));

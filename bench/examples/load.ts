@@ -15,10 +15,22 @@ import { type BenchOptions, scale } from '../lib/options.js';
 import { Section, ratioOf } from '../lib/report.js';
 import { PERIOD_MS, START_MS } from '../totp/enrolled.js';
 
-const APPS = ['bare-node', 'bare-express', 'bare-koa', 'express', 'koa', 'express-self-hosted', 'koa-self-hosted'] as const;
+const APPS = [
+  'bare-node',
+  'bare-express',
+  'bare-koa',
+  'express',
+  'koa',
+  'express-self-hosted',
+  'koa-self-hosted',
+] as const;
 type App = (typeof APPS)[number];
 type Route = 'status' | 'verify';
-const credentials = { BENCH_SAASUS_SAAS_ID: 'bench-saas', BENCH_SAASUS_API_KEY: 'bench-api-key', BENCH_SAASUS_SECRET_KEY: randomBytes(16).toString('hex') };
+const credentials = {
+  BENCH_SAASUS_SAAS_ID: 'bench-saas',
+  BENCH_SAASUS_API_KEY: 'bench-api-key',
+  BENCH_SAASUS_SECRET_KEY: randomBytes(16).toString('hex'),
+};
 const CONNECTIONS = 10;
 
 interface Enrolled {
@@ -34,7 +46,9 @@ async function cannon(label: string, url: string, options: Omit<autocannon.Optio
   const elapsedSeconds = (performance.now() - started) / 1000;
   const failed = result.non2xx + result.errors + result.timeouts;
   if (failed > 0) {
-    throw new Error(`${label}: ${failed} of ${result.requests.total} requests failed (errors ${result.errors}, status codes ${JSON.stringify(result.statusCodeStats)})`);
+    throw new Error(
+      `${label}: ${failed} of ${result.requests.total} requests failed (errors ${result.errors}, status codes ${JSON.stringify(result.statusCodeStats)})`,
+    );
   }
   return result.requests.total / elapsedSeconds;
 }
@@ -44,13 +58,21 @@ function fixedRequest(port: number, app: App, route: Route, users: Enrolled[], l
   const token = app.endsWith('-self-hosted') ? users[0]!.token : 'bench-token-load-user';
   const request: Omit<autocannon.Options, 'url'> = {
     method: route === 'status' ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${token}`, 'x-access-token': 'bench-access-token', 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${token}`,
+      'x-access-token': 'bench-access-token',
+      'content-type': 'application/json',
+    },
     connections: CONNECTIONS,
   };
   if (route === 'verify') request.body = JSON.stringify({ verification_code: '123456' });
   if ('seconds' in length) request.duration = length.seconds;
   else request.amount = length.requests;
-  return cannon(`${app} ${route}`, `http://127.0.0.1:${port}${route === 'status' ? '/mfa_status' : '/mfa_verify'}`, request);
+  return cannon(
+    `${app} ${route}`,
+    `http://127.0.0.1:${port}${route === 'status' ? '/mfa_status' : '/mfa_verify'}`,
+    request,
+  );
 }
 
 /**
@@ -61,7 +83,9 @@ function fixedRequest(port: number, app: App, route: Route, users: Enrolled[], l
 async function selfHostedVerify(app: App, port: number, users: Enrolled[], length: Length): Promise<number> {
   // Requests cut off at the end of a run may or may not have reached the app: start each run from the app's count.
   await new Promise((resolve) => setTimeout(resolve, 100));
-  const { verifies } = (await (await fetch(`http://127.0.0.1:${port}/__bench/verifies`)).json()) as { verifies: number };
+  const { verifies } = (await (await fetch(`http://127.0.0.1:${port}/__bench/verifies`)).json()) as {
+    verifies: number;
+  };
   let next = verifies;
   const firstStep = START_MS / PERIOD_MS + 1;
   return cannon(`${app} verify`, `http://127.0.0.1:${port}`, {
@@ -74,8 +98,15 @@ async function selfHostedVerify(app: App, port: number, users: Enrolled[], lengt
         setupRequest: (request) => {
           const index = next++;
           const user = users[index % users.length]!;
-          const code = generateSync({ secret: user.secret, epoch: ((firstStep + Math.floor(index / users.length)) * PERIOD_MS) / 1000 });
-          return { ...request, headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ verification_code: code }) };
+          const code = generateSync({
+            secret: user.secret,
+            epoch: ((firstStep + Math.floor(index / users.length)) * PERIOD_MS) / 1000,
+          });
+          return {
+            ...request,
+            headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ verification_code: code }),
+          };
         },
       },
     ],
@@ -108,7 +139,8 @@ export async function examplesUnderLoad(options: BenchOptions): Promise<Section>
     const measure = (app: App, route: Route, warmUp = false): Promise<number> => {
       const server = servers.get(app)!;
       const enrolled = (server.info.users ?? []) as Enrolled[];
-      if (route === 'verify' && app.endsWith('-self-hosted')) return selfHostedVerify(app, server.port, enrolled, warmUp ? { seconds: 1 } : length);
+      if (route === 'verify' && app.endsWith('-self-hosted'))
+        return selfHostedVerify(app, server.port, enrolled, warmUp ? { seconds: 1 } : length);
       return fixedRequest(server.port, app, route, enrolled, warmUp ? { seconds: 1 } : length);
     };
     for (const route of ['status', 'verify'] as const) {
@@ -118,13 +150,26 @@ export async function examplesUnderLoad(options: BenchOptions): Promise<Section>
         for (const app of APPS) samples.get(app)!.push(await measure(app, route));
       }
       const path = route === 'status' ? 'GET /mfa_status' : 'POST /mfa_verify';
-      const figures = new Map(APPS.map((app) => [app, section.figure(`${route}.${app}`, `${path}: ${app}`, 'req/s', 'higher', samples.get(app)!)]));
+      const figures = new Map(
+        APPS.map((app) => [
+          app,
+          section.figure(`${route}.${app}`, `${path}: ${app}`, 'req/s', 'higher', samples.get(app)!),
+        ]),
+      );
       for (const framework of ['express', 'koa'] as const) {
         for (const app of [framework, `${framework}-self-hosted`] as const) {
-          section.compare(`${route}.${app}-vs-bare-${framework}`, `${route}: ${app} example / bare ${framework}`, ratioOf(figures.get(app)!, figures.get(`bare-${framework}`)!));
+          section.compare(
+            `${route}.${app}-vs-bare-${framework}`,
+            `${route}: ${app} example / bare ${framework}`,
+            ratioOf(figures.get(app)!, figures.get(`bare-${framework}`)!),
+          );
         }
       }
-      section.compare(`${route}.bare-express-vs-bare-node`, `${route}: bare express / bare node:http`, ratioOf(figures.get('bare-express')!, figures.get('bare-node')!));
+      section.compare(
+        `${route}.bare-express-vs-bare-node`,
+        `${route}: bare express / bare node:http`,
+        ratioOf(figures.get('bare-express')!, figures.get('bare-node')!),
+      );
     }
   } finally {
     for (const server of servers.values()) await server.close();

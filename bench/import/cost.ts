@@ -38,16 +38,23 @@ const IMPORTS: [id: string, label: string, specifier: string | undefined][] = [
 
 function sample(specifier: string | undefined): { importMs: number; processMs: number } {
   const started = performance.now();
-  const child = spawnSync(process.execPath, [PROBE, ...(specifier ? [specifier] : [])], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  const child = spawnSync(process.execPath, [PROBE, ...(specifier ? [specifier] : [])], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
   const processMs = performance.now() - started;
   if (child.status !== 0) throw new Error(`importing ${specifier} failed: ${child.stderr}`);
   return { importMs: (JSON.parse(child.stdout) as { ms: number }).ms, processMs };
 }
 
-const packageJson = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { exports: Record<string, { import?: { default?: string } }> };
+const packageJson = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as {
+  exports: Record<string, { import?: { default?: string } }>;
+};
 
 async function gzippedBytes(subpath: string, bundleDependencies: boolean): Promise<number> {
-  const entry = packageJson.exports[subpath === 'saasus-mfa' ? '.' : `./${subpath.slice('saasus-mfa/'.length)}`]?.import?.default;
+  const entry =
+    packageJson.exports[subpath === 'saasus-mfa' ? '.' : `./${subpath.slice('saasus-mfa/'.length)}`]?.import?.default;
   if (!entry) throw new Error(`no ESM entry for ${subpath} in package.json exports`);
   const result = await build({
     entryPoints: [`${ROOT}${entry}`],
@@ -79,14 +86,30 @@ export async function importCost(options: BenchOptions): Promise<Section> {
     }
   }
   const imported = new Map<string, Figure>();
-  const nothing = section.figure('process.nothing', 'process wall time: node importing nothing', 'ms', 'lower', processMs.get('nothing')!);
+  const nothing = section.figure(
+    'process.nothing',
+    'process wall time: node importing nothing',
+    'ms',
+    'lower',
+    processMs.get('nothing')!,
+  );
   for (const [id, label, specifier] of IMPORTS) {
     if (!specifier) continue;
-    const inside = section.figure(`import.${id}`, `cold import(${label}), inside the process`, 'ms', 'lower', importMs.get(id)!);
+    const inside = section.figure(
+      `import.${id}`,
+      `cold import(${label}), inside the process`,
+      'ms',
+      'lower',
+      importMs.get(id)!,
+    );
     const whole = section.figure(`process.${id}`, `process wall time: ${label}`, 'ms', 'lower', processMs.get(id)!);
     section.compare(`process.${id}.vs-nothing`, `${label}: process time / empty process`, ratioOf(whole, nothing));
     const budget = IMPORT_BUDGET_MS[specifier];
-    if (budget !== undefined) section.compare(`import.${id}.budget`, `${label}: cold import ms (budget)`, inside.median, { op: '<', target: budget });
+    if (budget !== undefined)
+      section.compare(`import.${id}.budget`, `${label}: cold import ms (budget)`, inside.median, {
+        op: '<',
+        target: budget,
+      });
     imported.set(id, inside);
   }
   section.compare(
@@ -98,13 +121,27 @@ export async function importCost(options: BenchOptions): Promise<Section> {
 
   for (const subpath of Object.keys(SIZE_BUDGETS_KB)) {
     const alone = await gzippedBytes(subpath, false);
-    section.figure(`size.${subpath}.without-deps`, `${subpath}: min+gzip, dependencies external`, 'kB', 'lower', [alone / 1000]);
-    section.compare(`size.${subpath}.budget`, `${subpath}: kB min+gzip without deps (budget)`, alone / 1000, { op: '<', target: SIZE_BUDGETS_KB[subpath]! });
+    section.figure(`size.${subpath}.without-deps`, `${subpath}: min+gzip, dependencies external`, 'kB', 'lower', [
+      alone / 1000,
+    ]);
+    section.compare(`size.${subpath}.budget`, `${subpath}: kB min+gzip without deps (budget)`, alone / 1000, {
+      op: '<',
+      target: SIZE_BUDGETS_KB[subpath]!,
+    });
     try {
       const bundled = await gzippedBytes(subpath, true);
-      section.figure(`size.${subpath}.with-deps`, `${subpath}: min+gzip, dependencies bundled (information)`, 'kB', 'lower', [bundled / 1000]);
+      section.figure(
+        `size.${subpath}.with-deps`,
+        `${subpath}: min+gzip, dependencies bundled (information)`,
+        'kB',
+        'lower',
+        [bundled / 1000],
+      );
     } catch (error) {
-      section.skip(`size.${subpath}.with-deps`, `esbuild could not bundle its dependencies: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      section.skip(
+        `size.${subpath}.with-deps`,
+        `esbuild could not bundle its dependencies: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+      );
     }
   }
   return section;

@@ -39,8 +39,22 @@ export class Section {
     readonly title: string,
   ) {}
 
-  figure(id: string, label: string, unit: string, better: Figure['better'], samples: readonly number[], note?: string): Figure {
-    const figure: Figure = { id: `${this.id}.${id}`, label, unit, better, ...summarize(samples), ...(note ? { note } : {}) };
+  figure(
+    id: string,
+    label: string,
+    unit: string,
+    better: Figure['better'],
+    samples: readonly number[],
+    note?: string,
+  ): Figure {
+    const figure: Figure = {
+      id: `${this.id}.${id}`,
+      label,
+      unit,
+      better,
+      ...summarize(samples),
+      ...(note ? { note } : {}),
+    };
     this.figures.push(figure);
     return figure;
   }
@@ -52,7 +66,13 @@ export class Section {
 
   compare(id: string, label: string, value: number, goal?: Comparison['goal'], note?: string): Comparison {
     const met = goal === undefined ? undefined : meets(value, goal);
-    const comparison: Comparison = { id: `${this.id}.${id}`, label, value, ...(goal ? { goal, met } : {}), ...(note ? { note } : {}) };
+    const comparison: Comparison = {
+      id: `${this.id}.${id}`,
+      label,
+      value,
+      ...(goal ? { goal, met } : {}),
+      ...(note ? { note } : {}),
+    };
     this.comparisons.push(comparison);
     return comparison;
   }
@@ -61,7 +81,13 @@ export class Section {
    * The median of per-round ratios a[i] / b[i], where a[i] and b[i] were measured back to back: a load spike hits
    * both sides of one pair, so this is steadier on a busy machine than the ratio of the two medians.
    */
-  comparePaired(id: string, label: string, a: readonly number[], b: readonly number[], goal?: Comparison['goal']): Comparison {
+  comparePaired(
+    id: string,
+    label: string,
+    a: readonly number[],
+    b: readonly number[],
+    goal?: Comparison['goal'],
+  ): Comparison {
     const ratios = summarize(a.map((value, i) => value / b[i]!));
     const comparison = this.compare(id, label, ratios.median, goal);
     comparison.spread = [ratios.p25, ratios.p75];
@@ -101,7 +127,13 @@ export function formatNumber(value: number): string {
 export function renderTable(sections: readonly Section[]): string {
   const lines: string[] = [];
   for (const section of sections) {
-    lines.push('', `### ${section.title}`, '', '| figure | median | p25–p75 | min–max | n |', '|---|---:|---:|---:|---:|');
+    lines.push(
+      '',
+      `### ${section.title}`,
+      '',
+      '| figure | median | p25–p75 | min–max | n |',
+      '|---|---:|---:|---:|---:|',
+    );
     for (const f of section.figures) {
       const unit = f.unit ? ` ${f.unit}` : '';
       lines.push(

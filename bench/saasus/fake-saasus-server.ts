@@ -25,12 +25,24 @@ function signedCorrectly(request: IncomingMessage, body: string): boolean {
   const url = `http://${request.headers.host}${request.url}`;
   const now = Date.now();
   return [now, now - 60_000].some(
-    (at) => saasusSignature({ secretKey, apiKey, timestamp: saasusTimestamp(new Date(at)), method: request.method ?? '', url, body }) === match[1],
+    (at) =>
+      saasusSignature({
+        secretKey,
+        apiKey,
+        timestamp: saasusTimestamp(new Date(at)),
+        method: request.method ?? '',
+        url,
+        body,
+      }) === match[1],
   );
 }
 
 function answer(response: ServerResponse, status: number, body: string): void {
-  response.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'X-SaaSus-Trace-Id': 'bench' });
+  response.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(body),
+    'X-SaaSus-Trace-Id': 'bench',
+  });
   response.end(body);
 }
 
@@ -46,7 +58,8 @@ const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) =>
   request.on('data', (chunk: Buffer) => chunks.push(chunk));
   request.on('end', () => {
     const body = Buffer.concat(chunks).toString('utf8');
-    if (!signedCorrectly(request, body)) return answer(response, 401, JSON.stringify({ type: 'invalid_signature', message: 'signature mismatch' }));
+    if (!signedCorrectly(request, body))
+      return answer(response, 401, JSON.stringify({ type: 'invalid_signature', message: 'signature mismatch' }));
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const route = `${request.method} ${url.pathname}`;
     if (request.method === 'GET' && PREFERENCE_PATH.test(url.pathname)) return answer(response, 200, PREFERENCE);

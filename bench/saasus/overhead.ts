@@ -46,7 +46,10 @@ export async function saasusOverhead(options: BenchOptions): Promise<Section> {
   });
   try {
     const baseUrl = `http://127.0.0.1:${server.port}`;
-    const mfa = new MfaClient({ provider: new SaasusMfaProvider({ ...credentials, baseUrl, env: {} }), issuer: 'Bench' });
+    const mfa = new MfaClient({
+      provider: new SaasusMfaProvider({ ...credentials, baseUrl, env: {} }),
+      issuer: 'Bench',
+    });
     const user = { id: 'bench-user' };
     const ctx = { accessToken: 'bench-access-token' };
 
@@ -55,8 +58,15 @@ export async function saasusOverhead(options: BenchOptions): Promise<Section> {
     const preferenceUrl = `${baseUrl}/v1/auth/users/${user.id}/mfa/preference`;
     const tokenUrl = `${baseUrl}/v1/auth/users/${user.id}/mfa/software-token`;
     const bareGetStatus = async () => {
-      const authorization = saasusAuthorization(credentials, { method: 'GET', url: preferenceUrl, body: '', now: new Date() });
-      const { data } = await bare.get<{ enabled: boolean }>(preferenceUrl, { headers: { Authorization: authorization } });
+      const authorization = saasusAuthorization(credentials, {
+        method: 'GET',
+        url: preferenceUrl,
+        body: '',
+        now: new Date(),
+      });
+      const { data } = await bare.get<{ enabled: boolean }>(preferenceUrl, {
+        headers: { Authorization: authorization },
+      });
       if (data.enabled !== true) throw new Error('unexpected preference');
     };
     const bareVerify = async () => {
@@ -90,14 +100,57 @@ export async function saasusOverhead(options: BenchOptions): Promise<Section> {
           else await block(calls, baseline, bareSide);
         }
       }
-      const sdkLatency = section.figure(`${name}.sdk.latency`, `MfaClient.${name} latency`, 'ms', 'lower', sdkSide.latencyMs);
-      const bareLatency = section.figure(`${name}.bare.latency`, `bare signed axios (${name}) latency`, 'ms', 'lower', bareSide.latencyMs);
-      const sdkCpu = section.figure(`${name}.sdk.cpu`, `MfaClient.${name} CPU per call`, 'µs', 'lower', sdkSide.cpuMicrosPerCall);
-      const bareCpu = section.figure(`${name}.bare.cpu`, `bare signed axios (${name}) CPU per call`, 'µs', 'lower', bareSide.cpuMicrosPerCall);
-      section.compare(`${name}.latency-ratio`, `${name}: SDK / bare latency (ratio of the medians)`, ratioOf(sdkLatency, bareLatency), { op: '<=', target: 1.05 });
-      section.comparePaired(`${name}.latency-ratio.paired`, `${name}: SDK / bare latency (paired blocks, median of each)`, sdkSide.blockMedians, bareSide.blockMedians);
-      section.compare(`${name}.cpu-ratio`, `${name}: SDK / bare CPU per call (ratio of the medians)`, ratioOf(sdkCpu, bareCpu));
-      section.comparePaired(`${name}.cpu-ratio.paired`, `${name}: SDK / bare CPU per call (paired blocks)`, sdkSide.cpuMicrosPerCall, bareSide.cpuMicrosPerCall);
+      const sdkLatency = section.figure(
+        `${name}.sdk.latency`,
+        `MfaClient.${name} latency`,
+        'ms',
+        'lower',
+        sdkSide.latencyMs,
+      );
+      const bareLatency = section.figure(
+        `${name}.bare.latency`,
+        `bare signed axios (${name}) latency`,
+        'ms',
+        'lower',
+        bareSide.latencyMs,
+      );
+      const sdkCpu = section.figure(
+        `${name}.sdk.cpu`,
+        `MfaClient.${name} CPU per call`,
+        'µs',
+        'lower',
+        sdkSide.cpuMicrosPerCall,
+      );
+      const bareCpu = section.figure(
+        `${name}.bare.cpu`,
+        `bare signed axios (${name}) CPU per call`,
+        'µs',
+        'lower',
+        bareSide.cpuMicrosPerCall,
+      );
+      section.compare(
+        `${name}.latency-ratio`,
+        `${name}: SDK / bare latency (ratio of the medians)`,
+        ratioOf(sdkLatency, bareLatency),
+        { op: '<=', target: 1.05 },
+      );
+      section.comparePaired(
+        `${name}.latency-ratio.paired`,
+        `${name}: SDK / bare latency (paired blocks, median of each)`,
+        sdkSide.blockMedians,
+        bareSide.blockMedians,
+      );
+      section.compare(
+        `${name}.cpu-ratio`,
+        `${name}: SDK / bare CPU per call (ratio of the medians)`,
+        ratioOf(sdkCpu, bareCpu),
+      );
+      section.comparePaired(
+        `${name}.cpu-ratio.paired`,
+        `${name}: SDK / bare CPU per call (paired blocks)`,
+        sdkSide.cpuMicrosPerCall,
+        bareSide.cpuMicrosPerCall,
+      );
     }
   } finally {
     await server.close();

@@ -13,7 +13,9 @@ const POOL_SIZE = 10;
 
 /** C users verifying at once, `perUser` verifies each: verifies per second of the whole block. */
 async function concurrentRound(users: readonly EnrolledUser[], perUser: number): Promise<number> {
-  const codes = users.map((user) => Array.from({ length: perUser }, () => ({ code: user.nextCode(), at: user.clock.at })));
+  const codes = users.map((user) =>
+    Array.from({ length: perUser }, () => ({ code: user.nextCode(), at: user.clock.at })),
+  );
   users.forEach((user, u) => (user.clock.at = codes[u]![0]!.at - 30_000));
   const started = performance.now();
   await Promise.all(
@@ -39,12 +41,21 @@ export async function storeConcurrency(options: BenchOptions): Promise<Section> 
       for (const concurrent of CONCURRENCY) {
         // About the same number of verifies per round whatever the concurrency, so every figure is timed over a
         // comparable stretch.
-        const perUser = Math.max(2, Math.round(scale(options, 64, 640) / concurrent / (opened.name === 'memory' ? 1 : 4)));
+        const perUser = Math.max(
+          2,
+          Math.round(scale(options, 64, 640) / concurrent / (opened.name === 'memory' ? 1 : 4)),
+        );
         const active = users.slice(0, concurrent);
         await concurrentRound(active, Math.min(perUser, 4)); // warm-up
         const samples: number[] = [];
         for (let round = 0; round < rounds; round++) samples.push(await concurrentRound(active, perUser));
-        section.figure(`${opened.name}.c${concurrent}`, `${opened.name}: verify, ${concurrent} concurrent user${concurrent > 1 ? 's' : ''}`, 'ops/s', 'higher', samples);
+        section.figure(
+          `${opened.name}.c${concurrent}`,
+          `${opened.name}: verify, ${concurrent} concurrent user${concurrent > 1 ? 's' : ''}`,
+          'ops/s',
+          'higher',
+          samples,
+        );
       }
     }
   } finally {

@@ -29,7 +29,9 @@ export interface StoreChoice {
  * way to the server): every `evalsha`/`eval` call and every `pool.query` call is one request and its answer.
  */
 export async function openStores(label: string, options: { poolSize?: number } = {}): Promise<StoreChoice> {
-  const stores: OpenStore[] = [{ name: 'memory', store: new MemoryMfaStore(), roundTrips: () => 0, close: async () => {} }];
+  const stores: OpenStore[] = [
+    { name: 'memory', store: new MemoryMfaStore(), roundTrips: () => 0, close: async () => {} },
+  ];
   const skipped: StoreChoice['skipped'] = [];
 
   const redisDown = await redisUnavailable();

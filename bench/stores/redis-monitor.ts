@@ -41,7 +41,11 @@ export class RedisCommandCounter {
     await operation();
     await this.#flush();
     const events = this.#events;
-    return { sent: events.filter((e) => !e.lua).length, inScripts: events.filter((e) => e.lua).length, commands: events.map((e) => e.command) };
+    return {
+      sent: events.filter((e) => !e.lua).length,
+      inScripts: events.filter((e) => e.lua).length,
+      commands: events.map((e) => e.command),
+    };
   }
 
   /** MONITOR output is asynchronous: an ECHO sent after the operation arrives after everything it caused. */

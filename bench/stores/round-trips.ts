@@ -29,7 +29,13 @@ async function expectInvalid(promise: Promise<unknown>): Promise<void> {
  * What one round trip costs next to a whole successful verify (two today), one call at a time: how much a
  * one-round-trip verify could save. `load` is one script or statement that reads the same state beginAttempt does.
  */
-async function roundTripCost(section: Section, name: string, user: EnrolledUser, load: () => Promise<unknown>, calls: number): Promise<void> {
+async function roundTripCost(
+  section: Section,
+  name: string,
+  user: EnrolledUser,
+  load: () => Promise<unknown>,
+  calls: number,
+): Promise<void> {
   const loadMs: number[] = [];
   const verifyMs: number[] = [];
   for (let i = 0; i < calls; i++) {
@@ -41,9 +47,25 @@ async function roundTripCost(section: Section, name: string, user: EnrolledUser,
     await user.mfa.verify({ id: user.id }, code);
     verifyMs.push(performance.now() - started);
   }
-  const one = section.figure(`${name}.one-round-trip.latency`, `${name}: one round trip (store.load), latency`, 'ms', 'lower', loadMs);
-  const verify = section.figure(`${name}.verify-success.latency`, `${name}: successful verify, latency`, 'ms', 'lower', verifyMs);
-  section.compare(`${name}.verify-vs-one-round-trip`, `${name}: successful verify latency / one round trip`, ratioOf(verify, one));
+  const one = section.figure(
+    `${name}.one-round-trip.latency`,
+    `${name}: one round trip (store.load), latency`,
+    'ms',
+    'lower',
+    loadMs,
+  );
+  const verify = section.figure(
+    `${name}.verify-success.latency`,
+    `${name}: successful verify, latency`,
+    'ms',
+    'lower',
+    verifyMs,
+  );
+  section.compare(
+    `${name}.verify-vs-one-round-trip`,
+    `${name}: successful verify latency / one round trip`,
+    ratioOf(verify, one),
+  );
 }
 
 export async function storeRoundTrips(options: BenchOptions): Promise<Section> {
@@ -55,8 +77,14 @@ export async function storeRoundTrips(options: BenchOptions): Promise<Section> {
     for (const opened of stores) {
       const counted = countingStore(opened.store);
       const user = await enrollUser(counted.store, `rt-user-${opened.name}`);
-      const monitor = opened.redis && opened.keyPrefix ? await RedisCommandCounter.start(opened.redis, opened.keyPrefix) : undefined;
-      const operations: [id: string, label: string, run: () => Promise<unknown>, afterwards?: () => Promise<unknown>][] = [
+      const monitor =
+        opened.redis && opened.keyPrefix ? await RedisCommandCounter.start(opened.redis, opened.keyPrefix) : undefined;
+      const operations: [
+        id: string,
+        label: string,
+        run: () => Promise<unknown>,
+        afterwards?: () => Promise<unknown>,
+      ][] = [
         ['verify-success', 'successful verify', () => user.mfa.verify({ id: user.id }, user.nextCode())],
         [
           'verify-failure',
@@ -65,7 +93,11 @@ export async function storeRoundTrips(options: BenchOptions): Promise<Section> {
           // A success after each failure resets the attempt counter, so the samples never reach the lockout.
           () => user.mfa.verify({ id: user.id }, user.nextCode()),
         ],
-        ['recovery-code', 'recovery code use', () => user.mfa.verifyRecoveryCode({ id: user.id }, user.recoveryCodes.pop()!)],
+        [
+          'recovery-code',
+          'recovery code use',
+          () => user.mfa.verifyRecoveryCode({ id: user.id }, user.recoveryCodes.pop()!),
+        ],
         ['get-status', 'getStatus', () => user.mfa.getStatus({ id: user.id })],
       ];
       for (const [id, label, run, afterwards] of operations) {
@@ -90,17 +122,33 @@ export async function storeRoundTrips(options: BenchOptions): Promise<Section> {
         const name = opened.name;
         section.count(`${name}.${id}.store-calls`, `${name}: ${label}, store calls`, 'calls', storeCalls);
         if (name === 'memory') continue;
-        const trips = section.count(`${name}.${id}.round-trips`, `${name}: ${label}, round trips`, name === 'redis' ? 'EVALSHA' : 'statements', roundTrips);
+        const trips = section.count(
+          `${name}.${id}.round-trips`,
+          `${name}: ${label}, round trips`,
+          name === 'redis' ? 'EVALSHA' : 'statements',
+          roundTrips,
+        );
         if (monitor) {
-          section.count(`${name}.${id}.server-commands`, `${name}: ${label}, commands the server received (MONITOR)`, 'commands', serverSent);
-          section.count(`${name}.${id}.script-commands`, `${name}: ${label}, commands run inside scripts (MONITOR)`, 'commands', serverInScripts);
+          section.count(
+            `${name}.${id}.server-commands`,
+            `${name}: ${label}, commands the server received (MONITOR)`,
+            'commands',
+            serverSent,
+          );
+          section.count(
+            `${name}.${id}.script-commands`,
+            `${name}: ${label}, commands run inside scripts (MONITOR)`,
+            'commands',
+            serverInScripts,
+          );
         }
         if (id === 'verify-success' || id === 'verify-failure') {
           section.compare(`${name}.${id}`, `${name}: round trips per ${label}`, trips.median, { op: '<=', target: 1 });
         }
       }
       monitor?.stop();
-      if (opened.name !== 'memory') await roundTripCost(section, opened.name, user, () => opened.store.load(user.id), scale(options, 10, 300));
+      if (opened.name !== 'memory')
+        await roundTripCost(section, opened.name, user, () => opened.store.load(user.id), scale(options, 10, 300));
     }
   } finally {
     for (const opened of stores) await opened.close();

@@ -79,13 +79,24 @@ export async function totpVerify(options: BenchOptions): Promise<Section> {
   let baselineIndex = 0;
   const otplibVerify = () => {
     const i = baselineIndex++ % total;
-    const result = verifySync({ secret: user.secret, token: codes[i]!, epoch: Math.floor(instants[i]! / 1000), epochTolerance: 30 });
+    const result = verifySync({
+      secret: user.secret,
+      token: codes[i]!,
+      epoch: Math.floor(instants[i]! / 1000),
+      epochTolerance: 30,
+    });
     if (!result.valid) throw new Error('otplib refused a valid code');
   };
   let nodeIndex = 0;
   const otplibNodeVerify = () => {
     const i = nodeIndex++ % total;
-    const result = verifySync({ secret: user.secret, token: codes[i]!, epoch: Math.floor(instants[i]! / 1000), epochTolerance: 30, crypto: nodeCryptoPlugin });
+    const result = verifySync({
+      secret: user.secret,
+      token: codes[i]!,
+      epoch: Math.floor(instants[i]! / 1000),
+      epochTolerance: 30,
+      crypto: nodeCryptoPlugin,
+    });
     if (!result.valid) throw new Error('otplib (node:crypto) refused a valid code');
   };
   let floorIndex = 0;
@@ -94,7 +105,9 @@ export async function totpVerify(options: BenchOptions): Promise<Section> {
     const step = Math.floor(instants[i]! / PERIOD_MS);
     const wanted = Number(codes[i]);
     // All three are computed, as a constant-time window check would; the comparison is the cheap part.
-    const matches = [hotp(key, step - 1), hotp(key, step), hotp(key, step + 1)].filter((value) => value === wanted).length;
+    const matches = [hotp(key, step - 1), hotp(key, step), hotp(key, step + 1)].filter(
+      (value) => value === wanted,
+    ).length;
     if (matches === 0) throw new Error('floor computation disagrees with otplib');
   };
 
@@ -113,13 +126,37 @@ export async function totpVerify(options: BenchOptions): Promise<Section> {
     otplibNode.push(opsPerSecondSync(batch, otplibNodeVerify));
     floor.push(opsPerSecondSync(batch, threeHmacs));
   }
-  const sdkFigure = section.figure('sdk.verify', 'MfaClient.verify (TotpMfaProvider, memory store)', 'ops/s', 'higher', sdk);
+  const sdkFigure = section.figure(
+    'sdk.verify',
+    'MfaClient.verify (TotpMfaProvider, memory store)',
+    'ops/s',
+    'higher',
+    sdk,
+  );
   const otplibFigure = section.figure('otplib.verify', 'otplib verifySync, same code alone', 'ops/s', 'higher', otplib);
-  section.figure('otplib-node.verify', 'otplib verifySync with a node:crypto plugin, same code', 'ops/s', 'higher', otplibNode);
+  section.figure(
+    'otplib-node.verify',
+    'otplib verifySync with a node:crypto plugin, same code',
+    'ops/s',
+    'higher',
+    otplibNode,
+  );
   const floorFigure = section.figure('floor.hmac3', 'floor: 3 × HMAC-SHA1 (node:crypto)', 'ops/s', 'higher', floor);
-  section.comparePaired('sdk-vs-otplib', 'SDK / otplib throughput (paired rounds)', sdk, otplib, { op: '>=', target: 0.8 });
-  section.compare('sdk-vs-otplib.medians', 'SDK / otplib throughput (ratio of the medians)', ratioOf(sdkFigure, otplibFigure));
-  section.comparePaired('sdk-vs-otplib-node', 'SDK / otplib with node:crypto (same HMAC: the SDK\'s own cost)', sdk, otplibNode);
+  section.comparePaired('sdk-vs-otplib', 'SDK / otplib throughput (paired rounds)', sdk, otplib, {
+    op: '>=',
+    target: 0.8,
+  });
+  section.compare(
+    'sdk-vs-otplib.medians',
+    'SDK / otplib throughput (ratio of the medians)',
+    ratioOf(sdkFigure, otplibFigure),
+  );
+  section.comparePaired(
+    'sdk-vs-otplib-node',
+    "SDK / otplib with node:crypto (same HMAC: the SDK's own cost)",
+    sdk,
+    otplibNode,
+  );
   section.compare('sdk-vs-floor', 'SDK / floor throughput (medians)', ratioOf(sdkFigure, floorFigure));
   section.compare('otplib-vs-floor', 'otplib / floor throughput (medians)', ratioOf(otplibFigure, floorFigure));
   if (generateSync({ secret: user.secret, epoch: Math.floor(user.clock.at / 1000) }) !== codes[next - 1]) {

@@ -100,7 +100,10 @@ export function createExpressApp(deps: ExampleAppDeps): express.Express {
   const onError: ErrorRequestHandler = (error, _req, res, next) => {
     if (res.headersSent) return next(error); // too late for a body: Express closes the connection
     const { status, body, headers } = errorResponse(error);
-    res.status(status).set(headers ?? {}).json(body);
+    res
+      .status(status)
+      .set(headers ?? {})
+      .json(body);
   };
   app.use(onError);
   return app;

@@ -25,7 +25,9 @@ export function createKoaApp(deps: ExampleAppDeps): Koa<MfaState> {
   const app = new Koa<MfaState>();
   // The SaaSus front end calls with credentials from another origin, so one exact origin, never '*'.
   const corsOrigin = deps.corsOrigin ?? DEFAULT_CORS_ORIGIN;
-  app.use(cors({ origin: corsOrigin, credentials: true, allowHeaders: CORS_ALLOWED_HEADERS, allowMethods: CORS_METHODS }));
+  app.use(
+    cors({ origin: corsOrigin, credentials: true, allowHeaders: CORS_ALLOWED_HEADERS, allowMethods: CORS_METHODS }),
+  );
 
   // Every failure below, ours or the SDK's, is answered by errors.ts: a safe JSON body, never a stack trace.
   // Catching here also keeps Koa's default handler (which logs the raw error) out of the way.

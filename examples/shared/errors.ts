@@ -71,7 +71,9 @@ function logServerError(error: unknown): void {
   if (isMfaError(error)) {
     // Safe fields only; traceId is what SaaSus support asks for.
     const { upstreamStatus, type, traceId } = error as { upstreamStatus?: number; type?: string; traceId?: string };
-    console.error(`[mfa-example] ${error.name} (${error.code}) upstream=${upstreamStatus ?? '-'} type=${type ?? '-'} trace=${traceId ?? '-'}`);
+    console.error(
+      `[mfa-example] ${error.name} (${error.code}) upstream=${upstreamStatus ?? '-'} type=${type ?? '-'} trace=${traceId ?? '-'}`,
+    );
     return;
   }
   console.error(`[mfa-example] unexpected ${error instanceof Error ? error.name : typeof error}`);

@@ -12,9 +12,13 @@ const HOST = '127.0.0.1';
  * Starts an example app from the environment (config.ts says which mode): `PORT` (default 3000; 0 picks a free one),
  * `CORS_ORIGIN`, then the mode's own variables. Prints a banner with the mode and the URL; closes cleanly on SIGTERM.
  */
-export async function serve(framework: string, createHandler: (deps: ExampleAppDeps) => RequestListener): Promise<void> {
+export async function serve(
+  framework: string,
+  createHandler: (deps: ExampleAppDeps) => RequestListener,
+): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) return refuseToStart('PORT must be a whole number from 0 to 65535');
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    return refuseToStart('PORT must be a whole number from 0 to 65535');
   const corsOrigin = process.env.CORS_ORIGIN ?? DEFAULT_CORS_ORIGIN;
   let setup: ExampleSetup;
   try {
@@ -25,7 +29,11 @@ export async function serve(framework: string, createHandler: (deps: ExampleAppD
   }
   const server = createExampleServer(createHandler({ ...setup.deps, corsOrigin }));
   server.once('error', (error: NodeJS.ErrnoException) => {
-    refuseToStart(error.code === 'EADDRINUSE' ? `port ${port} is in use; set PORT to another one (PORT=0 picks a free one)` : `cannot listen (${error.code ?? error.name})`);
+    refuseToStart(
+      error.code === 'EADDRINUSE'
+        ? `port ${port} is in use; set PORT to another one (PORT=0 picks a free one)`
+        : `cannot listen (${error.code ?? error.name})`,
+    );
     void setup.close();
   });
 
@@ -33,7 +41,13 @@ export async function serve(framework: string, createHandler: (deps: ExampleAppD
     // With PORT=0 the OS picks the port: print the one actually bound.
     const url = `http://${HOST}:${(server.address() as AddressInfo).port}`;
     // One write, so whoever reads the output (a test, a process manager) gets the banner whole.
-    console.log([...setup.banner, `${framework} example listening on ${url} (CORS origin ${corsOrigin})`, ...setup.tryIt(url)].join('\n'));
+    console.log(
+      [
+        ...setup.banner,
+        `${framework} example listening on ${url} (CORS origin ${corsOrigin})`,
+        ...setup.tryIt(url),
+      ].join('\n'),
+    );
   });
 
   const shutdown = (signal: string) => {

@@ -56,8 +56,16 @@ export interface SaasusSdkResponse<T> {
  */
 export interface SaasUserApiLike {
   getUserMfaPreference(userId: string, options?: SaasusSdkRequestOptions): Promise<SaasusSdkResponse<unknown>>;
-  updateUserMfaPreference(userId: string, body: SaasusMfaPreference, options?: SaasusSdkRequestOptions): Promise<unknown>;
-  createSecretCode(userId: string, body: { access_token: string }, options?: SaasusSdkRequestOptions): Promise<SaasusSdkResponse<unknown>>;
+  updateUserMfaPreference(
+    userId: string,
+    body: SaasusMfaPreference,
+    options?: SaasusSdkRequestOptions,
+  ): Promise<unknown>;
+  createSecretCode(
+    userId: string,
+    body: { access_token: string },
+    options?: SaasusSdkRequestOptions,
+  ): Promise<SaasusSdkResponse<unknown>>;
   updateSoftwareToken(
     userId: string,
     body: { access_token: string; verification_code: string },

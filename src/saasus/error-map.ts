@@ -10,7 +10,8 @@ import {
 import { type SaasusFailure, upstreamMessageOf } from './failure.js';
 
 /** The SaaSus operations, named after what the provider asks of them. */
-export type SaasusOperation = 'getPreference' | 'updatePreference' | 'createSecretCode' | 'registerSoftwareToken' | 'getUserInfo';
+export type SaasusOperation =
+  'getPreference' | 'updatePreference' | 'createSecretCode' | 'registerSoftwareToken' | 'getUserInfo';
 
 /** Operations that carry the end user's access token: a 401 there is about that token, not about our signature. */
 const USER_TOKEN_OPERATIONS: ReadonlySet<SaasusOperation> = new Set(['createSecretCode', 'registerSoftwareToken']);
@@ -51,13 +52,25 @@ export function mapSaasusFailure(failure: SaasusFailure, operation: SaasusOperat
   const upstream = { upstreamStatus: failure.status, type: failure.type, traceId: failure.traceId };
   switch (failure.kind) {
     case 'timeout':
-      return new MfaProviderError('SaaSus did not answer in time', { ...upstream, type: 'timeout', retryable: true }, cause);
+      return new MfaProviderError(
+        'SaaSus did not answer in time',
+        { ...upstream, type: 'timeout', retryable: true },
+        cause,
+      );
     case 'aborted':
-      return new MfaProviderError('The request to SaaSus was aborted', { ...upstream, type: 'aborted', retryable: false }, cause);
+      return new MfaProviderError(
+        'The request to SaaSus was aborted',
+        { ...upstream, type: 'aborted', retryable: false },
+        cause,
+      );
     case 'network':
       return new MfaProviderError('Could not reach SaaSus', { ...upstream, type: 'network', retryable: true }, cause);
     case 'invalid_response':
-      return new MfaProviderError('SaaSus answered with an unexpected body', { ...upstream, type: 'invalid_response', retryable: true }, cause);
+      return new MfaProviderError(
+        'SaaSus answered with an unexpected body',
+        { ...upstream, type: 'invalid_response', retryable: true },
+        cause,
+      );
     case 'http':
       break;
   }
@@ -81,7 +94,8 @@ export function mapSaasusFailure(failure: SaasusFailure, operation: SaasusOperat
       cause,
     );
   }
-  if (status === 404 || matches(failure, USER_NOT_FOUND)) return new MfaNotFoundError('The user was not found at SaaSus', cause);
+  if (status === 404 || matches(failure, USER_NOT_FOUND))
+    return new MfaNotFoundError('The user was not found at SaaSus', cause);
   if (operation === 'updatePreference' && matches(failure, NOT_VERIFIED)) {
     return new MfaConflictError('Verify a code from the authenticator app before enabling MFA', 'not_verified', cause);
   }

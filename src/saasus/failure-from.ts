@@ -9,7 +9,13 @@ export function headerValue(headers: unknown, name: string): string | undefined 
 }
 
 /** A non-2xx answer becomes a failure: status, the body's `type` and `message` (if JSON), trace id, Retry-After. */
-export function failureFromAnswer(method: string, path: string, status: number, body: unknown, headers: unknown): SaasusFailure {
+export function failureFromAnswer(
+  method: string,
+  path: string,
+  status: number,
+  body: unknown,
+  headers: unknown,
+): SaasusFailure {
   const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   return new SaasusFailure({
     kind: 'http',
@@ -36,9 +42,15 @@ function isOversizedAnswer(error: unknown): boolean {
 }
 
 /** A thrown axios error (no answer) becomes a failure: the signal says whether it was our timeout or the caller. */
-export function failureFromThrown(error: unknown, method: string, path: string, options: SaasusRequestOptions): SaasusFailure {
+export function failureFromThrown(
+  error: unknown,
+  method: string,
+  path: string,
+  options: SaasusRequestOptions,
+): SaasusFailure {
   // Not a network failure: the same request would bring the same oversized answer, so a GET is not retried for it.
-  if (isOversizedAnswer(error)) return new SaasusFailure({ kind: 'invalid_response', method, path, sizeLimitBytes: MAX_RESPONSE_BYTES });
+  if (isOversizedAnswer(error))
+    return new SaasusFailure({ kind: 'invalid_response', method, path, sizeLimitBytes: MAX_RESPONSE_BYTES });
   if (options.signal.aborted) {
     const timedOut = (options.signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
     return new SaasusFailure({ kind: timedOut ? 'timeout' : 'aborted', method, path, timeoutMs: options.timeoutMs });

@@ -84,7 +84,8 @@ function describe(facts: SaasusFailureFacts): string {
     case 'network':
       return `Could not reach SaaSus for ${what}${facts.networkCode ? ` (${safeIdentifier(facts.networkCode) ?? 'network error'})` : ''}`;
     case 'invalid_response':
-      if (facts.sizeLimitBytes !== undefined) return `SaaSus answered ${what} with a body over ${facts.sizeLimitBytes} bytes; it was not read`;
+      if (facts.sizeLimitBytes !== undefined)
+        return `SaaSus answered ${what} with a body over ${facts.sizeLimitBytes} bytes; it was not read`;
       return `SaaSus answered ${what} with ${facts.status ?? '?'} and a body that is not the expected JSON`;
     case 'http':
       return `SaaSus answered ${what} with ${facts.status ?? '?'}${safeIdentifier(facts.type) ? ` (${facts.type})` : ''}`;

@@ -1,6 +1,12 @@
 export { SaasusMfaProvider, DEFAULT_SAASUS_BASE_URL, DEFAULT_TIMEOUT_MS } from './provider.js';
 export type { SaasusMfaProviderOptions, SaasusUserInfo } from './provider.js';
-export type { SaasUserApiLike, UserInfoApiLike, SaasusSdkRequestOptions, SaasusSdkResponse, SaasusMfaPreference } from './api.js';
+export type {
+  SaasUserApiLike,
+  UserInfoApiLike,
+  SaasusSdkRequestOptions,
+  SaasusSdkResponse,
+  SaasusMfaPreference,
+} from './api.js';
 export type { SaasusLogger } from './logger.js';
 export { SaasusFailure } from './failure.js';
 export type { SaasusFailureKind } from './failure.js';

@@ -6,4 +6,3 @@ export interface SaasusLogger {
   debug?(message: string, fields: Record<string, unknown>): void;
   warn?(message: string, fields: Record<string, unknown>): void;
 }
-

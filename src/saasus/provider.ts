@@ -1,5 +1,11 @@
 import type { AxiosInstance } from 'axios';
-import { MfaConfigurationError, MfaProviderError, MfaUnauthorizedError, MfaValidationError, isMfaError } from '../errors.js';
+import {
+  MfaConfigurationError,
+  MfaProviderError,
+  MfaUnauthorizedError,
+  MfaValidationError,
+  isMfaError,
+} from '../errors.js';
 import type {
   MfaCallContext,
   MfaDisableResult,
@@ -69,7 +75,9 @@ export interface SaasusUserInfo extends MfaUser {
 
 function requireSetting(value: string | undefined, variable: string, option: string): string {
   if (typeof value === 'string' && value.trim() !== '') return value;
-  throw new MfaConfigurationError(`SaaSus credential missing: set ${variable} or pass { ${option} } to SaasusMfaProvider`);
+  throw new MfaConfigurationError(
+    `SaaSus credential missing: set ${variable} or pass { ${option} } to SaasusMfaProvider`,
+  );
 }
 
 /**
@@ -100,7 +108,8 @@ export class SaasusMfaProvider implements MfaProvider {
       secretKey: options.secretKey ?? env.SAASUS_SECRET_KEY,
     };
     // With the official SDK object injected, credentials are optional: they only enable the built-in /userinfo call.
-    const needsTransport = !options.saasUserApi || Object.values(credentials).every((value) => value !== undefined && value !== '');
+    const needsTransport =
+      !options.saasUserApi || Object.values(credentials).every((value) => value !== undefined && value !== '');
     const http = needsTransport
       ? new SaasusHttpTransport({
           credentials: {
@@ -123,7 +132,9 @@ export class SaasusMfaProvider implements MfaProvider {
   }
 
   async getStatus(user: MfaUser, ctx: MfaCallContext): Promise<MfaStatus> {
-    const body = await this.idempotent('getPreference', ctx, (o) => this.api.getUserMfaPreference(pathSegment(user.id), o));
+    const body = await this.idempotent('getPreference', ctx, (o) =>
+      this.api.getUserMfaPreference(pathSegment(user.id), o),
+    );
     if (typeof body !== 'object' || body === null || typeof (body as { enabled?: unknown }).enabled !== 'boolean') {
       throw invalidResponse();
     }
@@ -179,27 +190,49 @@ export class SaasusMfaProvider implements MfaProvider {
     }
     const body = await this.idempotent('getUserInfo', validateContext(ctx), (o) => this.api.getUserInfo(idToken, o));
     const info = body as Partial<Record<string, unknown>> | null | undefined;
-    if (typeof info !== 'object' || info === null || typeof info.id !== 'string' || info.id === '') throw invalidResponse();
+    if (typeof info !== 'object' || info === null || typeof info.id !== 'string' || info.id === '')
+      throw invalidResponse();
     return {
       id: info.id,
       email: typeof info.email === 'string' ? info.email : '',
       signInId: typeof info.sign_in_id === 'string' ? info.sign_in_id : '',
       tenants: Array.isArray(info.tenants) ? info.tenants : [],
-      attributes: typeof info.user_attribute === 'object' && info.user_attribute !== null ? (info.user_attribute as Record<string, unknown>) : {},
+      attributes:
+        typeof info.user_attribute === 'object' && info.user_attribute !== null
+          ? (info.user_attribute as Record<string, unknown>)
+          : {},
     };
   }
 
   /** GET: retried on retryable failures, within the caller's signal. */
-  private idempotent<T>(operation: SaasusOperation, ctx: MfaCallContext, call: (o: SaasusRequestOptions) => Promise<T>): Promise<T> {
+  private idempotent<T>(
+    operation: SaasusOperation,
+    ctx: MfaCallContext,
+    call: (o: SaasusRequestOptions) => Promise<T>,
+  ): Promise<T> {
     return this.guard(operation, () =>
-      withRetries(() => this.attempt(ctx, call), this.retryPolicy, ctx.signal, ({ attempt, delayMs, failure }) =>
-        this.logger?.warn?.('saasus retry', { operation, attempt, delayMs, kind: failure.kind, status: failure.status }),
+      withRetries(
+        () => this.attempt(ctx, call),
+        this.retryPolicy,
+        ctx.signal,
+        ({ attempt, delayMs, failure }) =>
+          this.logger?.warn?.('saasus retry', {
+            operation,
+            attempt,
+            delayMs,
+            kind: failure.kind,
+            status: failure.status,
+          }),
       ),
     );
   }
 
   /** POST, PUT, PATCH: never retried. A verify or enable that reached SaaSus but lost its answer must not run twice. */
-  private once<T>(operation: SaasusOperation, ctx: MfaCallContext, call: (o: SaasusRequestOptions) => Promise<T>): Promise<T> {
+  private once<T>(
+    operation: SaasusOperation,
+    ctx: MfaCallContext,
+    call: (o: SaasusRequestOptions) => Promise<T>,
+  ): Promise<T> {
     return this.guard(operation, () => this.attempt(ctx, call));
   }
 
@@ -217,7 +250,10 @@ export class SaasusMfaProvider implements MfaProvider {
       if (error instanceof SaasusFailure) throw mapSaasusFailure(error, operation);
       if (isMfaError(error)) throw error;
       const name = error instanceof Error ? error.name : typeof error;
-      throw new MfaProviderError(`The SaaSus call failed unexpectedly (${name})`, { type: 'unexpected', retryable: false });
+      throw new MfaProviderError(`The SaaSus call failed unexpectedly (${name})`, {
+        type: 'unexpected',
+        retryable: false,
+      });
     }
   }
 }
@@ -231,7 +267,8 @@ function pathSegment(userId: string): string {
 }
 
 function requireAccessToken(ctx: MfaCallContext): string {
-  if (!ctx.accessToken) throw new MfaUnauthorizedError("The user's access token is required for this step", 'missing_access_token');
+  if (!ctx.accessToken)
+    throw new MfaUnauthorizedError("The user's access token is required for this step", 'missing_access_token');
   return ctx.accessToken;
 }
 
@@ -252,19 +289,26 @@ function checkBaseUrl(baseUrl: string): void {
 }
 
 function checkSaasUserApi(api: SaasUserApiLike): void {
-  for (const method of ['getUserMfaPreference', 'updateUserMfaPreference', 'createSecretCode', 'updateSoftwareToken'] as const) {
+  for (const method of [
+    'getUserMfaPreference',
+    'updateUserMfaPreference',
+    'createSecretCode',
+    'updateSoftwareToken',
+  ] as const) {
     if (typeof api[method] !== 'function') throw new MfaConfigurationError(`saasUserApi has no ${method}() method`);
   }
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new MfaConfigurationError(`${name} must be a positive number`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new MfaConfigurationError(`${name} must be a positive number`);
   return value;
 }
 
 function nonNegativeInteger(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 0) throw new MfaConfigurationError(`${name} must be a whole number, 0 or more`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new MfaConfigurationError(`${name} must be a whole number, 0 or more`);
   return value;
 }

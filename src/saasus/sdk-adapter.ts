@@ -26,11 +26,21 @@ export class SaasusSdkAdapter implements SaasusAuthApi {
     return (await this.run('GET', path, options, (o) => this.users.getUserMfaPreference(userId, o)))?.data;
   }
 
-  async updateUserMfaPreference(userId: string, body: SaasusMfaPreference, options: SaasusRequestOptions): Promise<void> {
-    await this.run('PATCH', `/v1/auth/users/${encodeURIComponent(userId)}/mfa/preference`, options, (o) => this.users.updateUserMfaPreference(userId, body, o));
+  async updateUserMfaPreference(
+    userId: string,
+    body: SaasusMfaPreference,
+    options: SaasusRequestOptions,
+  ): Promise<void> {
+    await this.run('PATCH', `/v1/auth/users/${encodeURIComponent(userId)}/mfa/preference`, options, (o) =>
+      this.users.updateUserMfaPreference(userId, body, o),
+    );
   }
 
-  async createSecretCode(userId: string, body: { access_token: string }, options: SaasusRequestOptions): Promise<unknown> {
+  async createSecretCode(
+    userId: string,
+    body: { access_token: string },
+    options: SaasusRequestOptions,
+  ): Promise<unknown> {
     const path = `/v1/auth/users/${encodeURIComponent(userId)}/mfa/software-token/secret-code`;
     return (await this.run('POST', path, options, (o) => this.users.createSecretCode(userId, body, o)))?.data;
   }
@@ -40,13 +50,18 @@ export class SaasusSdkAdapter implements SaasusAuthApi {
     body: { access_token: string; verification_code: string },
     options: SaasusRequestOptions,
   ): Promise<void> {
-    await this.run('PUT', `/v1/auth/users/${encodeURIComponent(userId)}/mfa/software-token`, options, (o) => this.users.updateSoftwareToken(userId, body, o));
+    await this.run('PUT', `/v1/auth/users/${encodeURIComponent(userId)}/mfa/software-token`, options, (o) =>
+      this.users.updateSoftwareToken(userId, body, o),
+    );
   }
 
   async getUserInfo(token: string, options: SaasusRequestOptions): Promise<unknown> {
-    if (this.userInfo) return (await this.run('GET', '/v1/auth/userinfo', options, (o) => this.userInfo!.getUserInfo(token, o)))?.data;
+    if (this.userInfo)
+      return (await this.run('GET', '/v1/auth/userinfo', options, (o) => this.userInfo!.getUserInfo(token, o)))?.data;
     if (this.fallback) return this.fallback.getUserInfo(token, options);
-    throw new MfaConfigurationError('getUserInfo needs userInfoApi, or the SaaSus credentials for the built-in transport');
+    throw new MfaConfigurationError(
+      'getUserInfo needs userInfoApi, or the SaaSus credentials for the built-in transport',
+    );
   }
 
   private async run<T>(
@@ -69,7 +84,9 @@ export class SaasusSdkAdapter implements SaasusAuthApi {
     try {
       result = (await call(sdkOptions)) as { data?: unknown; status?: unknown } | undefined;
     } catch (error) {
-      const response = (error as { response?: { status?: unknown; data?: unknown; headers?: Record<string, unknown> } } | null)?.response;
+      const response = (
+        error as { response?: { status?: unknown; data?: unknown; headers?: Record<string, unknown> } } | null
+      )?.response;
       // A 2xx on an axios error means the body broke off midway (a reset): no answer was read, as for a network error.
       if (!response || typeof response.status !== 'number' || (response.status >= 200 && response.status < 300)) {
         throw failureFromThrown(error, method, path, options);

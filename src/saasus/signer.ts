@@ -60,7 +60,9 @@ export function saasusAuthorization(
 const AUTHORIZATION_PATTERN = /^SAASUSSIGV1 Sig=([0-9a-f]{64}), SaaSID=([^,\s]+), APIKey=([^,\s]+)$/;
 
 /** Splits an `Authorization` header into its parts; `undefined` when it is not exactly the SAASUSSIGV1 form. */
-export function parseSaasusAuthorization(header: string | null | undefined): { sig: string; saasId: string; apiKey: string } | undefined {
+export function parseSaasusAuthorization(
+  header: string | null | undefined,
+): { sig: string; saasId: string; apiKey: string } | undefined {
   const match = header ? AUTHORIZATION_PATTERN.exec(header) : null;
   if (!match) return undefined;
   return { sig: match[1]!, saasId: match[2]!, apiKey: match[3]! };

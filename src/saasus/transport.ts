@@ -46,11 +46,19 @@ export class SaasusHttpTransport implements SaasusAuthApi {
     return this.send('GET', `/users/${segment(userId)}/mfa/preference`, undefined, options);
   }
 
-  async updateUserMfaPreference(userId: string, body: SaasusMfaPreference, options: SaasusRequestOptions): Promise<void> {
+  async updateUserMfaPreference(
+    userId: string,
+    body: SaasusMfaPreference,
+    options: SaasusRequestOptions,
+  ): Promise<void> {
     await this.send('PATCH', `/users/${segment(userId)}/mfa/preference`, body, options);
   }
 
-  async createSecretCode(userId: string, body: { access_token: string }, options: SaasusRequestOptions): Promise<unknown> {
+  async createSecretCode(
+    userId: string,
+    body: { access_token: string },
+    options: SaasusRequestOptions,
+  ): Promise<unknown> {
     return this.send('POST', `/users/${segment(userId)}/mfa/software-token/secret-code`, body, options);
   }
 
@@ -66,7 +74,12 @@ export class SaasusHttpTransport implements SaasusAuthApi {
     return this.send('GET', `/userinfo?token=${encodeURIComponent(token)}`, undefined, options);
   }
 
-  private async send(method: string, pathAndQuery: string, body: unknown, options: SaasusRequestOptions): Promise<unknown> {
+  private async send(
+    method: string,
+    pathAndQuery: string,
+    body: unknown,
+    options: SaasusRequestOptions,
+  ): Promise<unknown> {
     const url = this.authBase + pathAndQuery;
     // The path without its query: the ID token travels in the query and never reaches a log or an error.
     const path = new URL(url).pathname;
@@ -104,10 +117,17 @@ export class SaasusHttpTransport implements SaasusAuthApi {
       throw failure;
     }
     const traceId = headerValue(response.headers, 'x-saasus-trace-id');
-    this.logger?.debug?.('saasus request', { method, path, status: response.status, ms: Date.now() - started, traceId });
+    this.logger?.debug?.('saasus request', {
+      method,
+      path,
+      status: response.status,
+      ms: Date.now() - started,
+      traceId,
+    });
     const parsed = parseJson(response.data);
     if (response.status >= 200 && response.status < 300) {
-      if (parsed === INVALID) throw new SaasusFailure({ kind: 'invalid_response', method, path, status: response.status, traceId });
+      if (parsed === INVALID)
+        throw new SaasusFailure({ kind: 'invalid_response', method, path, status: response.status, traceId });
       return parsed;
     }
     throw failureFromAnswer(method, path, response.status, parsed === INVALID ? undefined : parsed, response.headers);

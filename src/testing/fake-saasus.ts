@@ -5,7 +5,8 @@ import { parseSaasusAuthorization, saasusSignature, saasusTimestamp, signaturesE
 import type { FixedClock } from './clock.js';
 import { systemClock } from './clock.js';
 
-export type FakeSaasusOperation = 'getPreference' | 'updatePreference' | 'createSecretCode' | 'registerSoftwareToken' | 'getUserInfo';
+export type FakeSaasusOperation =
+  'getPreference' | 'updatePreference' | 'createSecretCode' | 'registerSoftwareToken' | 'getUserInfo';
 
 /** How an injected failure answers. */
 export type FakeSaasusFailure =
@@ -76,7 +77,11 @@ export class FakeSaasus {
   private readonly clock: Pick<FixedClock, 'now' | 'nowMs'>;
   private readonly codeMismatchStatus: number;
   private readonly users = new Map<string, UserRecord>();
-  private readonly failures: Array<{ operation: FakeSaasusOperation | '*'; failure: FakeSaasusFailure; remaining: number }> = [];
+  private readonly failures: Array<{
+    operation: FakeSaasusOperation | '*';
+    failure: FakeSaasusFailure;
+    remaining: number;
+  }> = [];
 
   constructor(options: FakeSaasusOptions = {}) {
     this.baseUrl = (options.baseUrl ?? 'https://api.saasus.io').replace(/\/+$/, '');
@@ -90,15 +95,22 @@ export class FakeSaasus {
     const auth = `${this.baseUrl}/v1/auth`;
     this.handlers = [
       http.get(`${auth}/users/:userId/mfa/preference`, ({ request, params }) =>
-        this.handle('getPreference', request, () => this.getPreference(String(params.userId)))),
+        this.handle('getPreference', request, () => this.getPreference(String(params.userId))),
+      ),
       http.patch(`${auth}/users/:userId/mfa/preference`, ({ request, params }) =>
-        this.handle('updatePreference', request, (body) => this.updatePreference(String(params.userId), body))),
+        this.handle('updatePreference', request, (body) => this.updatePreference(String(params.userId), body)),
+      ),
       http.post(`${auth}/users/:userId/mfa/software-token/secret-code`, ({ request, params }) =>
-        this.handle('createSecretCode', request, (body) => this.createSecretCode(String(params.userId), body))),
+        this.handle('createSecretCode', request, (body) => this.createSecretCode(String(params.userId), body)),
+      ),
       http.put(`${auth}/users/:userId/mfa/software-token`, ({ request, params }) =>
-        this.handle('registerSoftwareToken', request, (body) => this.registerSoftwareToken(String(params.userId), body))),
+        this.handle('registerSoftwareToken', request, (body) =>
+          this.registerSoftwareToken(String(params.userId), body),
+        ),
+      ),
       http.get(`${auth}/userinfo`, ({ request }) =>
-        this.handle('getUserInfo', request, () => this.getUserInfo(new URL(request.url).searchParams.get('token')))),
+        this.handle('getUserInfo', request, () => this.getUserInfo(new URL(request.url).searchParams.get('token'))),
+      ),
     ];
   }
 
@@ -229,7 +241,8 @@ export class FakeSaasus {
       user.mfa.method = null;
       return traced(new HttpResponse(null, { status: 200 }));
     }
-    if (method === undefined) return errorResponse(400, 'InvalidParameterException', 'method is required when enabling');
+    if (method === undefined)
+      return errorResponse(400, 'InvalidParameterException', 'method is required when enabling');
     if (method === 'softwareToken' && !user.mfa.registeredSecret) {
       return errorResponse(400, 'InvalidParameterException', 'User has not verified software token mfa');
     }
@@ -256,8 +269,10 @@ export class FakeSaasus {
     const valid =
       typeof verification_code === 'string' &&
       /^[0-9]{6}$/.test(verification_code) &&
-      verifySync({ secret, token: verification_code, epoch: Math.floor(this.clock.nowMs() / 1000), epochTolerance: 30 }).valid;
-    if (!valid) return errorResponse(this.codeMismatchStatus, 'CodeMismatchException', 'Invalid code received for user');
+      verifySync({ secret, token: verification_code, epoch: Math.floor(this.clock.nowMs() / 1000), epochTolerance: 30 })
+        .valid;
+    if (!valid)
+      return errorResponse(this.codeMismatchStatus, 'CodeMismatchException', 'Invalid code received for user');
     user.mfa.registeredSecret = secret;
     user.mfa.pendingSecret = null;
     return traced(new HttpResponse(null, { status: 200 }));

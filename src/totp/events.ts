@@ -15,12 +15,7 @@ export type MfaEvent =
   | { type: 'recovery_codes_regenerated'; userId: string; at: Date; count: number };
 
 export type MfaVerifyFailure =
-  | 'mismatch'
-  | 'replayed'
-  | 'expired_setup'
-  | 'no_factor'
-  | 'recovery_code_mismatch'
-  | 'rate_limited';
+  'mismatch' | 'replayed' | 'expired_setup' | 'no_factor' | 'recovery_code_mismatch' | 'rate_limited';
 
 export type MfaEventType = MfaEvent['type'];
 

@@ -20,14 +20,18 @@ function keyBytes(value: string | Uint8Array, position: number): Buffer {
   let bytes: Buffer;
   if (typeof value === 'string') {
     const text = value.trim();
-    if (!BASE64.test(text)) throw new MfaConfigurationError(`${where} must be 32 bytes as base64 text (generate one with: openssl rand -base64 32)`);
+    if (!BASE64.test(text))
+      throw new MfaConfigurationError(
+        `${where} must be 32 bytes as base64 text (generate one with: openssl rand -base64 32)`,
+      );
     bytes = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   } else if (value instanceof Uint8Array) {
     bytes = Buffer.from(value);
   } else {
     throw new MfaConfigurationError(`${where} must be a base64 string or a Buffer`);
   }
-  if (bytes.length !== 32) throw new MfaConfigurationError(`${where} must be exactly 32 bytes (AES-256); got ${bytes.length}`);
+  if (bytes.length !== 32)
+    throw new MfaConfigurationError(`${where} must be exactly 32 bytes (AES-256); got ${bytes.length}`);
   return bytes;
 }
 
@@ -74,5 +78,8 @@ export function keyringFromEnvironment(env: NodeJS.ProcessEnv = process.env): En
 }
 
 function splitKeyList(text: string): string[] {
-  return text.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
 }

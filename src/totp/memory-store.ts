@@ -1,4 +1,13 @@
-import type { AttemptClaim, AttemptClaimResult, AttemptWindow, ClaimTarget, MfaStore, MfaStoredState, StoredFactor, StoredPendingSetup } from './store.js';
+import type {
+  AttemptClaim,
+  AttemptClaimResult,
+  AttemptWindow,
+  ClaimTarget,
+  MfaStore,
+  MfaStoredState,
+  StoredFactor,
+  StoredPendingSetup,
+} from './store.js';
 
 interface UserRecord {
   factor: StoredFactor | null;
@@ -27,7 +36,11 @@ export class MemoryMfaStore implements MfaStore {
     return this.#snapshot(this.users.get(userId));
   }
 
-  async beginAttempt(userId: string, now: number, windowMs: number): Promise<{ attempts: AttemptWindow; state: MfaStoredState }> {
+  async beginAttempt(
+    userId: string,
+    now: number,
+    windowMs: number,
+  ): Promise<{ attempts: AttemptWindow; state: MfaStoredState }> {
     const record = this.#count(userId, now, windowMs);
     return { attempts: { ...record.attempts! }, state: this.#snapshot(record) };
   }
@@ -37,7 +50,8 @@ export class MemoryMfaStore implements MfaStore {
     const attempts = { ...record.attempts! };
     if (attempts.count > claim.maxAttempts) return { outcome: 'locked', attempts };
     const factor = record.factor;
-    if (factor === null || factor.secretId !== claim.secretId) return { outcome: 'stale', attempts, state: this.#snapshot(record) };
+    if (factor === null || factor.secretId !== claim.secretId)
+      return { outcome: 'stale', attempts, state: this.#snapshot(record) };
     if (claim.step === null) return { outcome: 'counted', attempts };
     if (factor.lastStep !== null && factor.lastStep >= claim.step) return { outcome: 'replayed', attempts };
     factor.lastStep = claim.step;
@@ -51,7 +65,13 @@ export class MemoryMfaStore implements MfaStore {
     this.#record(userId).pending = { ...pending };
   }
 
-  async claimStep(userId: string, target: ClaimTarget, secretId: string, step: number, resealedSecret?: string): Promise<boolean> {
+  async claimStep(
+    userId: string,
+    target: ClaimTarget,
+    secretId: string,
+    step: number,
+    resealedSecret?: string,
+  ): Promise<boolean> {
     const record = this.users.get(userId);
     const secret = target === 'factor' ? record?.factor : record?.pending;
     if (!record || !secret || secret.secretId !== secretId) return false;
@@ -63,11 +83,22 @@ export class MemoryMfaStore implements MfaStore {
     return true;
   }
 
-  async activatePending(userId: string, secretId: string, recoveryCodeHashes: readonly string[], now: number): Promise<boolean> {
+  async activatePending(
+    userId: string,
+    secretId: string,
+    recoveryCodeHashes: readonly string[],
+    now: number,
+  ): Promise<boolean> {
     const record = this.users.get(userId);
     const pending = record?.pending;
-    if (!record || !pending || pending.secretId !== secretId || !pending.confirmed || now >= pending.expiresAt) return false;
-    record.factor = { secretId: pending.secretId, sealedSecret: pending.sealedSecret, lastStep: pending.lastStep, enabledAt: now };
+    if (!record || !pending || pending.secretId !== secretId || !pending.confirmed || now >= pending.expiresAt)
+      return false;
+    record.factor = {
+      secretId: pending.secretId,
+      sealedSecret: pending.sealedSecret,
+      lastStep: pending.lastStep,
+      enabledAt: now,
+    };
     record.pending = null;
     record.recoveryCodes = new Set(recoveryCodeHashes);
     record.attempts = null;
@@ -107,7 +138,9 @@ export class MemoryMfaStore implements MfaStore {
     const record = this.#record(userId);
     const current = record.attempts;
     record.attempts =
-      current === null || now >= current.resetAt ? { count: 1, resetAt: now + windowMs } : { count: current.count + 1, resetAt: current.resetAt };
+      current === null || now >= current.resetAt
+        ? { count: 1, resetAt: now + windowMs }
+        : { count: current.count + 1, resetAt: current.resetAt };
     return record;
   }
 
@@ -134,7 +167,8 @@ export class MemoryMfaStore implements MfaStore {
     for (const [userId, record] of this.users) {
       if (record.attempts && now >= record.attempts.resetAt) record.attempts = null;
       if (record.pending && now >= record.pending.expiresAt + EXPIRED_SETUP_GRACE_MS) record.pending = null;
-      if (!record.factor && !record.pending && !record.attempts && record.recoveryCodes.size === 0) this.users.delete(userId);
+      if (!record.factor && !record.pending && !record.attempts && record.recoveryCodes.size === 0)
+        this.users.delete(userId);
     }
     this.#sweepAt = Math.max(1024, this.users.size * 2);
   }

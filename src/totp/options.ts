@@ -78,23 +78,30 @@ let warnedAboutMissingKey = false;
 
 /** Checks every option once, at construction, so a misconfiguration fails at startup rather than at a user's login. */
 export function resolveTotpOptions(options: TotpMfaProviderOptions): ResolvedTotpOptions {
-  if (typeof options !== 'object' || options === null) throw new MfaConfigurationError('TotpMfaProvider options must be an object');
+  if (typeof options !== 'object' || options === null)
+    throw new MfaConfigurationError('TotpMfaProvider options must be an object');
   const env = options.env ?? process.env;
   const store = options.store ?? new MemoryMfaStore();
   if (typeof store.beginAttempt !== 'function' || typeof store.claimStep !== 'function') {
     throw new MfaConfigurationError('store must implement MfaStore (MemoryMfaStore, RedisMfaStore, PostgresMfaStore)');
   }
-  if (options.now !== undefined && typeof options.now !== 'function') throw new MfaConfigurationError('now must be a function returning a Date');
+  if (options.now !== undefined && typeof options.now !== 'function')
+    throw new MfaConfigurationError('now must be a function returning a Date');
   const keys = parseKeyring(options.encryptionKey ?? keyringFromEnvironment(env));
   if (keys.length === 0) {
     if (env.NODE_ENV === 'production') {
-      throw new MfaConfigurationError('TotpMfaProvider needs encryptionKey (or MFA_ENCRYPTION_KEY) when NODE_ENV=production: TOTP secrets must not be stored in clear');
+      throw new MfaConfigurationError(
+        'TotpMfaProvider needs encryptionKey (or MFA_ENCRYPTION_KEY) when NODE_ENV=production: TOTP secrets must not be stored in clear',
+      );
     }
     if (!warnedAboutMissingKey) {
       warnedAboutMissingKey = true;
-      process.emitWarning('saasus-mfa: no encryptionKey (MFA_ENCRYPTION_KEY); TOTP secrets are stored unencrypted. Fine for development only.', {
-        code: 'SAASUS_MFA_NO_ENCRYPTION_KEY',
-      });
+      process.emitWarning(
+        'saasus-mfa: no encryptionKey (MFA_ENCRYPTION_KEY); TOTP secrets are stored unencrypted. Fine for development only.',
+        {
+          code: 'SAASUS_MFA_NO_ENCRYPTION_KEY',
+        },
+      );
     }
   }
   return {

@@ -94,7 +94,14 @@ export class TotpMfaProvider implements MfaProvider {
     }
     const now = this.#nowMs();
     const expiresAt = now + this.#options.setupTtlMs;
-    const pending = { secretId: randomUUID(), sealedSecret: this.#box.seal(user.id, secret), lastStep: null, createdAt: now, expiresAt, confirmed: false };
+    const pending = {
+      secretId: randomUUID(),
+      sealedSecret: this.#box.seal(user.id, secret),
+      lastStep: null,
+      createdAt: now,
+      expiresAt,
+      confirmed: false,
+    };
     await this.#storeCall(() => this.store.savePending(user.id, pending));
     this.#emit({ type: 'setup_created', userId: user.id, at: new Date(now), expiresAt: new Date(expiresAt) });
     return { secret };
@@ -111,21 +118,25 @@ export class TotpMfaProvider implements MfaProvider {
   }
 
   async enable(user: MfaUser, options: { method: MfaMethod }, _ctx?: MfaCallContext): Promise<MfaEnableResult> {
-    if (options.method !== 'softwareToken') throw new MfaValidationError('The self-hosted TOTP provider supports only the softwareToken method', 'method');
+    if (options.method !== 'softwareToken')
+      throw new MfaValidationError('The self-hosted TOTP provider supports only the softwareToken method', 'method');
     const now = this.#nowMs();
     const state = await this.#storeCall(() => this.store.load(user.id));
     if (state.factor) throw alreadyEnabled();
     const pending = state.pending !== null && now < state.pending.expiresAt ? state.pending : null;
     if (!pending?.confirmed) {
       throw new MfaConflictError(
-        state.pending && !pending ? 'The setup expired before it was enabled; create a new one' : 'Verify a code from the authenticator before enabling MFA',
+        state.pending && !pending
+          ? 'The setup expired before it was enabled; create a new one'
+          : 'Verify a code from the authenticator before enabling MFA',
         'not_verified',
       );
     }
     const { recoveryCodes, hashes } = this.#newRecoveryCodes(user.id);
     const activated = await this.#storeCall(() => this.store.activatePending(user.id, pending.secretId, hashes, now));
     // Strict checks on what a store answers: a custom store's slip (undefined, "0") must fail closed, not open.
-    if (activated !== true) throw new MfaConflictError('The setup changed while it was being enabled; verify a new code', 'not_verified');
+    if (activated !== true)
+      throw new MfaConflictError('The setup changed while it was being enabled; verify a new code', 'not_verified');
     this.#emit({ type: 'enabled', userId: user.id, at: new Date(now) });
     return { enabled: true, method: 'softwareToken', recoveryCodes };
   }
@@ -140,9 +151,21 @@ export class TotpMfaProvider implements MfaProvider {
   async verifyRecoveryCode(user: MfaUser, code: string, _ctx?: MfaCallContext): Promise<MfaRecoveryCodeResult> {
     const now = this.#nowMs();
     const { attempts, state } = await this.#beginAttempt(user.id, now);
-    if (!state.factor) throw this.#failure(user.id, now, attempts, 'no_factor', new MfaNotFoundError('MFA is not enabled for this user'));
+    if (!state.factor)
+      throw this.#failure(
+        user.id,
+        now,
+        attempts,
+        'no_factor',
+        new MfaNotFoundError('MFA is not enabled for this user'),
+      );
     const canonical = canonicalRecoveryCode(code);
-    const remaining = canonical === null ? null : await this.#storeCall(() => this.store.consumeRecoveryCode(user.id, this.#hasher.candidates(user.id, canonical)));
+    const remaining =
+      canonical === null
+        ? null
+        : await this.#storeCall(() =>
+            this.store.consumeRecoveryCode(user.id, this.#hasher.candidates(user.id, canonical)),
+          );
     if (typeof remaining !== 'number' || !Number.isSafeInteger(remaining) || remaining < 0) {
       const error = new MfaInvalidCodeError('The recovery code is incorrect or already used', 'mismatch');
       throw this.#failure(user.id, now, attempts, 'recovery_code_mismatch', error);
@@ -155,7 +178,12 @@ export class TotpMfaProvider implements MfaProvider {
     const { recoveryCodes, hashes } = this.#newRecoveryCodes(user.id);
     const replaced = await this.#storeCall(() => this.store.replaceRecoveryCodes(user.id, hashes));
     if (replaced !== true) throw new MfaNotFoundError('MFA is not enabled for this user');
-    this.#emit({ type: 'recovery_codes_regenerated', userId: user.id, at: new Date(this.#nowMs()), count: recoveryCodes.length });
+    this.#emit({
+      type: 'recovery_codes_regenerated',
+      userId: user.id,
+      at: new Date(this.#nowMs()),
+      count: recoveryCodes.length,
+    });
     return { recoveryCodes };
   }
 
@@ -174,7 +202,13 @@ export class TotpMfaProvider implements MfaProvider {
    * factor changed meanwhile (disabled, replaced on another server), the store says `stale` with the current state,
    * and the call goes on as after `beginAttempt`, on that state, with the attempt it already counted.
    */
-  async #checkCached(userId: string, code: string, allowPending: boolean, now: number, cached: CachedFactor): Promise<MfaVerifyResult> {
+  async #checkCached(
+    userId: string,
+    code: string,
+    allowPending: boolean,
+    now: number,
+    cached: CachedFactor,
+  ): Promise<MfaVerifyResult> {
     let secret: string;
     try {
       secret = this.#box.open(userId, cached.sealedSecret);
@@ -184,11 +218,13 @@ export class TotpMfaProvider implements MfaProvider {
       throw error;
     }
     const step = this.#matchingStep(secret, code, now);
-    const resealed = step !== null && this.#box.isStale(cached.sealedSecret) ? this.#box.seal(userId, secret) : undefined;
+    const resealed =
+      step !== null && this.#box.isStale(cached.sealedSecret) ? this.#box.seal(userId, secret) : undefined;
     const answer = await this.#attemptAndClaim(userId, cached.secretId, step, now, resealed);
     switch (answer.outcome) {
       case 'claimed':
-        if (resealed !== undefined) this.#factorCache?.set(userId, { secretId: cached.secretId, sealedSecret: resealed });
+        if (resealed !== undefined)
+          this.#factorCache?.set(userId, { secretId: cached.secretId, sealedSecret: resealed });
         return this.#verified(userId, now, 'factor');
       case 'stale':
         this.#remember(userId, answer.state);
@@ -201,10 +237,18 @@ export class TotpMfaProvider implements MfaProvider {
   }
 
   /** The check after the attempt was counted, on the state read with it: the factor if enabled, else a live setup. */
-  async #decide(userId: string, code: string, allowPending: boolean, now: number, attempts: AttemptWindow, state: MfaStoredState): Promise<MfaVerifyResult> {
+  async #decide(
+    userId: string,
+    code: string,
+    allowPending: boolean,
+    now: number,
+    attempts: AttemptWindow,
+    state: MfaStoredState,
+  ): Promise<MfaVerifyResult> {
     // An enabled factor always wins: a pending setup (which only exists without one, or by a race) is never a way
     // around the factor.
-    const livePending = allowPending && !state.factor && state.pending !== null && now < state.pending.expiresAt ? state.pending : null;
+    const livePending =
+      allowPending && !state.factor && state.pending !== null && now < state.pending.expiresAt ? state.pending : null;
     const target = state.factor ? 'factor' : livePending ? 'pending' : null;
     const record = state.factor ?? livePending;
     if (target === null || record === null) {
@@ -212,7 +256,9 @@ export class TotpMfaProvider implements MfaProvider {
         const expired = new MfaInvalidCodeError('The setup has expired; create a new one', 'expired_setup');
         throw this.#failure(userId, now, attempts, 'expired_setup', expired);
       }
-      const missing = new MfaNotFoundError(allowPending ? 'No authenticator is being set up or enabled for this user' : 'MFA is not enabled for this user');
+      const missing = new MfaNotFoundError(
+        allowPending ? 'No authenticator is being set up or enabled for this user' : 'MFA is not enabled for this user',
+      );
       throw this.#failure(userId, now, attempts, 'no_factor', missing);
     }
     const secret = this.#box.open(userId, record.sealedSecret);
@@ -222,10 +268,14 @@ export class TotpMfaProvider implements MfaProvider {
     const fresh = record.lastStep === null || step > record.lastStep;
     // Key rotation: a secret sealed with an older key is sealed again with the current one in the same update.
     const resealed = this.#box.isStale(record.sealedSecret) ? this.#box.seal(userId, secret) : undefined;
-    if (!fresh || (await this.#storeCall(() => this.store.claimStep(userId, target, record.secretId, step, resealed))) !== true) {
+    if (
+      !fresh ||
+      (await this.#storeCall(() => this.store.claimStep(userId, target, record.secretId, step, resealed))) !== true
+    ) {
       throw this.#failure(userId, now, attempts, 'replayed', replayed());
     }
-    if (target === 'factor' && resealed !== undefined) this.#factorCache?.set(userId, { secretId: record.secretId, sealedSecret: resealed });
+    if (target === 'factor' && resealed !== undefined)
+      this.#factorCache?.set(userId, { secretId: record.secretId, sealedSecret: resealed });
     return this.#verified(userId, now, target);
   }
 
@@ -236,11 +286,18 @@ export class TotpMfaProvider implements MfaProvider {
 
   /** The time step the code matches within the window, or null (otplib compares in constant time per candidate). */
   #matchingStep(secret: string, code: string, now: number): number | null {
-    const result = verifySync({ secret, token: code, epoch: Math.floor(now / 1000), epochTolerance: this.#options.window * PERIOD_SECONDS, crypto: nodeCrypto });
+    const result = verifySync({
+      secret,
+      token: code,
+      epoch: Math.floor(now / 1000),
+      epochTolerance: this.#options.window * PERIOD_SECONDS,
+      crypto: nodeCrypto,
+    });
     if (!result.valid) return null;
     // otplib's result type also covers HOTP; a TOTP verification always carries the matched time step.
     const step = 'timeStep' in result ? result.timeStep : Number.NaN;
-    if (!Number.isSafeInteger(step)) throw new MfaProviderError('otplib returned no time step', { type: 'unexpected', retryable: false });
+    if (!Number.isSafeInteger(step))
+      throw new MfaProviderError('otplib returned no time step', { type: 'unexpected', retryable: false });
     return step;
   }
 
@@ -263,21 +320,44 @@ export class TotpMfaProvider implements MfaProvider {
   }
 
   /** attemptAndClaim, with its answer checked as strictly as beginAttempt's: anything unexpected fails closed. */
-  async #attemptAndClaim(userId: string, secretId: string, step: number | null, now: number, resealedSecret: string | undefined): Promise<AttemptClaimResult> {
+  async #attemptAndClaim(
+    userId: string,
+    secretId: string,
+    step: number | null,
+    now: number,
+    resealedSecret: string | undefined,
+  ): Promise<AttemptClaimResult> {
     const { attemptWindowMs: windowMs, maxAttempts } = this.#options;
-    const claim = { secretId, step, now, windowMs, maxAttempts, ...(resealedSecret === undefined ? {} : { resealedSecret }) };
+    const claim = {
+      secretId,
+      step,
+      now,
+      windowMs,
+      maxAttempts,
+      ...(resealedSecret === undefined ? {} : { resealedSecret }),
+    };
     const answer = await this.#storeCall(() => this.store.attemptAndClaim!(userId, claim));
     const outcome = (answer as { outcome?: unknown } | null | undefined)?.outcome;
     // A count-only call (the code matched no step) has nothing to claim: `claimed` then is a store's slip, not a pass.
     if (outcome === 'claimed' && step !== null) return answer;
-    if (outcome === 'claimed') throw new MfaProviderError('The MFA store claimed a step it was not given', { type: 'invalid_response', retryable: false });
+    if (outcome === 'claimed')
+      throw new MfaProviderError('The MFA store claimed a step it was not given', {
+        type: 'invalid_response',
+        retryable: false,
+      });
     if (outcome !== 'locked' && outcome !== 'replayed' && outcome !== 'counted' && outcome !== 'stale') {
-      throw new MfaProviderError('The MFA store answered an unknown claim outcome', { type: 'invalid_response', retryable: false });
+      throw new MfaProviderError('The MFA store answered an unknown claim outcome', {
+        type: 'invalid_response',
+        retryable: false,
+      });
     }
     const attempts = this.#checkedAttempts(userId, now, (answer as { attempts?: AttemptWindow }).attempts);
     if (outcome === 'locked') throw this.#lockedOut(userId, now, attempts);
     if (outcome === 'stale' && typeof (answer as { state?: unknown }).state !== 'object') {
-      throw new MfaProviderError('The MFA store answered a stale claim without the state', { type: 'invalid_response', retryable: false });
+      throw new MfaProviderError('The MFA store answered a stale claim without the state', {
+        type: 'invalid_response',
+        retryable: false,
+      });
     }
     return answer;
   }
@@ -286,7 +366,10 @@ export class TotpMfaProvider implements MfaProvider {
   #checkedAttempts(userId: string, now: number, attempts: AttemptWindow | undefined): AttemptWindow {
     const { count, resetAt } = attempts ?? {};
     if (!Number.isSafeInteger(count) || !Number.isFinite(resetAt)) {
-      throw new MfaProviderError('The MFA store answered an attempt count that is not a number', { type: 'invalid_response', retryable: false });
+      throw new MfaProviderError('The MFA store answered an attempt count that is not a number', {
+        type: 'invalid_response',
+        retryable: false,
+      });
     }
     if (count! > this.#options.maxAttempts) throw this.#lockedOut(userId, now, attempts!);
     return attempts!;
@@ -301,14 +384,18 @@ export class TotpMfaProvider implements MfaProvider {
   #failure(userId: string, now: number, attempts: AttemptWindow, reason: MfaVerifyFailure, error: MfaError): MfaError {
     const at = new Date(now);
     this.#emit({ type: 'verify_failed', userId, at, reason, attempts: attempts.count });
-    if (attempts.count === this.#options.maxAttempts) this.#emit({ type: 'locked', userId, at, retryAfterMs: Math.max(0, attempts.resetAt - now) });
+    if (attempts.count === this.#options.maxAttempts)
+      this.#emit({ type: 'locked', userId, at, retryAfterMs: Math.max(0, attempts.resetAt - now) });
     return error;
   }
 
   /** Fresh recovery codes for the user, and the hashes the store keeps instead of them. */
   #newRecoveryCodes(userId: string): { recoveryCodes: string[]; hashes: string[] } {
     const recoveryCodes = generateRecoveryCodes(this.#options.recoveryCodeCount);
-    return { recoveryCodes, hashes: recoveryCodes.map((code) => this.#hasher.hash(userId, canonicalRecoveryCode(code)!)) };
+    return {
+      recoveryCodes,
+      hashes: recoveryCodes.map((code) => this.#hasher.hash(userId, canonicalRecoveryCode(code)!)),
+    };
   }
 
   /** Store failures become a typed, retryable error without the driver's message (it may quote keys or arguments). */
@@ -327,10 +414,16 @@ export class TotpMfaProvider implements MfaProvider {
     } catch (error) {
       if (isMfaError(error)) throw error;
       if (error instanceof StoreTimeout) {
-        throw new MfaProviderError(`The MFA store (${this.store.name}) did not answer within ${error.limitMs} ms`, { type: 'store_unavailable', retryable: true });
+        throw new MfaProviderError(`The MFA store (${this.store.name}) did not answer within ${error.limitMs} ms`, {
+          type: 'store_unavailable',
+          retryable: true,
+        });
       }
       const name = error instanceof Error ? error.name : typeof error;
-      throw new MfaProviderError(`The MFA store (${this.store.name}) failed (${name})`, { type: 'store_unavailable', retryable: true });
+      throw new MfaProviderError(`The MFA store (${this.store.name}) failed (${name})`, {
+        type: 'store_unavailable',
+        retryable: true,
+      });
     } finally {
       clearTimeout(timer);
     }
@@ -354,7 +447,11 @@ function combinesAttemptAndClaim(store: MfaStore): boolean {
   // How far up the prototype chain a method is defined: 0 on the object itself, 1 on its class, and so on.
   const depth = (name: keyof MfaStore): number => {
     let level = 0;
-    for (let owner: object | null = store; owner !== null; owner = Object.getPrototypeOf(owner) as object | null, level++) {
+    for (
+      let owner: object | null = store;
+      owner !== null;
+      owner = Object.getPrototypeOf(owner) as object | null, level++
+    ) {
       if (Object.prototype.hasOwnProperty.call(owner, name)) return level;
     }
     return Number.POSITIVE_INFINITY;
@@ -374,5 +471,8 @@ function replayed(): MfaInvalidCodeError {
 }
 
 function alreadyEnabled(): MfaConflictError {
-  return new MfaConflictError('MFA is already enabled; disable it before setting up another authenticator', 'already_enabled');
+  return new MfaConflictError(
+    'MFA is already enabled; disable it before setting up another authenticator',
+    'already_enabled',
+  );
 }

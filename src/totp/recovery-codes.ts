@@ -32,7 +32,10 @@ export class RecoveryCodeHasher {
   readonly #keys: readonly { id: string; key: Buffer }[];
 
   constructor(keys: readonly EncryptionKey[]) {
-    this.#keys = keys.map(({ id, key }) => ({ id, key: Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'saasus-mfa recovery codes', 32)) }));
+    this.#keys = keys.map(({ id, key }) => ({
+      id,
+      key: Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'saasus-mfa recovery codes', 32)),
+    }));
   }
 
   /** The hash stored for a new code: under the current key. */

@@ -32,7 +32,13 @@ export class SecretBox {
     const cipher = createCipheriv('aes-256-gcm', current.key, iv, { authTagLength: 16 });
     cipher.setAAD(additionalData(userId, current.id));
     const ciphertext = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
-    return ['v1', current.id, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join('.');
+    return [
+      'v1',
+      current.id,
+      iv.toString('base64url'),
+      cipher.getAuthTag().toString('base64url'),
+      ciphertext.toString('base64url'),
+    ].join('.');
   }
 
   /** True when the sealed secret should be sealed again: keys are configured and it was sealed with an older one. */
@@ -43,7 +49,11 @@ export class SecretBox {
 
   open(userId: string, sealed: string): string {
     if (sealed.startsWith('plain.')) {
-      if (this.encrypts) throw new MfaProviderError('A stored MFA secret is not encrypted, but encryption keys are configured', { type: 'store_corrupt', retryable: false });
+      if (this.encrypts)
+        throw new MfaProviderError('A stored MFA secret is not encrypted, but encryption keys are configured', {
+          type: 'store_corrupt',
+          retryable: false,
+        });
       return sealed.slice('plain.'.length);
     }
     const [version, keyId, iv, tag, ciphertext, extra] = sealed.split('.');
@@ -64,7 +74,10 @@ export class SecretBox {
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
     } catch {
-      throw new MfaProviderError('A stored MFA secret failed its integrity check', { type: 'store_corrupt', retryable: false });
+      throw new MfaProviderError('A stored MFA secret failed its integrity check', {
+        type: 'store_corrupt',
+        retryable: false,
+      });
     }
   }
 }

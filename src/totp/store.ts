@@ -96,7 +96,11 @@ export interface MfaStore {
    * A window starts at the first attempt and lasts `windowMs`; once `now >= resetAt` the next attempt starts a new
    * window with count 1. Attempts are counted before the code is checked, so a burst cannot outrun the limit.
    */
-  beginAttempt(userId: string, now: number, windowMs: number): Promise<{ attempts: AttemptWindow; state: MfaStoredState }>;
+  beginAttempt(
+    userId: string,
+    now: number,
+    windowMs: number,
+  ): Promise<{ attempts: AttemptWindow; state: MfaStoredState }>;
 
   /**
    * Optional: `beginAttempt` and a factor `claimStep` in one atomic operation (one round trip), for a code the provider
@@ -119,7 +123,13 @@ export interface MfaStore {
    * With `resealedSecret`, the sealed secret is replaced in the same atomic update: the provider passes it when the
    * secret was sealed with an older key, so key rotation migrates secrets as users sign in, at no extra round trip.
    */
-  claimStep(userId: string, target: ClaimTarget, secretId: string, step: number, resealedSecret?: string): Promise<boolean>;
+  claimStep(
+    userId: string,
+    target: ClaimTarget,
+    secretId: string,
+    step: number,
+    resealedSecret?: string,
+  ): Promise<boolean>;
 
   /**
    * Atomically promotes the pending setup with this `secretId` to the enabled factor, if it is confirmed and
@@ -127,7 +137,12 @@ export interface MfaStore {
    * setup is removed, the recovery code hashes replace any previous ones, and the attempt counter is cleared (the
    * user has just proven the new authenticator). Returns false, changing nothing, otherwise.
    */
-  activatePending(userId: string, secretId: string, recoveryCodeHashes: readonly string[], now: number): Promise<boolean>;
+  activatePending(
+    userId: string,
+    secretId: string,
+    recoveryCodeHashes: readonly string[],
+    now: number,
+  ): Promise<boolean>;
 
   /**
    * Atomically consumes one recovery code: removes the first stored hash found among `candidateHashes` (the same

@@ -31,7 +31,8 @@ const CHROMIUM_ARGS = [
 export function chromiumAvailable(): boolean {
   if (existsSync(CHROMIUM_PATH)) return true;
   const why = `no Chromium at ${CHROMIUM_PATH} (install the Debian package chromium, or set CHROMIUM_PATH)`;
-  if (process.env.MFA_REQUIRE_SERVICES === '1') throw new Error(`Chromium is required (MFA_REQUIRE_SERVICES=1): ${why}`);
+  if (process.env.MFA_REQUIRE_SERVICES === '1')
+    throw new Error(`Chromium is required (MFA_REQUIRE_SERVICES=1): ${why}`);
   console.warn(`\n  SKIPPED: the browser tests, because ${why}. Set MFA_REQUIRE_SERVICES=1 to fail instead.\n`);
   return false;
 }
@@ -62,7 +63,11 @@ export async function launchChromium(options: { width?: number; height?: number 
 /** The text in a QR code inside a PNG, or null when none is found. */
 export function decodeQrPng(png: Buffer): string | null {
   const image = PNG.sync.read(png);
-  const found = jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length), image.width, image.height);
+  const found = jsQR(
+    new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length),
+    image.width,
+    image.height,
+  );
   return found?.data ?? null;
 }
 

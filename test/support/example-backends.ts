@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { type Backend, memoryBackend, postgresBackend, redisBackend } from '../../examples/shared/self-hosted/backends.js';
+import {
+  type Backend,
+  memoryBackend,
+  postgresBackend,
+  redisBackend,
+} from '../../examples/shared/self-hosted/backends.js';
 import { deleteRedisKeysUnder, newPgPool, newRedisClient, postgresAvailable, redisAvailable } from './services.js';
 
 /** A self-hosted example backend opened for one test file, with its data removed by `close()`. */
@@ -55,7 +60,10 @@ async function openPostgres(): Promise<OpenBackend> {
       await backend.close();
       const pool = newPgPool();
       try {
-        const { rows } = await pool.query<{ tablename: string }>('select tablename from pg_tables where starts_with(tablename, $1)', [tablePrefix]);
+        const { rows } = await pool.query<{ tablename: string }>(
+          'select tablename from pg_tables where starts_with(tablename, $1)',
+          [tablePrefix],
+        );
         for (const { tablename } of rows) await pool.query(`drop table if exists "${tablename}"`);
       } finally {
         await pool.end();

@@ -30,5 +30,6 @@ function expectErrorBody(exchange: Exchange, where: string): void {
   expect(exchange.headers.get('content-type'), where).toMatch(/^application\/json/);
   expect(typeof body?.error, `${where}: error`).toBe('string');
   expect(typeof body?.code, `${where}: code`).toBe('string');
-  for (const key of Object.keys(body ?? {})) expect(ERROR_BODY_KEYS.has(key), `${where}: unexpected key ${key}`).toBe(true);
+  for (const key of Object.keys(body ?? {}))
+    expect(ERROR_BODY_KEYS.has(key), `${where}: unexpected key ${key}`).toBe(true);
 }

@@ -28,7 +28,10 @@ export function spawnExample(framework: 'express' | 'koa', env: Record<string, s
 }
 
 /** Starts an example and waits for its banner; rejects with what it printed if it exits or stays silent. */
-export async function startExample(framework: 'express' | 'koa', env: Record<string, string> = {}): Promise<ExampleProcess> {
+export async function startExample(
+  framework: 'express' | 'koa',
+  env: Record<string, string> = {},
+): Promise<ExampleProcess> {
   const child = spawnExample(framework, env);
   const printed = collect(child);
   try {
@@ -55,7 +58,11 @@ export function collect(child: ChildProcess): { stdout: string; stderr: string }
 }
 
 /** Resolves with stdout once `pattern` matches it; rejects on exit or after the startup timeout, with both outputs. */
-function printedUntil(child: ChildProcess, printed: { stdout: string; stderr: string }, pattern: RegExp): Promise<string> {
+function printedUntil(
+  child: ChildProcess,
+  printed: { stdout: string; stderr: string },
+  pattern: RegExp,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const fail = (why: string) => {
       cleanup();

@@ -33,16 +33,26 @@ export function selfHostedSteps(call: Call) {
       const setup = await call('/mfa_setup', { idToken: token });
       expect(setup.status).toBe(200);
       const { secretKey } = setup.body as { secretKey: string };
-      expect(await call('/mfa_verify', { idToken: token, json: { verification_code: authenticator.code(secretKey) } })).toMatchObject({ status: 200 });
+      expect(
+        await call('/mfa_verify', { idToken: token, json: { verification_code: authenticator.code(secretKey) } }),
+      ).toMatchObject({ status: 200 });
       const enabled = await call('/mfa_enable', { idToken: token, json: {} });
       expect(enabled.status).toBe(200);
-      return { credentials, token, secret: secretKey, recoveryCodes: (enabled.body as { recoveryCodes: string[] }).recoveryCodes };
+      return {
+        credentials,
+        token,
+        secret: secretKey,
+        recoveryCodes: (enabled.body as { recoveryCodes: string[] }).recoveryCodes,
+      };
     },
 
     /** POST /login for a user with MFA on: the challenge. */
     async challengeFor(credentials: { username: string; password: string }): Promise<string> {
       const login = await call('/login', { json: credentials });
-      expect(login, login.text).toMatchObject({ status: 200, body: { mfaRequired: true, challenge: expect.any(String) } });
+      expect(login, login.text).toMatchObject({
+        status: 200,
+        body: { mfaRequired: true, challenge: expect.any(String) },
+      });
       expect((login.body as { token?: unknown }).token).toBeUndefined();
       return (login.body as { challenge: string }).challenge;
     },

@@ -7,7 +7,15 @@ import { LuaScript } from '../../src/stores/redis/script-runner.js';
 import * as redisScripts from '../../src/stores/redis/scripts.js';
 import type { MfaStore } from '../../src/totp/index.js';
 import { CuttableProxy } from './cuttable-proxy.js';
-import { DATABASE_URL, REDIS_URL, deleteRedisKeysUnder, newPgPool, newRedisClient, postgresAvailable, redisAvailable } from './services.js';
+import {
+  DATABASE_URL,
+  REDIS_URL,
+  deleteRedisKeysUnder,
+  newPgPool,
+  newRedisClient,
+  postgresAvailable,
+  redisAvailable,
+} from './services.js';
 
 /**
  * The client settings the README tells apps to use, so that a store that stalls or goes away ends in an error within
@@ -85,7 +93,8 @@ async function openRedis(): Promise<FaultyStore> {
   const direct = newRedisClient();
   await direct.connect();
   // Scripts cached up front: a cut EVALSHA must be the script itself, never the NOSCRIPT probe before its EVAL.
-  for (const script of Object.values(redisScripts).filter((value) => value instanceof LuaScript)) await direct.script('LOAD', script.source);
+  for (const script of Object.values(redisScripts).filter((value) => value instanceof LuaScript))
+    await direct.script('LOAD', script.source);
   const keyPrefix = `saasus-mfa-fault:${unique()}:`;
   return {
     store: new RedisMfaStore({ client, keyPrefix }),
@@ -141,7 +150,10 @@ async function openPostgres(): Promise<FaultyStore> {
     async close() {
       await proxy.close();
       await pool.end();
-      const { rows } = await directPool.query<{ tablename: string }>('select tablename from pg_tables where tablename like $1', [`${tablePrefix}%`]);
+      const { rows } = await directPool.query<{ tablename: string }>(
+        'select tablename from pg_tables where tablename like $1',
+        [`${tablePrefix}%`],
+      );
       for (const { tablename } of rows) await directPool.query(`drop table if exists "${tablename}"`);
       await directPool.end();
     },

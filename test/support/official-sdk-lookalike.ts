@@ -15,10 +15,19 @@ export function createOfficialSdkLookalike(options: {
 }) {
   const instance: AxiosInstance = axios.create();
   instance.interceptors.request.use((config) => {
-    const body = typeof config.data === 'string' ? config.data : config.data === undefined ? '' : JSON.stringify(config.data);
+    const body =
+      typeof config.data === 'string' ? config.data : config.data === undefined ? '' : JSON.stringify(config.data);
     config.data = body === '' ? undefined : body;
     config.headers.set('Content-Type', 'application/json');
-    config.headers.set('Authorization', saasusAuthorization(options, { method: config.method!.toUpperCase(), url: config.url!, body, now: options.now() }));
+    config.headers.set(
+      'Authorization',
+      saasusAuthorization(options, {
+        method: config.method!.toUpperCase(),
+        url: config.url!,
+        body,
+        now: options.now(),
+      }),
+    );
     return config;
   });
   const base = `${options.baseUrl}/v1/auth`;
@@ -26,12 +35,35 @@ export function createOfficialSdkLookalike(options: {
   const saasUserApi = {
     getUserMfaPreference: (userId: string, config?: RawAxiosRequestConfig) =>
       instance.request({ ...config, method: 'GET', url: `${user(userId)}/mfa/preference` }),
-    updateUserMfaPreference: (userId: string, body: { enabled: boolean; method?: string }, config?: RawAxiosRequestConfig) =>
-      instance.request({ ...config, method: 'PATCH', url: `${user(userId)}/mfa/preference`, data: JSON.stringify(body) }),
+    updateUserMfaPreference: (
+      userId: string,
+      body: { enabled: boolean; method?: string },
+      config?: RawAxiosRequestConfig,
+    ) =>
+      instance.request({
+        ...config,
+        method: 'PATCH',
+        url: `${user(userId)}/mfa/preference`,
+        data: JSON.stringify(body),
+      }),
     createSecretCode: (userId: string, body: { access_token: string }, config?: RawAxiosRequestConfig) =>
-      instance.request({ ...config, method: 'POST', url: `${user(userId)}/mfa/software-token/secret-code`, data: JSON.stringify(body) }),
-    updateSoftwareToken: (userId: string, body: { access_token: string; verification_code: string }, config?: RawAxiosRequestConfig) =>
-      instance.request({ ...config, method: 'PUT', url: `${user(userId)}/mfa/software-token`, data: JSON.stringify(body) }),
+      instance.request({
+        ...config,
+        method: 'POST',
+        url: `${user(userId)}/mfa/software-token/secret-code`,
+        data: JSON.stringify(body),
+      }),
+    updateSoftwareToken: (
+      userId: string,
+      body: { access_token: string; verification_code: string },
+      config?: RawAxiosRequestConfig,
+    ) =>
+      instance.request({
+        ...config,
+        method: 'PUT',
+        url: `${user(userId)}/mfa/software-token`,
+        data: JSON.stringify(body),
+      }),
   };
   const userInfoApi = {
     getUserInfo: (token: string, config?: RawAxiosRequestConfig) =>

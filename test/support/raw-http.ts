@@ -86,6 +86,11 @@ function unchunk(text: string): string {
 
 /** An HTTP/1.1 request as text; `Connection: close` so the answer ends with the socket. */
 export function httpRequest(method: string, path: string, headers: Array<[string, string]>, body = ''): string {
-  const lines = [`${method} ${path} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: close', ...headers.map(([name, value]) => `${name}: ${value}`)];
+  const lines = [
+    `${method} ${path} HTTP/1.1`,
+    'Host: 127.0.0.1',
+    'Connection: close',
+    ...headers.map(([name, value]) => `${name}: ${value}`),
+  ];
   return `${lines.join('\r\n')}\r\n\r\n${body}`;
 }

@@ -6,7 +6,14 @@ import type { SaasusMfaProviderOptions } from '../../src/saasus/index.js';
 import { FAKE_BASE_URL, useFakeSaasus } from './fake-saasus.js';
 import { everythingSaidBy, leakedIn } from './leak-search.js';
 import { createOfficialSdkLookalike } from './official-sdk-lookalike.js';
-import { CALL_REQUESTS, type FaultedCall, type SaasusFault, faultHandlers, logRequests, watchUnhandled } from './saasus-faults.js';
+import {
+  CALL_REQUESTS,
+  type FaultedCall,
+  type SaasusFault,
+  faultHandlers,
+  logRequests,
+  watchUnhandled,
+} from './saasus-faults.js';
 
 export type Transport = 'built-in transport' | 'official SDK injected';
 
@@ -19,12 +26,16 @@ const MARGIN_MS = 2_500;
 const CALLS: FaultedCall[] = ['getStatus', 'createSetup', 'verify', 'enable', 'disable', 'getUserInfo'];
 const isGet = (call: FaultedCall) => CALL_REQUESTS[call].method === 'GET';
 
-const HTML_PAGE = '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><hr>nginx</body></html>';
+const HTML_PAGE =
+  '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><hr>nginx</body></html>';
 const SAFE_JSON_BODY_KEYS = ['code', 'error', 'reason', 'retryAfterMs'];
 
 type Expected =
   | { resolves: true }
-  | { error: Record<string, unknown>; /** GETs are retried (maxRetries more requests); nothing else ever is. */ retriedIfGet: boolean };
+  | {
+      error: Record<string, unknown>;
+      /** GETs are retried (maxRetries more requests); nothing else ever is. */ retriedIfGet: boolean;
+    };
 
 interface Scenario {
   label: string;
@@ -36,9 +47,18 @@ interface Scenario {
   leakable?: Record<string, string>;
 }
 
-const timeout: Expected = { error: { name: 'MfaProviderError', status: 502, type: 'timeout', retryable: true }, retriedIfGet: true };
-const network: Expected = { error: { name: 'MfaProviderError', status: 502, type: 'network', retryable: true }, retriedIfGet: true };
-const invalidResponse: Expected = { error: { name: 'MfaProviderError', status: 502, type: 'invalid_response' }, retriedIfGet: false };
+const timeout: Expected = {
+  error: { name: 'MfaProviderError', status: 502, type: 'timeout', retryable: true },
+  retriedIfGet: true,
+};
+const network: Expected = {
+  error: { name: 'MfaProviderError', status: 502, type: 'network', retryable: true },
+  retriedIfGet: true,
+};
+const invalidResponse: Expected = {
+  error: { name: 'MfaProviderError', status: 502, type: 'invalid_response' },
+  retriedIfGet: false,
+};
 const upstream = (status: number, type?: string): Expected => ({
   error: { name: 'MfaProviderError', status: 502, upstreamStatus: status, type, retryable: true },
   retriedIfGet: true,
@@ -56,10 +76,23 @@ const httpDate = (offsetMs: number) => new Date(Date.now() + offsetMs).toUTCStri
 
 const scenarios: Scenario[] = [
   { label: 'no answer at all (timeout)', fault: () => ({ kind: 'no_answer' }), expected: () => timeout },
-  { label: 'an answer slower than the timeout', fault: () => ({ kind: 'slow', delayMs: 300 }), expected: () => timeout, afterMs: 250 },
-  { label: 'headers, then a body that never ends', fault: () => ({ kind: 'stalled_body', status: 200 }), expected: () => timeout },
+  {
+    label: 'an answer slower than the timeout',
+    fault: () => ({ kind: 'slow', delayMs: 300 }),
+    expected: () => timeout,
+    afterMs: 250,
+  },
+  {
+    label: 'headers, then a body that never ends',
+    fault: () => ({ kind: 'stalled_body', status: 200 }),
+    expected: () => timeout,
+  },
   { label: 'a connection reset', fault: () => ({ kind: 'reset' }), expected: () => network },
-  { label: 'a connection reset halfway through the body', fault: () => ({ kind: 'reset_mid_body', status: 200 }), expected: () => network },
+  {
+    label: 'a connection reset halfway through the body',
+    fault: () => ({ kind: 'reset_mid_body', status: 200 }),
+    expected: () => network,
+  },
   ...[500, 502, 503].flatMap((status): Scenario[] => [
     { label: `${status} without a body`, fault: answer(status), expected: () => upstream(status) },
     {
@@ -67,12 +100,24 @@ const scenarios: Scenario[] = [
       fault: answer(status, JSON.stringify({ type: 'InternalServerError', message: 'Please try again later' })),
       expected: () => upstream(status, 'InternalServerError'),
     },
-    { label: `${status} with an HTML error page`, fault: answer(status, HTML_PAGE, 'text/html'), expected: () => upstream(status) },
+    {
+      label: `${status} with an HTML error page`,
+      fault: answer(status, HTML_PAGE, 'text/html'),
+      expected: () => upstream(status),
+    },
   ]),
-  { label: '200 with an HTML page instead of JSON', fault: answer(200, HTML_PAGE, 'text/html'), expected: () => invalidResponse },
+  {
+    label: '200 with an HTML page instead of JSON',
+    fault: answer(200, HTML_PAGE, 'text/html'),
+    expected: () => invalidResponse,
+  },
   { label: '200 with truncated JSON', fault: answer(200, '{"enabled": tru'), expected: () => invalidResponse },
   { label: '200 with plain text', fault: answer(200, 'OK', 'text/plain'), expected: () => invalidResponse },
-  { label: '200 with an empty body where one is read', fault: answer(200, ''), expected: (call) => (wrongShape(call) === invalidResponse ? invalidResponse : { resolves: true }) },
+  {
+    label: '200 with an empty body where one is read',
+    fault: answer(200, ''),
+    expected: (call) => (wrongShape(call) === invalidResponse ? invalidResponse : { resolves: true }),
+  },
   { label: '200 with JSON of the wrong shape (array)', fault: answer(200, '[{"enabled":true}]'), expected: wrongShape },
   { label: '200 with JSON null', fault: answer(200, 'null'), expected: wrongShape },
   {
@@ -95,9 +140,17 @@ const scenarios: Scenario[] = [
   {
     label: '429 with Retry-After as an HTTP-date, longer than the back-off cap',
     fault: () => answer(429, '', undefined, { 'Retry-After': httpDate(120_000) })(),
-    expected: () => rateLimited(expect.toSatisfy((ms: number) => ms > 115_000 && ms <= 120_000), false),
+    expected: () =>
+      rateLimited(
+        expect.toSatisfy((ms: number) => ms > 115_000 && ms <= 120_000),
+        false,
+      ),
   },
-  { label: '429 with Retry-After: 0', fault: answer(429, '', undefined, { 'Retry-After': '0' }), expected: () => rateLimited(0, true) },
+  {
+    label: '429 with Retry-After: 0',
+    fault: answer(429, '', undefined, { 'Retry-After': '0' }),
+    expected: () => rateLimited(0, true),
+  },
   {
     label: '429 with Retry-After as an HTTP-date already past',
     fault: () => answer(429, '', undefined, { 'Retry-After': httpDate(-60_000) })(),
@@ -138,7 +191,10 @@ const scenarios: Scenario[] = [
     // The signed Authorization header must not follow a redirect to another host.
     label: 'a redirect to another host',
     fault: answer(302, '', undefined, { Location: 'https://elsewhere.test/collect' }),
-    expected: () => ({ error: { name: 'MfaProviderError', status: 502, upstreamStatus: 302, retryable: false }, retriedIfGet: false }),
+    expected: () => ({
+      error: { name: 'MfaProviderError', status: 502, upstreamStatus: 302, retryable: false },
+      retriedIfGet: false,
+    }),
   },
 ];
 
@@ -219,7 +275,14 @@ export function describeSaasusFaults(transport: Transport) {
       code,
       ...Object.fromEntries(requestLog.credentialsSent().map((value, index) => [`authorization#${index}`, value])),
     };
-    return { outcome, elapsedMs, requests: requestLog.countOf(call), allRequests: requestLog.requests, secrets, logLines };
+    return {
+      outcome,
+      elapsedMs,
+      requests: requestLog.countOf(call),
+      allRequests: requestLog.requests,
+      secrets,
+      logLines,
+    };
   }
 
   describe(`SaaSus faults (${transport}): a typed error, in time, retried only where documented, nothing secret in it`, () => {
@@ -229,11 +292,16 @@ export function describeSaasusFaults(transport: Transport) {
           if (scenario.afterMs) lingerMs = scenario.afterMs;
           const expected = scenario.expected(call, transport);
           const run = await runAgainst(call, scenario.fault());
-        const { outcome, elapsedMs, requests, allRequests, logLines } = run;
-        const secrets = { ...run.secrets, ...scenario.leakable };
+          const { outcome, elapsedMs, requests, allRequests, logLines } = run;
+          const secrets = { ...run.secrets, ...scenario.leakable };
 
-          expect(elapsedMs, `settled within the budget of the settings (${BUDGET_MS} ms + margin)`).toBeLessThan(BUDGET_MS + MARGIN_MS);
-          expect(allRequests.map((request) => request.host), 'every request went to SaaSus, none followed a redirect').toEqual(allRequests.map(() => new URL(FAKE_BASE_URL).host));
+          expect(elapsedMs, `settled within the budget of the settings (${BUDGET_MS} ms + margin)`).toBeLessThan(
+            BUDGET_MS + MARGIN_MS,
+          );
+          expect(
+            allRequests.map((request) => request.host),
+            'every request went to SaaSus, none followed a redirect',
+          ).toEqual(allRequests.map(() => new URL(FAKE_BASE_URL).host));
 
           if ('resolves' in expected) {
             expect(outcome.settled).toBe('resolved');
@@ -250,7 +318,9 @@ export function describeSaasusFaults(transport: Transport) {
 
           const body = isMfaError(error) ? error.toJSON() : {};
           expect(Object.keys(body).every((key) => SAFE_JSON_BODY_KEYS.includes(key))).toBe(true);
-          expect(leakedIn(everythingSaidBy(error), secrets), 'secrets found in the error or its cause chain').toEqual([]);
+          expect(leakedIn(everythingSaidBy(error), secrets), 'secrets found in the error or its cause chain').toEqual(
+            [],
+          );
           expect(leakedIn(logLines.join('\n'), secrets), 'secrets found in log lines').toEqual([]);
         });
       });
@@ -266,22 +336,28 @@ export function describeSaasusFaults(transport: Transport) {
       ['429 with Retry-After: 0', answer(429, '', undefined, { 'Retry-After': '0' })],
     ];
 
-    it.each(transient)('%s twice, then an answer: getStatus and getUserInfo succeed on the third request', async (_label, fault) => {
-      const status = await runAgainst('getStatus', fault(), 2);
-      expect(status.outcome).toMatchObject({ settled: 'resolved', value: { enabled: false, method: null } });
-      expect(status.requests).toBe(3);
-      const info = await runAgainst('getUserInfo', fault(), 2);
-      expect(info.outcome).toMatchObject({ settled: 'resolved', value: { id: expect.any(String) } });
-      expect(info.requests).toBe(3);
-    });
+    it.each(transient)(
+      '%s twice, then an answer: getStatus and getUserInfo succeed on the third request',
+      async (_label, fault) => {
+        const status = await runAgainst('getStatus', fault(), 2);
+        expect(status.outcome).toMatchObject({ settled: 'resolved', value: { enabled: false, method: null } });
+        expect(status.requests).toBe(3);
+        const info = await runAgainst('getUserInfo', fault(), 2);
+        expect(info.outcome).toMatchObject({ settled: 'resolved', value: { id: expect.any(String) } });
+        expect(info.requests).toBe(3);
+      },
+    );
 
-    it.each(transient)('%s once: createSetup, verify, enable and disable fail after one request', async (_label, fault) => {
-      for (const call of ['createSetup', 'verify', 'enable', 'disable'] as const) {
-        const { outcome, requests } = await runAgainst(call, fault(), 1);
-        expect(outcome.settled, call).toBe('rejected');
-        expect(requests, call).toBe(1);
-      }
-    });
+    it.each(transient)(
+      '%s once: createSetup, verify, enable and disable fail after one request',
+      async (_label, fault) => {
+        for (const call of ['createSetup', 'verify', 'enable', 'disable'] as const) {
+          const { outcome, requests } = await runAgainst(call, fault(), 1);
+          expect(outcome.settled, call).toBe('rejected');
+          expect(requests, call).toBe(1);
+        }
+      },
+    );
 
     it('honours an HTTP-date Retry-After within the cap before retrying a GET', async () => {
       const startedAt = Date.now();
@@ -293,7 +369,10 @@ export function describeSaasusFaults(transport: Transport) {
       const times: number[] = [];
       const stamp = () => void times.push(Date.now());
       server.events.on('request:start', stamp);
-      expect(await new MfaClient({ provider: saasus, issuer: 'Acme' }).getStatus(user)).toEqual({ enabled: false, method: null });
+      expect(await new MfaClient({ provider: saasus, issuer: 'Acme' }).getStatus(user)).toEqual({
+        enabled: false,
+        method: null,
+      });
       expect(times).toHaveLength(2);
       expect(times[1]! - startedAt).toBeGreaterThanOrEqual(900);
       server.events.removeListener('request:start', stamp);

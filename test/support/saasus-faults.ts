@@ -92,7 +92,12 @@ export function logRequests(server: SetupServer) {
   const requests: LoggedRequest[] = [];
   const listener = ({ request }: { request: Request }) => {
     const url = new URL(request.url);
-    requests.push({ method: request.method, host: url.host, path: url.pathname, authorization: request.headers.get('authorization') });
+    requests.push({
+      method: request.method,
+      host: url.host,
+      path: url.pathname,
+      authorization: request.headers.get('authorization'),
+    });
   };
   server.events.on('request:start', listener);
   return {

@@ -15,13 +15,20 @@ async function reachable(name: string, probe: () => Promise<void>): Promise<bool
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     if (servicesRequired) throw new Error(`${name} is required (MFA_REQUIRE_SERVICES=1) but unreachable: ${why}`);
-    console.warn(`\n  SKIPPED: the ${name} tests, because ${name} is unreachable (${why}). Set MFA_REQUIRE_SERVICES=1 to fail instead.\n`);
+    console.warn(
+      `\n  SKIPPED: the ${name} tests, because ${name} is unreachable (${why}). Set MFA_REQUIRE_SERVICES=1 to fail instead.\n`,
+    );
     return false;
   }
 }
 
 export function newRedisClient(): Redis {
-  return new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 1, enableOfflineQueue: true });
+  return new Redis(REDIS_URL, {
+    lazyConnect: true,
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: true,
+  });
 }
 
 export function newPgPool(): pg.Pool {
@@ -30,7 +37,12 @@ export function newPgPool(): pg.Pool {
 
 /** Resolves when Redis answers a PING within 1.5 s, rejects otherwise (also used by the benchmarks). */
 export async function pingRedis(): Promise<void> {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1500, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const client = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    connectTimeout: 1500,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   try {
     await client.connect();
     await client.ping();

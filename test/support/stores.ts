@@ -27,7 +27,12 @@ const unique = () => randomBytes(6).toString('hex');
 async function openMemory(): Promise<OpenStore> {
   const store = new MemoryMfaStore();
   const { inspect } = await import('node:util');
-  return { store, peer: store, dump: async () => inspect(store, { depth: Infinity, showHidden: true }), close: async () => {} };
+  return {
+    store,
+    peer: store,
+    dump: async () => inspect(store, { depth: Infinity, showHidden: true }),
+    close: async () => {},
+  };
 }
 
 async function openRedis(): Promise<OpenStore> {
@@ -44,7 +49,13 @@ async function openRedis(): Promise<OpenStore> {
       for (const key of await keys()) {
         const type = await first.type(key);
         const value =
-          type === 'hash' ? await first.hgetall(key) : type === 'set' ? await first.smembers(key) : type === 'zset' ? await first.zrange(key, 0, -1) : await first.get(key);
+          type === 'hash'
+            ? await first.hgetall(key)
+            : type === 'set'
+              ? await first.smembers(key)
+              : type === 'zset'
+                ? await first.zrange(key, 0, -1)
+                : await first.get(key);
         parts.push(`${key} ${JSON.stringify(value)}`);
       }
       return parts.join('\n');
@@ -65,7 +76,11 @@ async function openPostgres(): Promise<OpenStore> {
   const store = new PostgresMfaStore({ pool: first, tablePrefix });
   await store.migrate();
   const tables = async () =>
-    (await first.query<{ tablename: string }>('select tablename from pg_tables where tablename like $1', [`${tablePrefix}%`])).rows.map((row) => row.tablename);
+    (
+      await first.query<{ tablename: string }>('select tablename from pg_tables where tablename like $1', [
+        `${tablePrefix}%`,
+      ])
+    ).rows.map((row) => row.tablename);
   return {
     store,
     peer: new PostgresMfaStore({ pool: second, tablePrefix }),

@@ -16,9 +16,19 @@ export const newUser = (): MfaUser => ({ id: `u-${randomUUID()}`, email: 'ada@ex
  * reading that clock, and the audit events collected. Two harnesses on the same store (or two handles on it)
  * stand for two app servers.
  */
-export function totpHarness(store: MfaStore, options: Partial<TotpMfaProviderOptions> = {}, clock = createFixedClock(START)) {
+export function totpHarness(
+  store: MfaStore,
+  options: Partial<TotpMfaProviderOptions> = {},
+  clock = createFixedClock(START),
+) {
   const events: MfaEvent[] = [];
-  const provider = new TotpMfaProvider({ store, encryptionKey: TEST_KEY, now: clock.now, onEvent: (event) => void events.push(event), ...options });
+  const provider = new TotpMfaProvider({
+    store,
+    encryptionKey: TEST_KEY,
+    now: clock.now,
+    onEvent: (event) => void events.push(event),
+    ...options,
+  });
   const client = new MfaClient({ provider, issuer: 'Acme' });
   const authenticator = createFakeAuthenticator(clock);
 
@@ -43,7 +53,9 @@ export function wrongCode(correct: string): string {
 export async function outcomes(promises: Promise<unknown>[]) {
   const settled = await Promise.allSettled(promises);
   const fulfilled = settled.filter((s) => s.status === 'fulfilled').length;
-  const rejected = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as { code?: string; reason?: string; name?: string }] : []));
+  const rejected = settled.flatMap((s) =>
+    s.status === 'rejected' ? [s.reason as { code?: string; reason?: string; name?: string }] : [],
+  );
   for (const error of rejected) expect(error.name, 'every failure is a typed MfaError').toMatch(/^Mfa/);
   return { fulfilled, rejected: rejected.map((e) => (e.reason ? `${e.code}:${e.reason}` : e.code)) };
 }

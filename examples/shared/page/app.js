@@ -74,7 +74,8 @@ function inSecondsOrMinutes(ms) {
 function humanMessage(error, what = null) {
   switch (error.code) {
     case 'invalid_code':
-      if (error.reason === 'replayed') return 'That code was already used. Wait for the next one in your authenticator app.';
+      if (error.reason === 'replayed')
+        return 'That code was already used. Wait for the next one in your authenticator app.';
       if (error.reason === 'expired_setup') return 'This setup expired. Cancel and start again.';
       return what === 'recovery code'
         ? 'That recovery code is not right, or it was already used.'
@@ -96,7 +97,9 @@ function humanMessage(error, what = null) {
     case 'not_verified':
       return 'Type a code from your authenticator app and verify it first.';
     case 'not_found':
-      return what === 'recovery code' ? 'That recovery code is not right, or it was already used.' : 'Nothing is being set up any more. Start again.';
+      return what === 'recovery code'
+        ? 'That recovery code is not right, or it was already used.'
+        : 'Nothing is being set up any more. Start again.';
     case 'invalid_request':
       if (what === 'recovery code') return 'That does not look like a recovery code. They look like ABCD-EFGH-JKMN.';
       if (what === 'code') return 'Type the 6 digits your authenticator app shows.';
@@ -313,7 +316,10 @@ $('challenge-cancel').addEventListener('click', () => {
 async function showAccount({ focus = true } = {}) {
   show('view-account', { focus });
   try {
-    const [{ username }, status] = await Promise.all([api('GET', '/me', { auth: true }), api('GET', '/mfa_status', { auth: true })]);
+    const [{ username }, status] = await Promise.all([
+      api('GET', '/me', { auth: true }),
+      api('GET', '/mfa_status', { auth: true }),
+    ]);
     $('account-username').textContent = username;
     $('mfa-status').textContent = status.enabled
       ? 'Two-factor authentication is on: you sign in with your password and a code from your authenticator app.'
@@ -370,10 +376,12 @@ onClick('start-setup', async () => {
   try {
     const setup = await api('GET', '/mfa_setup', { auth: true });
     forgetSetup();
-    if (typeof setup.qrCodeDataUrl === 'string' && SAFE_QR_IMAGE.test(setup.qrCodeDataUrl)) $('qr').src = setup.qrCodeDataUrl;
+    if (typeof setup.qrCodeDataUrl === 'string' && SAFE_QR_IMAGE.test(setup.qrCodeDataUrl))
+      $('qr').src = setup.qrCodeDataUrl;
     $('secret').textContent = grouped(String(setup.secretKey ?? ''));
     // Only an otpauth: URI becomes a link; anything else (javascript:, ...) is not followed.
-    if (typeof setup.qrCodeUrl === 'string' && setup.qrCodeUrl.startsWith('otpauth://')) $('otpauth-link').href = setup.qrCodeUrl;
+    if (typeof setup.qrCodeUrl === 'string' && setup.qrCodeUrl.startsWith('otpauth://'))
+      $('otpauth-link').href = setup.qrCodeUrl;
     show('view-setup');
     say('Scan the QR code, then type the code your app shows.');
   } catch (error) {

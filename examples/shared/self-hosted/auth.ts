@@ -14,7 +14,8 @@ const MAX_PASSWORD = 256;
 // Fixed answers: the same body whether the username is unknown or the password wrong, and no input echoed back.
 const invalidRequest = (message: string) => new HttpError(400, 'invalid_request', message);
 const invalidCredentials = () => new HttpError(401, 'invalid_credentials', 'The username or password is incorrect');
-const invalidChallenge = () => new HttpError(401, 'invalid_challenge', 'This sign-in has expired or was already completed; sign in again');
+const invalidChallenge = () =>
+  new HttpError(401, 'invalid_challenge', 'This sign-in has expired or was already completed; sign in again');
 const unauthorized = () => new HttpError(401, 'unauthorized', 'Sign in first');
 
 export type LoginAnswer = { token: string } | { mfaRequired: true; challenge: string };
@@ -41,7 +42,8 @@ export class SelfHostedAuth {
       throw invalidRequest(`password must be ${MIN_PASSWORD} to ${MAX_PASSWORD} characters`);
     }
     const account = { id: randomUUID(), username, passwordHash: await hashPassword(password) };
-    if (!(await this.accounts.addAccount(accountKey(username), account))) throw new HttpError(409, 'username_taken', 'This username is taken');
+    if (!(await this.accounts.addAccount(accountKey(username), account)))
+      throw new HttpError(409, 'username_taken', 'This username is taken');
     return { token: await this.#startSession(account) };
   }
 
@@ -67,7 +69,8 @@ export class SelfHostedAuth {
    */
   async completeChallenge(body: unknown): Promise<{ token: string; recoveryCodesRemaining?: number }> {
     const { challenge, code } = (isObject(body) ? body : {}) as Record<string, unknown>;
-    if (typeof challenge !== 'string' || challenge === '' || challenge.length > 256) throw invalidRequest('challenge must be the string /login answered');
+    if (typeof challenge !== 'string' || challenge === '' || challenge.length > 256)
+      throw invalidRequest('challenge must be the string /login answered');
     const owner = await this.accounts.findToken('challenge', hashToken(challenge));
     if (!owner) throw invalidChallenge();
     // Six digits: a TOTP code; anything else: a recovery code (used up). The SDK refuses a malformed code with 400.
@@ -75,7 +78,9 @@ export class SelfHostedAuth {
     // Two right codes at once for one challenge: the store hands the challenge to one of them only.
     if (!(await this.accounts.takeToken('challenge', hashToken(challenge)))) throw invalidChallenge();
     const token = await this.#startSession(owner);
-    return result.recoveryCodesRemaining === undefined ? { token } : { token, recoveryCodesRemaining: result.recoveryCodesRemaining };
+    return result.recoveryCodesRemaining === undefined
+      ? { token }
+      : { token, recoveryCodesRemaining: result.recoveryCodesRemaining };
   }
 
   /** The user behind `Authorization: Bearer <session token>`. */
@@ -110,7 +115,10 @@ function typedFailures(store: AccountStore): AccountStore {
         return await method.apply(store, args);
       } catch (error) {
         const name = error instanceof Error ? error.name : typeof error;
-        throw new MfaProviderError(`The account store failed (${name})`, { type: 'store_unavailable', retryable: true });
+        throw new MfaProviderError(`The account store failed (${name})`, {
+          type: 'store_unavailable',
+          retryable: true,
+        });
       }
     };
   return {
@@ -134,7 +142,8 @@ function accountKey(username: string): string {
 
 function credentials(body: unknown): { username: string; password: string } {
   const { username, password } = (isObject(body) ? body : {}) as Record<string, unknown>;
-  if (typeof username !== 'string' || typeof password !== 'string') throw invalidRequest('username and password must be strings');
+  if (typeof username !== 'string' || typeof password !== 'string')
+    throw invalidRequest('username and password must be strings');
   if (username.length > 256 || password.length > MAX_PASSWORD) throw invalidRequest('username or password is too long');
   return { username, password };
 }

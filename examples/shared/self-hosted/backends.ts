@@ -48,7 +48,13 @@ export async function postgresBackend(pool: pg.Pool, tablePrefix: string, where 
   const accounts = new PostgresAccountStore(pool, tablePrefix);
   await mfaStore.migrate();
   await accounts.migrate();
-  return { name: 'postgres', description: `in ${where} (tables ${tablePrefix}*)`, mfaStore, accounts, close: () => pool.end() };
+  return {
+    name: 'postgres',
+    description: `in ${where} (tables ${tablePrefix}*)`,
+    mfaStore,
+    accounts,
+    close: () => pool.end(),
+  };
 }
 
 /**
@@ -58,7 +64,8 @@ export async function postgresBackend(pool: pg.Pool, tablePrefix: string, where 
  */
 export async function backendFromEnv(env: Record<string, string | undefined>): Promise<Backend> {
   const { REDIS_URL, DATABASE_URL } = env;
-  if (REDIS_URL && DATABASE_URL) throw new Error('Set REDIS_URL or DATABASE_URL, not both: the state lives in one place');
+  if (REDIS_URL && DATABASE_URL)
+    throw new Error('Set REDIS_URL or DATABASE_URL, not both: the state lives in one place');
   if (REDIS_URL) {
     // Loaded only in this mode: ioredis and pg are optional.
     const { Redis } = await import('ioredis');
@@ -74,19 +81,29 @@ export async function backendFromEnv(env: Record<string, string | undefined>): P
       return redisBackend(client, env.MFA_REDIS_PREFIX ?? 'saasus-mfa:', `Redis at ${withoutCredentials(REDIS_URL)}`);
     } catch (error) {
       client.disconnect();
-      throw new Error(`Cannot use Redis at ${withoutCredentials(REDIS_URL)} (REDIS_URL): ${describe(lastError ?? error)}`);
+      throw new Error(
+        `Cannot use Redis at ${withoutCredentials(REDIS_URL)} (REDIS_URL): ${describe(lastError ?? error)}`,
+      );
     }
   }
   if (DATABASE_URL) {
     const { default: pg } = await import('pg');
     const pool = new pg.Pool({ connectionString: DATABASE_URL, connectionTimeoutMillis: 3000 });
     // An idle connection dropped by the server must not crash the app; the next query reconnects.
-    pool.on('error', (error: NodeJS.ErrnoException) => console.error(`[mfa-example] PostgreSQL: ${error.code ?? error.name}`));
+    pool.on('error', (error: NodeJS.ErrnoException) =>
+      console.error(`[mfa-example] PostgreSQL: ${error.code ?? error.name}`),
+    );
     try {
-      return await postgresBackend(pool, env.MFA_TABLE_PREFIX ?? 'saasus_mfa_', `PostgreSQL at ${withoutCredentials(DATABASE_URL)}`);
+      return await postgresBackend(
+        pool,
+        env.MFA_TABLE_PREFIX ?? 'saasus_mfa_',
+        `PostgreSQL at ${withoutCredentials(DATABASE_URL)}`,
+      );
     } catch (error) {
       await pool.end();
-      throw new Error(`Cannot use PostgreSQL at ${withoutCredentials(DATABASE_URL)} (DATABASE_URL): ${describe(error)}`);
+      throw new Error(
+        `Cannot use PostgreSQL at ${withoutCredentials(DATABASE_URL)} (DATABASE_URL): ${describe(error)}`,
+      );
     }
   }
   return memoryBackend();

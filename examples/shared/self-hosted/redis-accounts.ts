@@ -21,7 +21,12 @@ export class RedisAccountStore implements AccountStore {
   }
 
   async putToken(kind: TokenKind, tokenHash: string, owner: AccountRef, ttlMs: number): Promise<void> {
-    await this.client.set(this.#tokenKey(kind, tokenHash), JSON.stringify({ id: owner.id, username: owner.username }), 'PX', ttlMs);
+    await this.client.set(
+      this.#tokenKey(kind, tokenHash),
+      JSON.stringify({ id: owner.id, username: owner.username }),
+      'PX',
+      ttlMs,
+    );
   }
 
   async findToken(kind: TokenKind, tokenHash: string): Promise<AccountRef | null> {

@@ -17,7 +17,10 @@ export interface SelfHostedOptions {
  * The app's dependencies in self-hosted mode, on a backend (backends.ts). What an app of your own would build:
  * TotpMfaProvider on the store, an MfaClient over it, and the accounts that call it at login.
  */
-export function selfHostedDeps(backend: { mfaStore: Backend['mfaStore']; accounts: AccountStore }, options: SelfHostedOptions = {}): SelfHostedAppDeps {
+export function selfHostedDeps(
+  backend: { mfaStore: Backend['mfaStore']; accounts: AccountStore },
+  options: SelfHostedOptions = {},
+): SelfHostedAppDeps {
   const provider = new TotpMfaProvider({ ...options.provider, store: backend.mfaStore });
   const mfa = new MfaClient({ provider, issuer: options.issuer ?? 'Acme' });
   return { auth: new SelfHostedAuth(mfa, backend.accounts) };
@@ -26,7 +29,10 @@ export function selfHostedDeps(backend: { mfaStore: Backend['mfaStore']; account
 const KEY_COMMAND = `node -e "console.log(require('node:crypto').randomBytes(32).toString('base64'))"`;
 
 /** Self-hosted mode from the environment: the backend (backends.ts), MFA_ENCRYPTION_KEY (read by the provider). */
-export async function selfHostedFromEnv(env: Record<string, string | undefined>, issuer: string): Promise<ExampleSetup> {
+export async function selfHostedFromEnv(
+  env: Record<string, string | undefined>,
+  issuer: string,
+): Promise<ExampleSetup> {
   const backend = await backendFromEnv(env);
   let deps: SelfHostedAppDeps;
   try {
@@ -44,7 +50,10 @@ export async function selfHostedFromEnv(env: Record<string, string | undefined>,
   return {
     mode: 'self-hosted',
     deps,
-    banner: [`Self-hosted mode: TOTP checked by this app (TotpMfaProvider); users, sessions and MFA state ${backend.description}`, ...keyLines],
+    banner: [
+      `Self-hosted mode: TOTP checked by this app (TotpMfaProvider); users, sessions and MFA state ${backend.description}`,
+      ...keyLines,
+    ],
     tryIt: (url) => [
       `Open ${url}/ in a browser: sign up, set up an authenticator, log in with a code.`,
       `Or with curl: curl -s -X POST ${url}/signup -H 'Content-Type: application/json' -d '{"username":"ada","password":"correct horse"}'`,

@@ -1,5 +1,13 @@
 import { MfaConfigurationError } from '../../errors.js';
-import type { AttemptClaim, AttemptClaimResult, AttemptWindow, ClaimTarget, MfaStore, MfaStoredState, StoredPendingSetup } from '../../totp/store.js';
+import type {
+  AttemptClaim,
+  AttemptClaimResult,
+  AttemptWindow,
+  ClaimTarget,
+  MfaStore,
+  MfaStoredState,
+  StoredPendingSetup,
+} from '../../totp/store.js';
 import { factorStatements, type FactorStatements } from './factor-statements.js';
 import { attemptsFromRow, stateFromRow, type PostgresRow } from './rows.js';
 import { postgresMfaSchema, postgresTables } from './schema.js';
@@ -87,17 +95,35 @@ export class PostgresMfaStore implements MfaStore {
     return stateFromRow(await this.#row(this.#sql.load, [userId]));
   }
 
-  async beginAttempt(userId: string, now: number, windowMs: number): Promise<{ attempts: AttemptWindow; state: MfaStoredState }> {
+  async beginAttempt(
+    userId: string,
+    now: number,
+    windowMs: number,
+  ): Promise<{ attempts: AttemptWindow; state: MfaStoredState }> {
     const row = await this.#row(this.#sql.beginAttempt, [userId, now, windowMs]);
     return { attempts: attemptsFromRow(row), state: stateFromRow(row) };
   }
 
   async savePending(userId: string, pending: StoredPendingSetup): Promise<void> {
     const { secretId, sealedSecret, lastStep, confirmed, createdAt, expiresAt } = pending;
-    await this.#pool.query(this.#sql.savePending, [userId, secretId, sealedSecret, lastStep, confirmed, createdAt, expiresAt]);
+    await this.#pool.query(this.#sql.savePending, [
+      userId,
+      secretId,
+      sealedSecret,
+      lastStep,
+      confirmed,
+      createdAt,
+      expiresAt,
+    ]);
   }
 
-  async claimStep(userId: string, target: ClaimTarget, secretId: string, step: number, resealedSecret?: string): Promise<boolean> {
+  async claimStep(
+    userId: string,
+    target: ClaimTarget,
+    secretId: string,
+    step: number,
+    resealedSecret?: string,
+  ): Promise<boolean> {
     // The table comes from the enum, never from text the caller passed.
     const sql = target === 'factor' ? this.#sql.claimFactor : this.#sql.claimPending;
     return Number((await this.#row(sql, [userId, secretId, step, resealedSecret ?? null])).claimed) === 1;
@@ -105,7 +131,15 @@ export class PostgresMfaStore implements MfaStore {
 
   async attemptAndClaim(userId: string, claim: AttemptClaim): Promise<AttemptClaimResult> {
     const { secretId, step, now, windowMs, maxAttempts, resealedSecret } = claim;
-    const row = await this.#row(this.#sql.attemptAndClaim, [userId, secretId, step, resealedSecret ?? null, now, windowMs, maxAttempts]);
+    const row = await this.#row(this.#sql.attemptAndClaim, [
+      userId,
+      secretId,
+      step,
+      resealedSecret ?? null,
+      now,
+      windowMs,
+      maxAttempts,
+    ]);
     if (Number(row.claimed) === 1) return { outcome: 'claimed' };
     const attempts = attemptsFromRow(row);
     if (attempts.count > maxAttempts) return { outcome: 'locked', attempts };
@@ -113,7 +147,12 @@ export class PostgresMfaStore implements MfaStore {
     return { outcome: step === null ? 'counted' : 'replayed', attempts };
   }
 
-  async activatePending(userId: string, secretId: string, recoveryCodeHashes: readonly string[], now: number): Promise<boolean> {
+  async activatePending(
+    userId: string,
+    secretId: string,
+    recoveryCodeHashes: readonly string[],
+    now: number,
+  ): Promise<boolean> {
     return this.#rewriteCodes(this.#factorSql.activatePending, [userId, secretId, [...recoveryCodeHashes], now]);
   }
 

@@ -4,7 +4,8 @@ import type { AttemptWindow, MfaStoredState } from '../../totp/store.js';
 export type PostgresRow = Record<string, unknown>;
 
 // Every stored number is an epoch millisecond or a TOTP step, far below 2^53, so Number() is exact.
-const nullableNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const nullableNumber = (value: unknown): number | null =>
+  value === null || value === undefined ? null : Number(value);
 
 /** Maps the state columns shared by `load` and `beginAttempt` to the records of the store contract. */
 export function stateFromRow(row: PostgresRow): MfaStoredState {

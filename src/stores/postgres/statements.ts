@@ -40,9 +40,13 @@ WITH claimed AS (
   UPDATE ${table} SET last_step = $3::bigint, sealed_secret = COALESCE($4::text, sealed_secret)${confirm}
   WHERE user_id = $1 AND secret_id = $2 AND (last_step IS NULL OR last_step < $3::bigint)
   RETURNING 1
-)${clearAttempts ? `, cleared AS (
+)${
+    clearAttempts
+      ? `, cleared AS (
   DELETE FROM ${t.attempts} WHERE user_id = $1 AND EXISTS (SELECT 1 FROM claimed)
-)` : ''}
+)`
+      : ''
+  }
 SELECT count(*)::int AS claimed FROM claimed`;
 
   return {

@@ -23,7 +23,9 @@ function encodeUserId(userId: string): string {
     return encodeURIComponent(userId);
   } catch {
     return Array.from(userId, (char) =>
-      LONE_SURROGATE.test(char) ? `%u${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : encodeURIComponent(char),
+      LONE_SURROGATE.test(char)
+        ? `%u${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`
+        : encodeURIComponent(char),
     ).join('');
   }
 }
@@ -34,5 +36,10 @@ function encodeUserId(userId: string): string {
  */
 export function userKeys(keyPrefix: string, userId: string): UserKeys {
   const base = `${keyPrefix}{${encodeUserId(userId)}}`;
-  return { factor: `${base}:factor`, pending: `${base}:pending`, recovery: `${base}:recovery`, attempts: `${base}:attempts` };
+  return {
+    factor: `${base}:factor`,
+    pending: `${base}:pending`,
+    recovery: `${base}:recovery`,
+    attempts: `${base}:attempts`,
+  };
 }

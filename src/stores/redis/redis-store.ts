@@ -1,5 +1,13 @@
 import { MfaConfigurationError } from '../../errors.js';
-import type { AttemptClaim, AttemptClaimResult, AttemptWindow, ClaimTarget, MfaStore, MfaStoredState, StoredPendingSetup } from '../../totp/store.js';
+import type {
+  AttemptClaim,
+  AttemptClaimResult,
+  AttemptWindow,
+  ClaimTarget,
+  MfaStore,
+  MfaStoredState,
+  StoredPendingSetup,
+} from '../../totp/store.js';
 import { userKeys, type UserKeys } from './keys.js';
 import { parseAttempt, parseAttemptClaim, parseCount, parseState } from './replies.js';
 import { runScript, type LuaScript, type RedisScriptClient } from './script-runner.js';
@@ -40,10 +48,14 @@ export class RedisMfaStore implements MfaStore {
     const { client, keyPrefix = 'saasus-mfa:' } = (options ?? {}) as Partial<RedisMfaStoreOptions>;
     const candidate = client as Partial<RedisScriptClient> | null | undefined;
     if (typeof candidate?.evalsha !== 'function' || typeof candidate.eval !== 'function') {
-      throw new MfaConfigurationError('RedisMfaStore needs a client with evalsha and eval, such as an ioredis Redis or Cluster instance');
+      throw new MfaConfigurationError(
+        'RedisMfaStore needs a client with evalsha and eval, such as an ioredis Redis or Cluster instance',
+      );
     }
     if (typeof keyPrefix !== 'string' || !KEY_PREFIX.test(keyPrefix)) {
-      throw new MfaConfigurationError('RedisMfaStore keyPrefix must be at most 64 printable ASCII characters, without spaces or braces');
+      throw new MfaConfigurationError(
+        'RedisMfaStore keyPrefix must be at most 64 printable ASCII characters, without spaces or braces',
+      );
     }
     this.#client = client as RedisScriptClient;
     this.#keyPrefix = keyPrefix;
@@ -54,7 +66,11 @@ export class RedisMfaStore implements MfaStore {
     return parseState(await this.#run(scripts.LOAD, [keys.factor, keys.pending, keys.recovery]));
   }
 
-  async beginAttempt(userId: string, now: number, windowMs: number): Promise<{ attempts: AttemptWindow; state: MfaStoredState }> {
+  async beginAttempt(
+    userId: string,
+    now: number,
+    windowMs: number,
+  ): Promise<{ attempts: AttemptWindow; state: MfaStoredState }> {
     const keys = this.#keys(userId);
     const reply = await this.#run(
       scripts.BEGIN_ATTEMPT,
@@ -77,7 +93,13 @@ export class RedisMfaStore implements MfaStore {
     await this.#run(scripts.SAVE_PENDING, [this.#keys(userId).pending], [lifetime, ...fields.flat()]);
   }
 
-  async claimStep(userId: string, target: ClaimTarget, secretId: string, step: number, resealedSecret?: string): Promise<boolean> {
+  async claimStep(
+    userId: string,
+    target: ClaimTarget,
+    secretId: string,
+    step: number,
+    resealedSecret?: string,
+  ): Promise<boolean> {
     const keys = this.#keys(userId);
     const key = target === 'pending' ? keys.pending : keys.factor;
     const args = [secretId, decimal(step, 'step'), target === 'pending' ? '1' : '0', resealedSecret ?? ''];
@@ -98,29 +120,53 @@ export class RedisMfaStore implements MfaStore {
       decimal(now + windowMs, 'resetAt'),
       decimal(maxAttempts, 'maxAttempts'),
     ];
-    return parseAttemptClaim(await this.#run(scripts.CLAIM_STEP, [keys.factor, keys.attempts, keys.pending, keys.recovery], args));
+    return parseAttemptClaim(
+      await this.#run(scripts.CLAIM_STEP, [keys.factor, keys.attempts, keys.pending, keys.recovery], args),
+    );
   }
 
-  async activatePending(userId: string, secretId: string, recoveryCodeHashes: readonly string[], now: number): Promise<boolean> {
+  async activatePending(
+    userId: string,
+    secretId: string,
+    recoveryCodeHashes: readonly string[],
+    now: number,
+  ): Promise<boolean> {
     const keys = this.#keys(userId);
-    const reply = await this.#run(scripts.ACTIVATE_PENDING, [keys.factor, keys.pending, keys.recovery, keys.attempts], [secretId, decimal(now, 'now'), ...recoveryCodeHashes]);
+    const reply = await this.#run(
+      scripts.ACTIVATE_PENDING,
+      [keys.factor, keys.pending, keys.recovery, keys.attempts],
+      [secretId, decimal(now, 'now'), ...recoveryCodeHashes],
+    );
     return parseCount(reply, 'activation result') === 1;
   }
 
   async consumeRecoveryCode(userId: string, candidateHashes: readonly string[]): Promise<number | null> {
     const keys = this.#keys(userId);
-    const left = parseCount(await this.#run(scripts.CONSUME_RECOVERY_CODE, [keys.recovery, keys.attempts], candidateHashes), 'recovery code count');
+    const left = parseCount(
+      await this.#run(scripts.CONSUME_RECOVERY_CODE, [keys.recovery, keys.attempts], candidateHashes),
+      'recovery code count',
+    );
     return left < 0 ? null : left;
   }
 
   async replaceRecoveryCodes(userId: string, hashes: readonly string[]): Promise<boolean> {
     const keys = this.#keys(userId);
-    return parseCount(await this.#run(scripts.REPLACE_RECOVERY_CODES, [keys.factor, keys.recovery], hashes), 'replace result') === 1;
+    return (
+      parseCount(
+        await this.#run(scripts.REPLACE_RECOVERY_CODES, [keys.factor, keys.recovery], hashes),
+        'replace result',
+      ) === 1
+    );
   }
 
   async deleteFactor(userId: string): Promise<boolean> {
     const keys = this.#keys(userId);
-    return parseCount(await this.#run(scripts.DELETE_FACTOR, [keys.factor, keys.pending, keys.recovery]), 'delete result') === 1;
+    return (
+      parseCount(
+        await this.#run(scripts.DELETE_FACTOR, [keys.factor, keys.pending, keys.recovery]),
+        'delete result',
+      ) === 1
+    );
   }
 
   #keys(userId: string): UserKeys {

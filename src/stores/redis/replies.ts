@@ -1,4 +1,10 @@
-import type { AttemptClaimResult, AttemptWindow, MfaStoredState, StoredFactor, StoredPendingSetup } from '../../totp/store.js';
+import type {
+  AttemptClaimResult,
+  AttemptWindow,
+  MfaStoredState,
+  StoredFactor,
+  StoredPendingSetup,
+} from '../../totp/store.js';
 
 /*
  * Script replies back to the records of store.ts. Numbers come back as the decimal strings the store was given and
@@ -30,11 +36,17 @@ function parseFactor(reply: unknown): StoredFactor | null {
   const [secretId, sealedSecret, lastStep, enabledAt] = list(reply, 'factor');
   // Only a hash with no field at all is "no factor"; a partial one is corrupt, and reading it as absent would turn
   // MFA off for the user.
-  if ([secretId, sealedSecret, lastStep, enabledAt].every((field) => field === null || field === undefined)) return null;
+  if ([secretId, sealedSecret, lastStep, enabledAt].every((field) => field === null || field === undefined))
+    return null;
   if (text(secretId) === null) throw malformed('factor record');
   const enabled = parseNumber(enabledAt);
   if (text(sealedSecret) === null || enabled === null) throw malformed('factor record');
-  return { secretId: secretId as string, sealedSecret: sealedSecret as string, lastStep: parseNumber(lastStep), enabledAt: enabled };
+  return {
+    secretId: secretId as string,
+    sealedSecret: sealedSecret as string,
+    lastStep: parseNumber(lastStep),
+    enabledAt: enabled,
+  };
 }
 
 /** PENDING_FIELDS order. An unreadable setup is absent: it could not be confirmed anyway. */
@@ -62,7 +74,11 @@ export function parseCount(value: unknown, what: string): number {
 /** `read_state` in scripts.ts: { factor fields, pending fields, recovery code count }. */
 export function parseState(reply: unknown): MfaStoredState {
   const [factor, pending, recoveryCodes] = list(reply, 'state');
-  return { factor: parseFactor(factor), pending: parsePending(pending), recoveryCodes: parseCount(recoveryCodes, 'recovery code count') };
+  return {
+    factor: parseFactor(factor),
+    pending: parsePending(pending),
+    recoveryCodes: parseCount(recoveryCodes, 'recovery code count'),
+  };
 }
 
 /** BEGIN_ATTEMPT: { count, resetAt, state }. */

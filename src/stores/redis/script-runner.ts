@@ -28,7 +28,12 @@ function isNoScript(error: unknown): boolean {
  * the script, Redis answers NOSCRIPT without running anything, so sending EVAL then is safe (it also caches the
  * script for the next EVALSHA). A client's own `defineCommand` would do the same but modify the app's client.
  */
-export async function runScript(client: RedisScriptClient, script: LuaScript, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+export async function runScript(
+  client: RedisScriptClient,
+  script: LuaScript,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+): Promise<unknown> {
   try {
     return await client.evalsha(script.sha, keys.length, ...keys, ...args);
   } catch (error) {
