@@ -10,6 +10,10 @@ export interface ExampleRequest {
   bearerToken: string;
   /** The SDK's per-call context: access token (`X-Access-Token`), referer, and a signal aborted if the client leaves. */
   ctx: MfaCallContext;
+  /** The query string's parameters (e.g. `code` of `GET /credentials?code=`). */
+  query: URLSearchParams;
+  /** A cookie sent with the request, or undefined (missing, or sent twice: ambiguous). */
+  cookie(name: string): string | undefined;
   /** Reads the JSON body: `undefined` for another content type; rejects with an HttpError (400, 413, 415). */
   readBody(): Promise<unknown>;
 }

@@ -9,7 +9,34 @@ import { readJsonBody } from './json-body.js';
  * request and response, so both adapters build it here.
  */
 export function nodeRequest(req: IncomingMessage, res: ServerResponse): ExampleRequest {
-  return { bearerToken: bearerTokenOf(req), ctx: callContext(req, res), readBody: () => readJsonBody(req) };
+  return {
+    bearerToken: bearerTokenOf(req),
+    ctx: callContext(req, res),
+    query: queryOf(req.url ?? ''),
+    cookie: (name) => cookieOf(req, name),
+    readBody: () => readJsonBody(req),
+  };
+}
+
+/** What follows the first `?` of the request target; URLSearchParams reads any text without throwing. */
+function queryOf(target: string): URLSearchParams {
+  const start = target.indexOf('?');
+  return new URLSearchParams(start === -1 ? '' : target.slice(start + 1));
+}
+
+/** One cookie's value (percent-decoded when it can be); undefined when missing or present twice. */
+function cookieOf(req: IncomingMessage, name: string): string | undefined {
+  const values = (req.headers.cookie ?? '')
+    .split(';')
+    .map((pair) => pair.trim().split('='))
+    .filter(([key]) => key === name)
+    .map(([, ...value]) => value.join('='));
+  if (values.length !== 1) return undefined;
+  try {
+    return decodeURIComponent(values[0]!);
+  } catch {
+    return values[0];
+  }
 }
 
 /**
