@@ -23,7 +23,7 @@ describe.each(EXAMPLE_APPS)('$name example app, JSON body encodings', ({ create 
 
   it('encoding confusion: another charset or a compressed body answers 415 invalid_request, unparsed', async () => {
     const json = JSON.stringify(newCredentials());
-    const refusals = [
+    const refusals: Array<{ headers: Record<string, string>; rawBody: string }> = [
       { headers: { 'Content-Type': 'application/json; charset=latin1' }, rawBody: json },
       { headers: { 'Content-Type': 'application/json; charset="utf-16"' }, rawBody: json },
       { headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, rawBody: json },
