@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import type { RequestListener } from 'node:http';
 import { dirname } from 'node:path';
 import type { Page, Response } from 'playwright-core';
 import { createFakeAuthenticator } from 'saasus-mfa/testing';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { memoryBackend } from '../examples/shared/self-hosted/backends.js';
+import { pageFile } from '../examples/shared/server/page-files.js';
 import { selfHostedDeps } from '../examples/shared/self-hosted/setup.js';
 import { type Browser, chromiumAvailable, decodeQrPng, launchChromium, pngFromDataUrl } from './support/browser.js';
 import { EXAMPLE_APPS, type RunningApp, listen } from './support/example-apps.js';
@@ -283,10 +284,11 @@ function hostileServer(hostile: (id: string) => string): RequestListener {
   let signups = 0;
   return (request, response) => {
     void (async () => {
-      const file = PAGE_FILES[request.url ?? ''];
-      if (request.method === 'GET' && file) {
-        response.writeHead(200, { 'Content-Type': file.type });
-        response.end(await readFile(new URL(`../examples/shared/page/${file.name}`, import.meta.url)));
+      // The real page and its modules, as the example serves them.
+      const file = request.method === 'GET' ? await pageFile(request.url ?? '') : undefined;
+      if (file) {
+        response.writeHead(200, { 'Content-Type': file.contentType });
+        response.end(file.body);
         return;
       }
       for await (const _chunk of request); // drain the body
@@ -302,12 +304,6 @@ function hostileServer(hostile: (id: string) => string): RequestListener {
     })();
   };
 }
-
-const PAGE_FILES: Record<string, { name: string; type: string }> = {
-  '/': { name: 'index.html', type: 'text/html; charset=utf-8' },
-  '/app.js': { name: 'app.js', type: 'text/javascript; charset=utf-8' },
-  '/app.css': { name: 'app.css', type: 'text/css; charset=utf-8' },
-};
 
 async function openPage(browser: Browser, url: string): Promise<Page> {
   const page = await browser.context.newPage();

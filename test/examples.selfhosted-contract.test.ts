@@ -365,6 +365,20 @@ for (const fixture of await backendFixtures()) {
           '/': ['index.html', 'text/html'],
           '/app.js': ['app.js', 'text/javascript'],
           '/app.css': ['app.css', 'text/css'],
+          // The modules app.js imports: a browser runs a module only when it comes with a JavaScript type.
+          ...Object.fromEntries(
+            [
+              'api.js',
+              'messages.js',
+              'views.js',
+              'session.js',
+              'flows/account.js',
+              'flows/challenge.js',
+              'flows/recovery-codes.js',
+              'flows/setup.js',
+              'flows/sign-in.js',
+            ].map((file) => [`/${file}`, [file, 'text/javascript']]),
+          ),
         };
         for (const [path, [file, type]] of Object.entries(files)) {
           const onDisk = await readFile(new URL(file!, PAGE_DIR), 'utf8').catch(() => undefined);
@@ -382,6 +396,9 @@ for (const fixture of await backendFixtures()) {
         for (const path of [
           '/index.html',
           '/page/app.js',
+          '/flows/',
+          '/flows%2Fsetup.js',
+          '/flows/setup.js/',
           '/%2e%2e/package.json',
           '/..%2Fpackage.json',
           '/app.js/..%2F..%2F..%2Fpackage.json',

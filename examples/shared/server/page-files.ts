@@ -1,11 +1,33 @@
 import { readFile } from 'node:fs/promises';
 import type { ExampleAppDeps } from '../deps.js';
 
-/** The demo page's files (examples/shared/page/), by URL path. Only these three: no path from the URL reaches the disk. */
+const HTML = 'text/html; charset=utf-8';
+const CSS = 'text/css; charset=utf-8';
+// Module scripts are refused by browsers unless served with a JavaScript type (and nosniff makes that strict).
+const JS = 'text/javascript; charset=utf-8';
+
+/**
+ * The demo page's files (examples/shared/page/), by URL path: the HTML, the styles, and the script's ES modules
+ * (app.js imports the others). Only these: no path from the URL reaches the disk. Add a module here when the page
+ * gets one.
+ */
 const PAGE_FILES: Record<string, { file: string; contentType: string }> = {
-  '/': { file: 'index.html', contentType: 'text/html; charset=utf-8' },
-  '/app.js': { file: 'app.js', contentType: 'text/javascript; charset=utf-8' },
-  '/app.css': { file: 'app.css', contentType: 'text/css; charset=utf-8' },
+  '/': { file: 'index.html', contentType: HTML },
+  '/app.css': { file: 'app.css', contentType: CSS },
+  ...Object.fromEntries(
+    [
+      'app.js',
+      'api.js',
+      'messages.js',
+      'views.js',
+      'session.js',
+      'flows/account.js',
+      'flows/challenge.js',
+      'flows/recovery-codes.js',
+      'flows/setup.js',
+      'flows/sign-in.js',
+    ].map((file) => [`/${file}`, { file, contentType: JS }]),
+  ),
 };
 
 /**

@@ -1,0 +1,48 @@
+// Signed in: the account with its MFA status, turning MFA off, logging out.
+import { api, session } from '../api.js';
+import { say } from '../messages.js';
+import { challenge, failed, signOutLocally } from '../session.js';
+import { $, onClick, renderAccount, show } from '../views.js';
+
+/** Shows the account with its MFA status; false (and the problem said) when the server could not answer. */
+export async function showAccount({ focus = true } = {}) {
+  show('view-account', { focus });
+  try {
+    const [{ username }, status] = await Promise.all([
+      api('GET', '/me', { auth: true }),
+      api('GET', '/mfa_status', { auth: true }),
+    ]);
+    renderAccount(username, status);
+    return true;
+  } catch (error) {
+    failed(error);
+    return false;
+  }
+}
+
+/** Keeps the new session and shows the account; false when that did not work (the problem is on screen). */
+export async function signedIn(token) {
+  session.keep(token);
+  challenge.drop();
+  for (const id of ['login-password', 'signup-password', 'challenge-code', 'recovery-code']) $(id).value = '';
+  return showAccount();
+}
+
+onClick('logout', async () => {
+  try {
+    await api('POST', '/logout', { auth: true, body: {} });
+  } catch {
+    // The session is forgotten here either way; an expired one is already gone on the server.
+  }
+  signOutLocally();
+  say('You are logged out.');
+});
+
+onClick('disable-mfa', async () => {
+  try {
+    await api('POST', '/mfa_disable', { auth: true, body: {} });
+    if (await showAccount()) say('Two-factor authentication is off. Your recovery codes no longer work.');
+  } catch (error) {
+    failed(error);
+  }
+});
