@@ -18,6 +18,10 @@ describe.each(['express', 'koa'] as const)('examples/%s/server.ts', (framework) 
       expect(banner).toContain(`${framework} example listening on ${server.url}`);
       expect(banner).toContain(`Open ${server.url}/ in a browser`);
       expect(server.url).not.toMatch(/:0$/);
+      // The missing key is said once, by the banner (with the command that makes one), not again by the SDK.
+      expect(banner.match(/MFA_ENCRYPTION_KEY is not set/g)).toHaveLength(1);
+      expect(server.stderr()).not.toContain('SAASUS_MFA_NO_ENCRYPTION_KEY');
+      expect(server.stderr()).not.toMatch(/unencrypted/i);
 
       const signup = await fetch(`${server.url}/signup`, {
         method: 'POST',
@@ -42,6 +46,51 @@ describe.each(['express', 'koa'] as const)('examples/%s/server.ts', (framework) 
       expect(await server.stop()).toBe(0);
     } finally {
       server.child.kill('SIGKILL');
+    }
+  });
+
+  it('prints the CORS origin it really allows: CORS_ORIGIN as browsers send it, and says when it is its own port', async () => {
+    const server = await startExample(framework, { SAASUS_DEMO: '1', CORS_ORIGIN: 'http://LOCALHOST:5173/' });
+    try {
+      expect(server.stdout()).toContain(
+        `${framework} example listening on ${server.url} (CORS origin http://localhost:5173)`,
+      );
+      const preflight = await fetch(`${server.url}/mfa_status`, {
+        method: 'OPTIONS',
+        headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'GET' },
+      });
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+      expect(server.stdout()).not.toContain("on this server's own port");
+      expect(await server.stop()).toBe(0);
+    } finally {
+      server.child.kill('SIGKILL');
+    }
+    const port = new URL(server.url).port;
+    const own = await startExample(framework, {
+      SAASUS_DEMO: '1',
+      CORS_ORIGIN: `http://localhost:${port}`,
+      PORT: port,
+    });
+    try {
+      expect(own.stdout()).toContain(`CORS origin http://localhost:${port} is on this server's own port`);
+      expect(await own.stop()).toBe(0);
+    } finally {
+      own.child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses to start with a CORS_ORIGIN that is not an origin, without printing it', async () => {
+    for (const value of [
+      'app.example.test:8443',
+      'http://app.example.test/app',
+      'ftp://files.example',
+      'https://u:hunter2@x',
+    ]) {
+      const child = spawnExample(framework, { CORS_ORIGIN: value });
+      const printed = collect(child);
+      expect(await exitCode(child), value).toBe(1);
+      expect(printed.stderr, value).toContain('Cannot start: CORS_ORIGIN must be an origin like http://localhost:5173');
+      expect(printed.stdout + printed.stderr, value).not.toContain(value);
     }
   });
 

@@ -36,7 +36,8 @@ export async function selfHostedFromEnv(
   const backend = await backendFromEnv(env);
   let deps: SelfHostedAppDeps;
   try {
-    deps = selfHostedDeps(backend, { issuer, provider: { env } });
+    // The banner below says a missing key once, with the command that makes one: the SDK's warning would repeat it.
+    deps = withoutMissingKeyWarning(() => selfHostedDeps(backend, { issuer, provider: { env } }));
   } catch (error) {
     await backend.close(); // a bad MFA_ENCRYPTION_KEY: nothing will use the connection
     throw error;
@@ -60,4 +61,22 @@ export async function selfHostedFromEnv(
     ],
     close: () => backend.close(),
   };
+}
+
+/**
+ * Runs `build` with the SDK's `SAASUS_MFA_NO_ENCRYPTION_KEY` process warning held back (every other warning goes
+ * through). Only for the start-up path that prints its own explanation; an app of your own can leave the warning on.
+ */
+function withoutMissingKeyWarning<T>(build: () => T): T {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = function (this: NodeJS.Process, ...args: Parameters<typeof process.emitWarning>) {
+    const options = args[1];
+    if (typeof options === 'object' && options?.code === 'SAASUS_MFA_NO_ENCRYPTION_KEY') return;
+    return Reflect.apply(emitWarning, this, args);
+  } as typeof process.emitWarning;
+  try {
+    return build();
+  } finally {
+    process.emitWarning = emitWarning;
+  }
 }

@@ -11,3 +11,23 @@ export const CORS_ALLOWED_HEADERS = [
 ];
 
 export const CORS_METHODS = ['GET', 'POST', 'OPTIONS'];
+
+/**
+ * The origin CORS allows, from `CORS_ORIGIN` (default `DEFAULT_CORS_ORIGIN`), as browsers send it in `Origin`:
+ * scheme, host and port, nothing else. `http://localhost:5173/` becomes `http://localhost:5173`; a value that is not
+ * an http(s) origin is refused, because it would silently match no request at all.
+ */
+export function corsOriginFrom(value: string | undefined): string {
+  if (value === undefined) return DEFAULT_CORS_ORIGIN;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  const bare = url && url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+  if (!url || !bare || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new Error('CORS_ORIGIN must be an origin like http://localhost:5173 (scheme, host and port only)');
+  }
+  return url.origin;
+}

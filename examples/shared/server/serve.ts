@@ -2,7 +2,7 @@ import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isMfaError } from 'saasus-mfa';
 import { type ExampleSetup, exampleFromEnv } from '../config.js';
-import { DEFAULT_CORS_ORIGIN } from './cors.js';
+import { corsOriginFrom } from './cors.js';
 import type { ExampleAppDeps } from '../deps.js';
 import { createExampleServer } from './http-server.js';
 
@@ -19,15 +19,17 @@ export async function serve(
   const port = Number(process.env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     return refuseToStart('PORT must be a whole number from 0 to 65535');
-  const corsOrigin = process.env.CORS_ORIGIN ?? DEFAULT_CORS_ORIGIN;
+  let corsOrigin: string;
   let setup: ExampleSetup;
   try {
+    corsOrigin = corsOriginFrom(process.env.CORS_ORIGIN);
     setup = await exampleFromEnv();
   } catch (error) {
     // Configuration errors name the variable at fault; their messages carry no credential values.
     return refuseToStart(isMfaError(error) || error instanceof Error ? error.message : String(error));
   }
-  const server = createExampleServer(createHandler({ ...setup.deps, corsOrigin }));
+  const deps: ExampleAppDeps = { ...setup.deps, corsOrigin };
+  const server = createExampleServer(createHandler(deps));
   server.once('error', (error: NodeJS.ErrnoException) => {
     refuseToStart(
       error.code === 'EADDRINUSE'
@@ -39,12 +41,14 @@ export async function serve(
 
   server.listen(port, HOST, () => {
     // With PORT=0 the OS picks the port: print the one actually bound.
-    const url = `http://${HOST}:${(server.address() as AddressInfo).port}`;
+    const { port: boundPort } = server.address() as AddressInfo;
+    const url = `http://${HOST}:${boundPort}`;
     // One write, so whoever reads the output (a test, a process manager) gets the banner whole.
     console.log(
       [
         ...setup.banner,
-        `${framework} example listening on ${url} (CORS origin ${corsOrigin})`,
+        `${framework} example listening on ${url} (${corsLine(setup.mode, corsOrigin)})`,
+        ...(setup.mode === 'self-hosted' ? [] : ownOriginWarning(corsOrigin, boundPort)),
         ...setup.tryIt(url),
       ].join('\n'),
     );
@@ -60,6 +64,23 @@ export async function serve(
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+}
+
+/** The origin the app really allows, as it got it; the demo page is served by the app itself and needs none. */
+function corsLine(mode: ExampleSetup['mode'], origin: string): string {
+  return mode === 'self-hosted'
+    ? `CORS origin ${origin}, for a front end elsewhere; the demo page here is same-origin`
+    : `CORS origin ${origin}`;
+}
+
+/** A front end cannot run on the port this server took: say so, rather than let every call fail CORS. */
+function ownOriginWarning(origin: string, port: number): string[] {
+  const { hostname, port: originPort, protocol } = new URL(origin);
+  const local = hostname === 'localhost' || hostname === HOST || hostname === '[::1]';
+  const samePort = Number(originPort || (protocol === 'https:' ? 443 : 80)) === port;
+  return local && samePort
+    ? [`CORS origin ${origin} is on this server's own port: run the front end on another one and set CORS_ORIGIN to it`]
+    : [];
 }
 
 function refuseToStart(reason: string): void {
