@@ -39,7 +39,7 @@ const INTERNAL_ERROR: HttpAnswer = { status: 500, body: { error: 'Internal error
  * `HttpError`s, so there are two cases and a last resort:
  * - an MfaError answers its own `status` with its `toJSON()` (safe by design: no secret, no token), and a 429 also
  *   says `Retry-After` in seconds, for clients that read headers rather than `retryAfterMs`;
- * - an HttpError answers its status with its fixed message;
+ * - an HttpError answers its status with its fixed message (and a 5xx is logged, by that message only);
  * - anything else is a bug of the example: 500 with a fixed body, logged by name only (the raw error may carry tokens).
  */
 export function answerFor(error: unknown): HttpAnswer {
@@ -50,7 +50,11 @@ export function answerFor(error: unknown): HttpAnswer {
     if (seconds !== undefined) answer.headers = { 'Retry-After': seconds };
     return answer;
   }
-  if (error instanceof HttpError) return { status: error.status, body: { error: error.message, code: error.code } };
+  if (error instanceof HttpError) {
+    // A 5xx of our own (a store down) is for whoever runs the server too; its message is fixed, so it may be logged.
+    if (error.status >= 500) console.error(`[mfa-example] ${error.name} (${error.code}) ${error.message}`);
+    return { status: error.status, body: { error: error.message, code: error.code } };
+  }
   console.error(`[mfa-example] unexpected ${error instanceof Error ? error.name : typeof error}`);
   return INTERNAL_ERROR;
 }

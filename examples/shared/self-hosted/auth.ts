@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { MfaProviderError, type MfaClient, type MfaUser } from 'saasus-mfa';
+import type { MfaClient, MfaUser } from 'saasus-mfa';
 import { HttpError } from '../handlers/answer.js';
 import type { AccountRef, AccountStore } from './accounts.js';
+import { failingAsUnavailable } from './unavailable-accounts.js';
 import { hashPassword, passwordMatches } from './passwords.js';
 import { hashToken, newToken } from './tokens.js';
 
@@ -31,7 +32,7 @@ export class SelfHostedAuth {
     readonly mfa: MfaClient,
     accounts: AccountStore,
   ) {
-    this.accounts = typedFailures(accounts);
+    this.accounts = failingAsUnavailable(accounts);
   }
 
   /** POST /signup → 201 `{ token }`: the new user is signed in. */
@@ -101,33 +102,6 @@ export class SelfHostedAuth {
     await this.accounts.putToken('session', hashToken(token), owner, SESSION_TTL_MS);
     return token;
   }
-}
-
-/**
- * The account store with its failures turned into the SDK's 502 `provider_error`, as the MFA store's are: the client
- * sees one kind of "try again later", and the driver's message (which may quote keys or values) goes nowhere.
- */
-function typedFailures(store: AccountStore): AccountStore {
-  const guard =
-    <A extends unknown[], R>(method: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      try {
-        return await method.apply(store, args);
-      } catch (error) {
-        const name = error instanceof Error ? error.name : typeof error;
-        throw new MfaProviderError(`The account store failed (${name})`, {
-          type: 'store_unavailable',
-          retryable: true,
-        });
-      }
-    };
-  return {
-    addAccount: guard(store.addAccount),
-    findAccount: guard(store.findAccount),
-    putToken: guard(store.putToken),
-    findToken: guard(store.findToken),
-    takeToken: guard(store.takeToken),
-  };
 }
 
 /** The SDK's user: the account id keys the MFA state; the username is the account name in the authenticator app. */
