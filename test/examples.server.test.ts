@@ -50,7 +50,7 @@ describe.each(['express', 'koa'] as const)('examples/%s/server.ts', (framework) 
     try {
       const banner = server.stdout();
       expect(banner).toContain(
-        'DEMO MODE (SAASUS_DEMO=1): using the in-process fake SaaSus API from saasus-mfa/testing',
+        'DEMO MODE (SAASUS_DEMO=1): using the in-process fake SaaSus API from saasus-mfa/testing/saasus',
       );
       const idToken = /ID token:\s+(\S+)/.exec(banner)?.[1];
       expect(idToken).toBeDefined();

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { isMfaError } from '../src/index.js';
-import type { FakeSaasusFailure, FakeSaasusOperation } from '../src/testing/index.js';
+import type { FakeSaasusFailure, FakeSaasusOperation } from '../src/testing/saasus/index.js';
 import { useFakeSaasus } from './support/fake-saasus.js';
 
 const credentials = {

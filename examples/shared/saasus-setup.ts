@@ -18,12 +18,12 @@ export function saasusFromEnv(env: Record<string, string | undefined>, issuer: s
 }
 
 /**
- * DEMO mode (`SAASUS_DEMO=1`): SaaSus mode against the fake SaaSus API from saasus-mfa/testing, answering in this
+ * DEMO mode (`SAASUS_DEMO=1`): SaaSus mode against the fake SaaSus API from saasus-mfa/testing/saasus, answering in this
  * process through msw, with one demo user whose tokens the banner prints. For trying the SaaSus contract offline.
  */
 export async function saasusDemo(issuer: string): Promise<ExampleSetup> {
   // Loaded only here: a production install needs neither msw nor the test kit.
-  const { createFakeSaasus } = await import('saasus-mfa/testing');
+  const { createFakeSaasus } = await import('saasus-mfa/testing/saasus');
   const { setupServer } = await import('msw/node');
   const fake = createFakeSaasus({ baseUrl: DEMO_BASE_URL });
   const server = setupServer(...fake.handlers);
@@ -37,7 +37,7 @@ export async function saasusDemo(issuer: string): Promise<ExampleSetup> {
   return {
     mode: 'demo',
     deps: { provider, mfa: new MfaClient({ provider, issuer }) },
-    banner: ['DEMO MODE (SAASUS_DEMO=1): using the in-process fake SaaSus API from saasus-mfa/testing'],
+    banner: ['DEMO MODE (SAASUS_DEMO=1): using the in-process fake SaaSus API from saasus-mfa/testing/saasus'],
     tryIt: (url) => [
       `Demo user: ${user.email}`,
       `  ID token:     ${user.idToken}`,

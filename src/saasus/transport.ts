@@ -74,6 +74,11 @@ export class SaasusHttpTransport implements SaasusAuthApi {
     return this.send('GET', `/userinfo?token=${encodeURIComponent(token)}`, undefined, options);
   }
 
+  /** `GET /credentials?<query>`: the sign-in tokens. The query (a code or a refresh token) never reaches a log. */
+  async getAuthCredentials(query: string, options: SaasusRequestOptions): Promise<unknown> {
+    return this.send('GET', `/credentials?${query}`, undefined, options);
+  }
+
   private async send(
     method: string,
     pathAndQuery: string,
