@@ -1,4 +1,4 @@
-import { serve } from '../shared/serve.js';
+import { serve } from '../shared/server/serve.js';
 import { createKoaApp } from './app.js';
 
 // PORT, CORS_ORIGIN, MFA_ISSUER, and the mode from the environment: SAASUS_* (SaaSus), SAASUS_DEMO=1, or self-hosted

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createExpressApp } from '../../examples/express/app.js';
 import { createKoaApp } from '../../examples/koa/app.js';
 import type { ExampleAppDeps } from '../../examples/shared/deps.js';
-import { createExampleServer } from '../../examples/shared/http-server.js';
+import { createExampleServer } from '../../examples/shared/server/http-server.js';
 
 /** Both example apps, as plain Node request listeners, for one contract suite run against each. */
 export const EXAMPLE_APPS: Array<{ name: string; create: (deps: ExampleAppDeps) => RequestListener }> = [

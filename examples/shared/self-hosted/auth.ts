@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MfaProviderError, type MfaClient, type MfaUser } from 'saasus-mfa';
-import { HttpError } from '../errors.js';
+import { HttpError } from '../handlers/answer.js';
 import type { AccountRef, AccountStore } from './accounts.js';
 import { hashPassword, passwordMatches } from './passwords.js';
 import { hashToken, newToken } from './tokens.js';

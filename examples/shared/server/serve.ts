@@ -1,9 +1,9 @@
 import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isMfaError } from 'saasus-mfa';
-import { type ExampleSetup, exampleFromEnv } from './config.js';
+import { type ExampleSetup, exampleFromEnv } from '../config.js';
 import { DEFAULT_CORS_ORIGIN } from './cors.js';
-import type { ExampleAppDeps } from './deps.js';
+import type { ExampleAppDeps } from '../deps.js';
 import { createExampleServer } from './http-server.js';
 
 const HOST = '127.0.0.1';

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { ExampleAppDeps } from '../deps.js';
 
 /** The demo page's files (examples/shared/page/), by URL path. Only these three: no path from the URL reaches the disk. */
 const PAGE_FILES: Record<string, { file: string; contentType: string }> = {
@@ -29,8 +30,13 @@ export async function pageFile(path: string): Promise<{ body: Buffer; contentTyp
   const entry = Object.hasOwn(PAGE_FILES, path) ? PAGE_FILES[path] : undefined;
   if (!entry) return undefined;
   try {
-    return { body: await readFile(new URL(`./page/${entry.file}`, import.meta.url)), contentType: entry.contentType };
+    return { body: await readFile(new URL(`../page/${entry.file}`, import.meta.url)), contentType: entry.contentType };
   } catch {
     return undefined;
   }
+}
+
+/** The demo page is the self-hosted front end; in SaaSus mode the official sample front end is the page. */
+export function servesDemoPage(deps: ExampleAppDeps): boolean {
+  return 'auth' in deps;
 }

@@ -1,11 +1,49 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MfaCallContext } from 'saasus-mfa';
+import type { ExampleRequest } from '../handlers/route.js';
+import { readJsonBody } from './json-body.js';
+
+/**
+ * A Node request as the shared handlers see it: the bearer token, the SDK call context, and the JSON body reader
+ * (16 kB at most), which a handler calls only once the caller is known. Express and Koa both hand over Node's
+ * request and response, so both adapters build it here.
+ */
+export function nodeRequest(req: IncomingMessage, res: ServerResponse): ExampleRequest {
+  return {
+    bearerToken: bearerTokenOf(req),
+    ctx: callContext(req, res),
+    query: queryOf(req.url ?? ''),
+    cookie: (name) => cookieOf(req, name),
+    readBody: () => readJsonBody(req),
+  };
+}
+
+/** What follows the first `?` of the request target; URLSearchParams reads any text without throwing. */
+function queryOf(target: string): URLSearchParams {
+  const start = target.indexOf('?');
+  return new URLSearchParams(start === -1 ? '' : target.slice(start + 1));
+}
+
+/** One cookie's value (percent-decoded when it can be); undefined when missing or present twice. */
+function cookieOf(req: IncomingMessage, name: string): string | undefined {
+  const values = (req.headers.cookie ?? '')
+    .split(';')
+    .map((pair) => pair.trim().split('='))
+    .filter(([key]) => key === name)
+    .map(([, ...value]) => value.join('='));
+  if (values.length !== 1) return undefined;
+  try {
+    return decodeURIComponent(values[0]!);
+  } catch {
+    return values[0];
+  }
+}
 
 /**
  * The token from `Authorization: Bearer <token>`, or ''. SaaSus mode: the ID token (the SDK answers 401 for '').
  * Self-hosted mode: the session token (no session has the empty token, so 401 too).
  */
-export function bearerTokenOf(req: IncomingMessage): string {
+function bearerTokenOf(req: IncomingMessage): string {
   return /^Bearer +(\S+) *$/i.exec(credentialHeader(req, 'authorization') ?? '')?.[1] ?? '';
 }
 
@@ -21,7 +59,7 @@ function credentialHeader(req: IncomingMessage, name: string): string | undefine
 }
 
 /** The per-call context the SDK wants, read from the request the front end sent. */
-export function callContext(req: IncomingMessage, res: ServerResponse): MfaCallContext {
+function callContext(req: IncomingMessage, res: ServerResponse): MfaCallContext {
   return {
     // Needed by setup and verify only; when it is missing the SDK throws MfaUnauthorizedError (401) before any call.
     accessToken: credentialHeader(req, 'x-access-token'),

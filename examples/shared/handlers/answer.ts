@@ -1,0 +1,70 @@
+import { isMfaError, type MfaError } from 'saasus-mfa';
+
+/**
+ * What a handler answers, in no framework's types: the adapter writes the status, the headers and, when there is
+ * one, the body as JSON. Express, Koa and a Fetch `Response` can all be built from it.
+ */
+export interface HttpAnswer {
+  status: number;
+  /** Sent as JSON; absent for an answer without a body (204). */
+  body?: unknown;
+  /** Extra response headers, e.g. `Retry-After` for a 429. */
+  headers?: Record<string, string>;
+}
+
+/** 200 with a JSON body. */
+export const ok = (body: unknown): HttpAnswer => ({ status: 200, body });
+
+/**
+ * A refusal of the example app itself (bad sign-up input, wrong password, unknown session, unreadable body): the
+ * message is fixed by the example, never built from the request, so it is safe to send as it is.
+ */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const NOT_FOUND: HttpAnswer = { status: 404, body: { error: 'Not found', code: 'not_found' } };
+
+const INTERNAL_ERROR: HttpAnswer = { status: 500, body: { error: 'Internal error', code: 'internal_error' } };
+
+/**
+ * The one place a failure becomes an HTTP answer. The SDK throws only `MfaError`s, and the example only
+ * `HttpError`s, so there are two cases and a last resort:
+ * - an MfaError answers its own `status` with its `toJSON()` (safe by design: no secret, no token), and a 429 also
+ *   says `Retry-After` in seconds, for clients that read headers rather than `retryAfterMs`;
+ * - an HttpError answers its status with its fixed message;
+ * - anything else is a bug of the example: 500 with a fixed body, logged by name only (the raw error may carry tokens).
+ */
+export function answerFor(error: unknown): HttpAnswer {
+  if (isMfaError(error)) {
+    if (error.status >= 500) logMfaError(error);
+    const answer: HttpAnswer = { status: error.status, body: error.toJSON() };
+    const seconds = retryAfterSeconds(error);
+    if (seconds !== undefined) answer.headers = { 'Retry-After': seconds };
+    return answer;
+  }
+  if (error instanceof HttpError) return { status: error.status, body: { error: error.message, code: error.code } };
+  console.error(`[mfa-example] unexpected ${error instanceof Error ? error.name : typeof error}`);
+  return INTERNAL_ERROR;
+}
+
+/** `retryAfterMs` of a `rate_limited` error, rounded up to whole seconds as the header wants them. */
+function retryAfterSeconds(error: MfaError): string | undefined {
+  const { retryAfterMs } = error as { retryAfterMs?: unknown };
+  return typeof retryAfterMs === 'number' ? String(Math.ceil(retryAfterMs / 1000)) : undefined;
+}
+
+/** Safe fields only; traceId is what SaaSus support asks for. */
+function logMfaError(error: MfaError): void {
+  const { upstreamStatus, type, traceId } = error as { upstreamStatus?: number; type?: string; traceId?: string };
+  console.error(
+    `[mfa-example] ${error.name} (${error.code}) upstream=${upstreamStatus ?? '-'} type=${type ?? '-'} trace=${traceId ?? '-'}`,
+  );
+}

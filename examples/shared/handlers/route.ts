@@ -1,0 +1,65 @@
+import type { MfaCallContext, MfaUser } from 'saasus-mfa';
+import { type HttpAnswer, answerFor } from './answer.js';
+
+/**
+ * What an adapter reads from a request, in no framework's types (no `node:http`, no Express, no Koa), so the same
+ * handlers can run behind a Fetch API adapter later.
+ */
+export interface ExampleRequest {
+  /** The token of `Authorization: Bearer <token>`; '' when missing, malformed or sent twice. */
+  bearerToken: string;
+  /** The SDK's per-call context: access token (`X-Access-Token`), referer, and a signal aborted if the client leaves. */
+  ctx: MfaCallContext;
+  /** The query string's parameters (e.g. `code` of `GET /credentials?code=`). */
+  query: URLSearchParams;
+  /** A cookie sent with the request, or undefined (missing, or sent twice: ambiguous). */
+  cookie(name: string): string | undefined;
+  /** Reads the JSON body: `undefined` for another content type; rejects with an HttpError (400, 413, 415). */
+  readBody(): Promise<unknown>;
+}
+
+/** Bearer token → the signed-in user, or a 401 (HttpError or the SDK's MfaUnauthorizedError). */
+export type Authenticate = (bearerToken: string, ctx: MfaCallContext) => Promise<MfaUser>;
+
+/** A handler for a signed-in user: the user, the SDK call context, the JSON body (undefined when not read). */
+export type SignedInHandler = (user: MfaUser, ctx: MfaCallContext, body: unknown) => Promise<HttpAnswer>;
+
+/** One endpoint: what an adapter registers with its router. */
+export interface ExampleRoute {
+  method: 'GET' | 'POST';
+  path: string;
+  handle(request: ExampleRequest): Promise<HttpAnswer>;
+}
+
+/**
+ * An endpoint for signed-in users. The caller is known before the body is read, so strangers cannot make the server
+ * read one; routes without `readsBody` never read it (the front end sends `{}` to them, with nothing in it).
+ */
+export function signedInRoute(
+  method: ExampleRoute['method'],
+  path: string,
+  authenticate: Authenticate,
+  handler: SignedInHandler,
+  { readsBody = false }: { readsBody?: boolean } = {},
+): ExampleRoute {
+  return {
+    method,
+    path,
+    async handle({ bearerToken, ctx, readBody }) {
+      const user = await authenticate(bearerToken, ctx);
+      return handler(user, ctx, readsBody ? await readBody() : undefined);
+    },
+  };
+}
+
+/**
+ * Runs an endpoint and always resolves to an answer: every failure becomes one here, in `answerFor`, so an adapter
+ * has nothing to catch but its own bugs.
+ */
+export async function respond(route: ExampleRoute, request: ExampleRequest): Promise<HttpAnswer> {
+  try {
+    return await route.handle(request);
+  } catch (error) {
+    return answerFor(error);
+  }
+}
