@@ -162,7 +162,7 @@ describe('test kit: the fake SaaSus issues tokens like SaaSus', () => {
       body: { type: 'NotAuthorizedException' },
     });
     const late = fake.issueTemporaryCode(user.id);
-    clock.advance(5 * 60_000);
+    clock.advance(10_000);
     expect((await signedGet(`/credentials?code=${late}&auth-flow=tempCodeAuth`)).status).toBe(401);
 
     const refresh = `/credentials?auth-flow=refreshTokenAuth&refresh-token=${String(signedIn.body.refresh_token)}`;

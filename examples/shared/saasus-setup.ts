@@ -25,7 +25,8 @@ export async function saasusDemo(issuer: string): Promise<ExampleSetup> {
   // Loaded only here: a production install needs neither msw nor the test kit.
   const { createFakeSaasus } = await import('saasus-mfa/testing/saasus');
   const { setupServer } = await import('msw/node');
-  const fake = createFakeSaasus({ baseUrl: DEMO_BASE_URL });
+  // A sign-in code for the banner lasts ten minutes here (SaaSus's last ten seconds), time enough to paste it.
+  const fake = createFakeSaasus({ baseUrl: DEMO_BASE_URL, lifetimes: { temporaryCodeMs: 10 * 60_000 } });
   const server = setupServer(...fake.handlers);
   // msw sees only this process's outgoing requests; anything that is not the fake goes out unchanged.
   server.listen({ onUnhandledRequest: 'bypass' });
@@ -44,7 +45,7 @@ export async function saasusDemo(issuer: string): Promise<ExampleSetup> {
       },
     ],
   });
-  // What the hosted login page would append to the callback URL: single-use, valid five minutes.
+  // What the hosted login page would append to the callback URL: single-use.
   const signInCode = fake.issueTemporaryCode(user.id);
   const auth = `-H 'Authorization: Bearer ${user.idToken}'`;
   const access = `-H 'X-Access-Token: ${user.accessToken}'`;

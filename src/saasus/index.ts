@@ -3,6 +3,7 @@ export type { SaasusMfaProviderOptions, SaasusUserInfo } from './provider.js';
 export type { SaasusSignInTokens, SaasusRefreshedTokens } from './sign-in.js';
 export type { SaasusTenant, SaasusEnv, SaasusRole } from './user-info.js';
 export type {
+  CredentialApiLike,
   SaasUserApiLike,
   UserInfoApiLike,
   SaasusSdkRequestOptions,

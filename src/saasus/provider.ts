@@ -17,7 +17,13 @@ import type {
   MfaVerifyResult,
 } from '../types.js';
 import { validateContext } from '../validation.js';
-import type { SaasUserApiLike, SaasusAuthApi, SaasusRequestOptions, UserInfoApiLike } from './api.js';
+import type {
+  CredentialApiLike,
+  SaasUserApiLike,
+  SaasusAuthApi,
+  SaasusRequestOptions,
+  UserInfoApiLike,
+} from './api.js';
 import { type SaasusOperation, mapSaasusFailure } from './error-map.js';
 import { SaasusFailure } from './failure.js';
 import type { SaasusLogger } from './logger.js';
@@ -49,6 +55,8 @@ export interface SaasusMfaProviderOptions {
   saasUserApi?: SaasUserApiLike;
   /** The official SDK's `new AuthClient().userInfoApi`, for `getUserInfo` when `saasUserApi` is given. */
   userInfoApi?: UserInfoApiLike;
+  /** The official SDK's `new AuthClient().credentialApi`, for sign-in when `saasUserApi` is given. */
+  credentialApi?: CredentialApiLike;
   /** Your own axios instance for the built-in transport. Default: a private `axios.create()`. */
   axios?: AxiosInstance;
   /** Time limit per attempt, in ms. Default 10 000. A `signal` in the call context can cut any call shorter. */
@@ -129,11 +137,12 @@ export class SaasusMfaProvider implements MfaProvider {
       : undefined;
     if (options.saasUserApi) {
       checkSaasUserApi(options.saasUserApi);
-      this.api = new SaasusSdkAdapter(options.saasUserApi, options.userInfoApi, http);
+      this.api = new SaasusSdkAdapter(options.saasUserApi, options.userInfoApi, http, options.credentialApi);
     } else {
       this.api = http!;
     }
-    this.signIn = new SaasusSignIn(http, {
+    const signInApi = this.api instanceof SaasusSdkAdapter ? this.api : http;
+    this.signIn = new SaasusSignIn(signInApi, {
       timeoutMs: this.timeoutMs,
       retryPolicy: this.retryPolicy,
       logger: this.logger,

@@ -11,7 +11,8 @@ import type { SaasusRequestOptions } from './api.js';
 import { SaasusFailure } from './failure.js';
 import type { SaasusLogger } from './logger.js';
 import { type RetryPolicy, withRetries } from './retry.js';
-import { type SaasusAuthFlow, mapSignInFailure } from './sign-in-errors.js';
+import type { SaasusCredentialsRequest } from './api.js';
+import { mapSignInFailure } from './sign-in-errors.js';
 
 /** What a sign-in gives the front end: the official sample stores these three as they come. */
 export interface SaasusSignInTokens {
@@ -26,9 +27,9 @@ export interface SaasusRefreshedTokens {
   accessToken: string;
 }
 
-/** The one call sign-in needs from a transport; the built-in signed transport has it. */
+/** The one call sign-in needs: the built-in signed transport and the official SDK adapter both have it. */
 export interface SaasusCredentialsTransport {
-  getAuthCredentials(query: string, options: SaasusRequestOptions): Promise<unknown>;
+  getAuthCredentials(request: SaasusCredentialsRequest, options: SaasusRequestOptions): Promise<unknown>;
 }
 
 export interface SaasusSignInSettings {
@@ -67,8 +68,8 @@ export class SaasusSignIn {
   async exchangeTemporaryCode(code: string, ctx?: MfaCallContext): Promise<SaasusSignInTokens> {
     if (typeof code !== 'string' || code === '') throw new MfaValidationError('A temporary code is required', 'code');
     if (!TEMPORARY_CODE_SHAPE.test(code)) throw new MfaValidationError('The temporary code is malformed', 'code');
-    const query = `code=${encodeURIComponent(code)}&auth-flow=tempCodeAuth`;
-    const body = await this.call('tempCodeAuth', query, validateContext(ctx), (failure) => neverSent(failure));
+    const request = { authFlow: 'tempCodeAuth', code } as const;
+    const body = await this.call(request, validateContext(ctx), (failure) => neverSent(failure));
     const tokens = tokensOf(body);
     if (!tokens || typeof tokens.refresh_token !== 'string' || tokens.refresh_token === '') throw invalidResponse();
     return { idToken: tokens.id_token, accessToken: tokens.access_token, refreshToken: tokens.refresh_token };
@@ -82,15 +83,14 @@ export class SaasusSignIn {
     if (!REFRESH_TOKEN_SHAPE.test(refreshToken)) {
       throw new MfaUnauthorizedError('The refresh token is malformed', 'rejected_refresh_token');
     }
-    const query = `auth-flow=refreshTokenAuth&refresh-token=${encodeURIComponent(refreshToken)}`;
-    const tokens = tokensOf(await this.call('refreshTokenAuth', query, validateContext(ctx), () => true));
+    const request = { authFlow: 'refreshTokenAuth', refreshToken } as const;
+    const tokens = tokensOf(await this.call(request, validateContext(ctx), () => true));
     if (!tokens) throw invalidResponse();
     return { idToken: tokens.id_token, accessToken: tokens.access_token };
   }
 
   private async call(
-    flow: SaasusAuthFlow,
-    query: string,
+    request: SaasusCredentialsRequest,
     ctx: MfaCallContext,
     mayRetry: (failure: unknown) => boolean,
   ): Promise<unknown> {
@@ -105,7 +105,7 @@ export class SaasusSignIn {
       const timeout = AbortSignal.timeout(timeoutMs);
       const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
       try {
-        return await transport.getAuthCredentials(query, { signal, timeoutMs, referer: ctx.referer });
+        return await transport.getAuthCredentials(request, { signal, timeoutMs, referer: ctx.referer });
       } catch (failure) {
         throw mayRetry(failure) ? failure : new FinalFailure(failure);
       }
@@ -113,7 +113,7 @@ export class SaasusSignIn {
     try {
       return await withRetries(attempt, retryPolicy, ctx.signal, ({ attempt: n, delayMs, failure }) =>
         logger?.warn?.('saasus retry', {
-          operation: flow,
+          operation: request.authFlow,
           attempt: n,
           delayMs,
           kind: failure.kind,
@@ -122,7 +122,7 @@ export class SaasusSignIn {
       );
     } catch (thrown) {
       const error = thrown instanceof FinalFailure ? thrown.failure : thrown;
-      if (error instanceof SaasusFailure) throw mapSignInFailure(error, flow);
+      if (error instanceof SaasusFailure) throw mapSignInFailure(error, request.authFlow);
       if (isMfaError(error)) throw error;
       throw new MfaProviderError('The SaaSus sign-in call failed unexpectedly', {
         type: 'unexpected',

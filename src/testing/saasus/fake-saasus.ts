@@ -23,7 +23,7 @@ export interface FakeSaasusOptions {
   codeMismatchStatus?: number;
   /** Status for a rejected temporary code or refresh token (type `NotAuthorizedException`). Default 401. */
   credentialsRejectedStatus?: number;
-  /** Token lifetimes in ms. Defaults: ID token 1 h, temporary code 5 min, refresh token 30 days. */
+  /** Token lifetimes in ms. Defaults: ID token 1 h, temporary code 10 s (as SaaSus documents), refresh token 30 days. */
   lifetimes?: Partial<FakeTokenLifetimes>;
 }
 

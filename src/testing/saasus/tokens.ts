@@ -13,7 +13,7 @@ export interface FakeIdTokenClaims {
 export interface FakeTokenLifetimes {
   /** ID token lifetime, in ms. Cognito's default, which SaaSus uses: one hour. */
   idTokenMs: number;
-  /** How long a temporary code from the hosted login page can be exchanged, in ms. */
+  /** How long a temporary code from the hosted login page can be exchanged, in ms. SaaSus documents 10 seconds. */
   temporaryCodeMs: number;
   /** Refresh token lifetime, in ms. Cognito's default: 30 days. */
   refreshTokenMs: number;
@@ -21,7 +21,7 @@ export interface FakeTokenLifetimes {
 
 export const DEFAULT_TOKEN_LIFETIMES: FakeTokenLifetimes = {
   idTokenMs: 60 * 60_000,
-  temporaryCodeMs: 5 * 60_000,
+  temporaryCodeMs: 10_000,
   refreshTokenMs: 30 * 24 * 60 * 60_000,
 };
 
