@@ -10,6 +10,7 @@ export default defineConfig({
     'stores/redis/index': 'src/stores/redis/index.ts',
     'stores/postgres/index': 'src/stores/postgres/index.ts',
     'testing/index': 'src/testing/index.ts',
+    'testing/saasus/index': 'src/testing/saasus/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -90,7 +90,13 @@ export class MfaInvalidCodeError extends MfaError {
 }
 
 export type UnauthorizedReason =
-  'missing_access_token' | 'rejected_access_token' | 'missing_id_token' | 'rejected_id_token';
+  | 'missing_access_token'
+  | 'rejected_access_token'
+  | 'missing_id_token'
+  | 'rejected_id_token'
+  | 'rejected_temporary_code'
+  | 'missing_refresh_token'
+  | 'rejected_refresh_token';
 
 /** The user's access token (or ID token) is missing, expired or rejected. */
 export class MfaUnauthorizedError extends MfaError {

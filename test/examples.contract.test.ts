@@ -203,7 +203,8 @@ describe.each(EXAMPLE_APPS)('$name example app, when our own code throws', ({ cr
 
   beforeAll(async () => {
     // A user lookup that fails with a plain Error (a bug, a database down): not an MfaError, so the app's last resort.
-    const failing = { getUserInfo: () => Promise.reject(new TypeError(`lookup failed for ${SECRET_IN_MESSAGE}`)) };
+    const bug = () => Promise.reject(new TypeError(`lookup failed for ${SECRET_IN_MESSAGE}`));
+    const failing = { getUserInfo: bug, exchangeTemporaryCode: bug, refreshSession: bug };
     app = await listen(create({ mfa: client(), provider: failing }));
   });
   afterAll(() => app.close());

@@ -99,10 +99,19 @@ describe.each(['express', 'koa'] as const)('examples/%s/server.ts', (framework) 
     try {
       const banner = server.stdout();
       expect(banner).toContain(
-        'DEMO MODE (SAASUS_DEMO=1): using the in-process fake SaaSus API from saasus-mfa/testing',
+        'DEMO MODE (SAASUS_DEMO=1): using the in-process fake SaaSus API from saasus-mfa/testing/saasus',
       );
       const idToken = /ID token:\s+(\S+)/.exec(banner)?.[1];
       expect(idToken).toBeDefined();
+      // JWT-shaped, as SaaSus's: the front end decodes `exp` from the payload.
+      const claims = JSON.parse(Buffer.from(idToken!.split('.')[1]!, 'base64url').toString('utf8'));
+      expect(claims.exp * 1000).toBeGreaterThan(Date.now());
+      const code = /Sign-in code:\s+(\S+)/.exec(banner)?.[1];
+      const signedIn = await fetch(`${server.url}/credentials?code=${code}`);
+      expect(signedIn.status).toBe(200);
+      const { id_token } = (await signedIn.json()) as { id_token: string };
+      const info = await fetch(`${server.url}/userinfo`, { headers: { Authorization: `Bearer ${id_token}` } });
+      expect(await info.json()).toMatchObject({ tenants: [{ envs: [{ roles: [{ role_name: 'admin' }] }] }] });
       const response = await fetch(`${server.url}/mfa_status`, { headers: { Authorization: `Bearer ${idToken}` } });
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ enabled: false, method: null });

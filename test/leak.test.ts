@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { isMfaError } from '../src/index.js';
-import type { FakeSaasusFailure, FakeSaasusOperation } from '../src/testing/index.js';
+import type { FakeSaasusFailure, FakeSaasusOperation } from '../src/testing/saasus/index.js';
 import { useFakeSaasus } from './support/fake-saasus.js';
 
 const credentials = {
@@ -126,5 +126,68 @@ describe('leak: no secret, token, key, signature or code in any error or log lin
       code: 'rate_limited',
       retryAfterMs: 9000,
     });
+  });
+});
+
+const signInFailures: Array<[string, FakeSaasusFailure]> = [
+  ['a rejection echoing the input (401)', { status: 401, body: { type: 'NotAuthorizedException', message: 'ECHO' } }],
+  ['a rejection echoing the input (500)', { status: 500, body: { type: 'NotAuthorizedException', message: 'ECHO' } }],
+  ['an unexplained 500', { status: 500, body: { type: 'InternalError', message: 'ECHO' } }],
+  ['a connection reset', { network: 'reset' }],
+  ['a timeout', { delayMs: 1_000 }],
+  ['an HTML error page', { status: 502, text: '<html>ECHO</html>' }],
+  ['a 429', { status: 429, headers: { 'Retry-After': '3' } }],
+  ['a 200 with tokens but not all of them', { status: 200, body: { id_token: 'ECHO', refresh_token: 'ECHO' } }],
+];
+
+describe('leak: no temporary code, refresh, ID or access token in any sign-in error or log line', () => {
+  it.each(signInFailures)('%s', async (_label, failure) => {
+    const logLines: string[] = [];
+    const logger = {
+      debug: (m: string, f: object) => logLines.push(m + JSON.stringify(f)),
+      warn: (m: string, f: object) => logLines.push(m + JSON.stringify(f)),
+    };
+    const user = fake.addUser();
+    const sdk = provider({ logger, timeoutMs: 200, maxRetries: 1 });
+    const signedIn = await sdk.exchangeTemporaryCode(fake.issueTemporaryCode(user.id));
+    const code = fake.issueTemporaryCode(user.id);
+    const echo = (text: string) => text.replaceAll('ECHO', `${code} ${signedIn.refreshToken} ${signedIn.idToken}`);
+    const echoed = JSON.parse(echo(JSON.stringify(failure))) as FakeSaasusFailure;
+    fake.failNext('exchangeTemporaryCode', echoed, 2);
+    fake.failNext('refreshSession', echoed, 2);
+
+    const errors = [
+      await sdk.exchangeTemporaryCode(code).catch((caught: unknown) => caught),
+      await sdk.refreshSession(signedIn.refreshToken).catch((caught: unknown) => caught),
+    ];
+    const signatures = fake.requests
+      .map((request) => /Sig=([0-9a-f]+)/.exec(request.headers.authorization ?? '')?.[1])
+      .filter(Boolean) as string[];
+    const secrets = [
+      credentials.apiKey,
+      credentials.secretKey,
+      code,
+      signedIn.refreshToken,
+      signedIn.idToken,
+      signedIn.accessToken,
+      ...signatures,
+    ];
+    for (const error of errors) expect(isMfaError(error)).toBe(true);
+    const said = errors.map(everythingSaidBy).join('\n') + '\n' + logLines.join('\n');
+    for (const secret of secrets) expect(said).not.toContain(secret);
+    expect(logLines.length).toBeGreaterThan(0);
+  });
+
+  it('a successful sign-in and refresh log no code and no token', async () => {
+    const logLines: string[] = [];
+    const logger = { debug: (m: string, f: object) => logLines.push(m + JSON.stringify(f)) };
+    const user = fake.addUser();
+    const code = fake.issueTemporaryCode(user.id);
+    const sdk = provider({ logger });
+    const signedIn = await sdk.exchangeTemporaryCode(code);
+    const refreshed = await sdk.refreshSession(signedIn.refreshToken);
+    expect(logLines).toHaveLength(2);
+    const tokens = [code, ...Object.values(signedIn), ...Object.values(refreshed)];
+    for (const token of tokens) expect(logLines.join('\n')).not.toContain(token);
   });
 });

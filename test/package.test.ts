@@ -17,6 +17,7 @@ const subpaths = [
   'saasus-mfa/stores/redis',
   'saasus-mfa/stores/postgres',
   'saasus-mfa/testing',
+  'saasus-mfa/testing/saasus',
 ];
 
 describe('the built package', () => {
@@ -103,7 +104,15 @@ describe('the built package', () => {
   it('is side-effect free and exposes types first for every subpath', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     expect(pkg.sideEffects).toBe(false);
-    for (const key of ['.', './saasus', './totp', './stores/redis', './stores/postgres', './testing']) {
+    for (const key of [
+      '.',
+      './saasus',
+      './totp',
+      './stores/redis',
+      './stores/postgres',
+      './testing',
+      './testing/saasus',
+    ]) {
       for (const condition of ['import', 'require']) expect(Object.keys(pkg.exports[key][condition])[0]).toBe('types');
     }
   });

@@ -7,7 +7,7 @@ import {
   MfaRateLimitedError,
   MfaUnauthorizedError,
 } from '../src/index.js';
-import type { FakeSaasusFailure, FakeSaasusOperation } from '../src/testing/index.js';
+import type { FakeSaasusFailure, FakeSaasusOperation } from '../src/testing/saasus/index.js';
 import { useFakeSaasus } from './support/fake-saasus.js';
 
 const { fake, client, provider, authenticator } = useFakeSaasus();
@@ -25,6 +25,8 @@ async function failing(operation: FakeSaasusOperation, failure: FakeSaasusFailur
     createSecretCode: () => mfa.createSetup(user, ctx),
     registerSoftwareToken: () => mfa.verify(user, authenticator.code(setup.secret), ctx),
     getUserInfo: () => provider().getUserInfo(user.idToken),
+    exchangeTemporaryCode: () => provider().exchangeTemporaryCode(fake.issueTemporaryCode(user.id)),
+    refreshSession: () => provider().refreshSession('refresh.unknown'),
   };
   return run[operation]().then(
     () => {

@@ -6,8 +6,11 @@ import type { SelfHostedAuth } from './self-hosted/auth.js';
 export interface SaasusAppDeps {
   /** Runs the MFA lifecycle (status, setup, verify, enable, disable). */
   mfa: MfaClient;
-  /** Resolves the front end's ID token to the SaaSus user (`getUserInfo`), for the auth middleware. */
-  provider: Pick<SaasusMfaProvider, 'getUserInfo'>;
+  /**
+   * Resolves the front end's ID token to the SaaSus user (`getUserInfo`), for the auth middleware and `/userinfo`,
+   * and signs users in (`exchangeTemporaryCode` for `/credentials`, `refreshSession` for `/refresh`).
+   */
+  provider: Pick<SaasusMfaProvider, 'getUserInfo' | 'exchangeTemporaryCode' | 'refreshSession'>;
   /** The front end's origin, allowed by CORS with credentials. Default `DEFAULT_CORS_ORIGIN`. */
   corsOrigin?: string;
 }

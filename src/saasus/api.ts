@@ -77,3 +77,20 @@ export interface SaasUserApiLike {
 export interface UserInfoApiLike {
   getUserInfo(token: string, options?: SaasusSdkRequestOptions): Promise<SaasusSdkResponse<unknown>>;
 }
+
+/** A `GET /credentials` call: a temporary code, or a refresh token. */
+export type SaasusCredentialsRequest =
+  { authFlow: 'tempCodeAuth'; code: string } | { authFlow: 'refreshTokenAuth'; refreshToken: string };
+
+/**
+ * Structural match for `new AuthClient().credentialApi` from the official `saasus-sdk`:
+ * `getAuthCredentials(code?, authFlow?, refreshToken?, options?)`, resolving to `{ id_token, access_token, refresh_token? }`.
+ */
+export interface CredentialApiLike {
+  getAuthCredentials(
+    code?: string,
+    authFlow?: 'tempCodeAuth' | 'refreshTokenAuth',
+    refreshToken?: string,
+    options?: SaasusSdkRequestOptions,
+  ): Promise<SaasusSdkResponse<unknown>>;
+}

@@ -11,7 +11,12 @@ import { type SaasusFailure, upstreamMessageOf } from './failure.js';
 
 /** The SaaSus operations, named after what the provider asks of them. */
 export type SaasusOperation =
-  'getPreference' | 'updatePreference' | 'createSecretCode' | 'registerSoftwareToken' | 'getUserInfo';
+  | 'getPreference'
+  | 'enablePreference'
+  | 'updatePreference'
+  | 'createSecretCode'
+  | 'registerSoftwareToken'
+  | 'getUserInfo';
 
 /** Operations that carry the end user's access token: a 401 there is about that token, not about our signature. */
 const USER_TOKEN_OPERATIONS: ReadonlySet<SaasusOperation> = new Set(['createSecretCode', 'registerSoftwareToken']);
@@ -22,7 +27,8 @@ const CODE_MISMATCH = /CodeMismatch|EnableSoftwareTokenMFA|code mismatch|invalid
 const RATE_LIMITED = /LimitExceeded|TooManyRequests|TooManyFailedAttempts|rate.?limit|throttl/i;
 const TOKEN_REJECTED = /NotAuthorized|access token|token (has )?expired|invalid token|expired token/i;
 const USER_NOT_FOUND = /UserNotFound|user not found|user does not exist/i;
-const NOT_VERIFIED = /not (been )?verified|has not verified|verify .*before|SoftwareTokenMFANotFound/i;
+const NOT_VERIFIED =
+  /not (been )?verified|has not verified|verify .*before|SoftwareTokenMFANotFound|EnableSoftwareTokenMFA|no software token/i;
 
 function matches(failure: SaasusFailure, pattern: RegExp): boolean {
   return pattern.test(failure.type ?? '') || pattern.test(upstreamMessageOf(failure));
@@ -43,7 +49,7 @@ function matches(failure: SaasusFailure, pattern: RegExp): boolean {
  * | 401/403 on userinfo                                        | MfaUnauthorizedError `rejected_id_token` |
  * | 401/403 on a call signed only with the API key             | MfaProviderError (check credentials), not retryable |
  * | 404, or a user-not-found type                              | MfaNotFoundError                        |
- * | enable: a not-verified type or message                     | MfaConflictError `not_verified`         |
+ * | enable: any 400, or a not-verified type or message          | MfaConflictError `not_verified`         |
  * | any other 5xx                                              | MfaProviderError, retryable             |
  * | any other 4xx                                              | MfaProviderError, not retryable         |
  */
@@ -96,7 +102,9 @@ export function mapSaasusFailure(failure: SaasusFailure, operation: SaasusOperat
   }
   if (status === 404 || matches(failure, USER_NOT_FOUND))
     return new MfaNotFoundError('The user was not found at SaaSus', cause);
-  if (operation === 'updatePreference' && matches(failure, NOT_VERIFIED)) {
+  // Enabling has no other way to fail with a 400 than the state: SaaSus answers 400 EnableSoftwareTokenMFAException
+  // ("No software token registered") when no authenticator was verified.
+  if (operation === 'enablePreference' && (status === 400 || matches(failure, NOT_VERIFIED))) {
     return new MfaConflictError('Verify a code from the authenticator app before enabling MFA', 'not_verified', cause);
   }
   const retryable = status >= 500 || status === 408;

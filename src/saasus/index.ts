@@ -1,6 +1,9 @@
 export { SaasusMfaProvider, DEFAULT_SAASUS_BASE_URL, DEFAULT_TIMEOUT_MS } from './provider.js';
 export type { SaasusMfaProviderOptions, SaasusUserInfo } from './provider.js';
+export type { SaasusSignInTokens, SaasusRefreshedTokens } from './sign-in.js';
+export type { SaasusTenant, SaasusEnv, SaasusRole } from './user-info.js';
 export type {
+  CredentialApiLike,
   SaasUserApiLike,
   UserInfoApiLike,
   SaasusSdkRequestOptions,

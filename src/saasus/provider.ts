@@ -17,13 +17,21 @@ import type {
   MfaVerifyResult,
 } from '../types.js';
 import { validateContext } from '../validation.js';
-import type { SaasUserApiLike, SaasusAuthApi, SaasusRequestOptions, UserInfoApiLike } from './api.js';
+import type {
+  CredentialApiLike,
+  SaasUserApiLike,
+  SaasusAuthApi,
+  SaasusRequestOptions,
+  UserInfoApiLike,
+} from './api.js';
 import { type SaasusOperation, mapSaasusFailure } from './error-map.js';
 import { SaasusFailure } from './failure.js';
 import type { SaasusLogger } from './logger.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetries } from './retry.js';
 import { SaasusSdkAdapter } from './sdk-adapter.js';
+import { type SaasusRefreshedTokens, SaasusSignIn, type SaasusSignInTokens } from './sign-in.js';
 import { SaasusHttpTransport } from './transport.js';
+import { type SaasusTenant, tenantsFrom } from './user-info.js';
 
 export const DEFAULT_SAASUS_BASE_URL = 'https://api.saasus.io';
 // An ID token is a JWT: base64url segments and dots, nothing that needs percent-encoding in the /userinfo query. Any
@@ -47,6 +55,8 @@ export interface SaasusMfaProviderOptions {
   saasUserApi?: SaasUserApiLike;
   /** The official SDK's `new AuthClient().userInfoApi`, for `getUserInfo` when `saasUserApi` is given. */
   userInfoApi?: UserInfoApiLike;
+  /** The official SDK's `new AuthClient().credentialApi`, for sign-in when `saasUserApi` is given. */
+  credentialApi?: CredentialApiLike;
   /** Your own axios instance for the built-in transport. Default: a private `axios.create()`. */
   axios?: AxiosInstance;
   /** Time limit per attempt, in ms. Default 10 000. A `signal` in the call context can cut any call shorter. */
@@ -69,7 +79,8 @@ export interface SaasusUserInfo extends MfaUser {
   id: string;
   email: string;
   signInId: string;
-  tenants: unknown[];
+  /** As SaaSus sends them: `tenants[0].id`, `tenants[0].envs[0].roles[0].role_name` are what the front end reads. */
+  tenants: SaasusTenant[];
   attributes: Record<string, unknown>;
 }
 
@@ -90,6 +101,7 @@ export class SaasusMfaProvider implements MfaProvider {
   private readonly timeoutMs: number;
   private readonly retryPolicy: RetryPolicy;
   private readonly logger: SaasusLogger | undefined;
+  private readonly signIn: SaasusSignIn;
 
   constructor(options: SaasusMfaProviderOptions = {}) {
     const env = options.env ?? process.env;
@@ -125,10 +137,33 @@ export class SaasusMfaProvider implements MfaProvider {
       : undefined;
     if (options.saasUserApi) {
       checkSaasUserApi(options.saasUserApi);
-      this.api = new SaasusSdkAdapter(options.saasUserApi, options.userInfoApi, http);
+      this.api = new SaasusSdkAdapter(options.saasUserApi, options.userInfoApi, http, options.credentialApi);
     } else {
       this.api = http!;
     }
+    const signInApi = this.api instanceof SaasusSdkAdapter ? this.api : http;
+    this.signIn = new SaasusSignIn(signInApi, {
+      timeoutMs: this.timeoutMs,
+      retryPolicy: this.retryPolicy,
+      logger: this.logger,
+    });
+  }
+
+  /**
+   * Signs a user in: the temporary code the SaaSus login page put on your callback URL (`?code=…`) for their ID,
+   * access and refresh tokens. A used, expired or unknown code is `MfaUnauthorizedError` (`rejected_temporary_code`).
+   * Never retried once the request may have reached SaaSus: the code is single-use.
+   */
+  exchangeTemporaryCode(code: string, ctx?: MfaCallContext): Promise<SaasusSignInTokens> {
+    return this.signIn.exchangeTemporaryCode(code, ctx);
+  }
+
+  /**
+   * New ID and access tokens for a refresh token (the same refresh token stays valid). A missing, expired or revoked
+   * one is `MfaUnauthorizedError` (`missing_refresh_token` / `rejected_refresh_token`). Retried like every GET.
+   */
+  refreshSession(refreshToken: string, ctx?: MfaCallContext): Promise<SaasusRefreshedTokens> {
+    return this.signIn.refreshSession(refreshToken, ctx);
   }
 
   async getStatus(user: MfaUser, ctx: MfaCallContext): Promise<MfaStatus> {
@@ -163,7 +198,7 @@ export class SaasusMfaProvider implements MfaProvider {
   }
 
   async enable(user: MfaUser, options: { method: MfaMethod }, ctx: MfaCallContext): Promise<MfaEnableResult> {
-    await this.once('updatePreference', ctx, (o) =>
+    await this.once('enablePreference', ctx, (o) =>
       this.api.updateUserMfaPreference(pathSegment(user.id), { enabled: true, method: options.method }, o),
     );
     return { enabled: true, method: options.method };
@@ -196,7 +231,7 @@ export class SaasusMfaProvider implements MfaProvider {
       id: info.id,
       email: typeof info.email === 'string' ? info.email : '',
       signInId: typeof info.sign_in_id === 'string' ? info.sign_in_id : '',
-      tenants: Array.isArray(info.tenants) ? info.tenants : [],
+      tenants: tenantsFrom(info.tenants),
       attributes:
         typeof info.user_attribute === 'object' && info.user_attribute !== null
           ? (info.user_attribute as Record<string, unknown>)

@@ -1,5 +1,7 @@
 import type {
+  CredentialApiLike,
   SaasUserApiLike,
+  SaasusCredentialsRequest,
   SaasusAuthApi,
   SaasusMfaPreference,
   SaasusRequestOptions,
@@ -9,6 +11,7 @@ import type {
 import { MfaConfigurationError } from '../errors.js';
 import { SaasusFailure } from './failure.js';
 import { MAX_RESPONSE_BYTES, failureFromAnswer, failureFromThrown } from './failure-from.js';
+import type { SaasusCredentialsTransport } from './sign-in.js';
 
 /**
  * Runs the provider over the official SDK's objects (`saasUserApi`, and `userInfoApi` when given), which sign requests
@@ -18,7 +21,8 @@ export class SaasusSdkAdapter implements SaasusAuthApi {
   constructor(
     private readonly users: SaasUserApiLike,
     private readonly userInfo: UserInfoApiLike | undefined,
-    private readonly fallback: SaasusAuthApi | undefined,
+    private readonly fallback: (SaasusAuthApi & SaasusCredentialsTransport) | undefined,
+    private readonly credentials?: CredentialApiLike | undefined,
   ) {}
 
   async getUserMfaPreference(userId: string, options: SaasusRequestOptions): Promise<unknown> {
@@ -62,6 +66,23 @@ export class SaasusSdkAdapter implements SaasusAuthApi {
     throw new MfaConfigurationError(
       'getUserInfo needs userInfoApi, or the SaaSus credentials for the built-in transport',
     );
+  }
+
+  /** Sign-in through `credentialApi` when given, else through the built-in transport, as for `getUserInfo`. */
+  async getAuthCredentials(request: SaasusCredentialsRequest, options: SaasusRequestOptions): Promise<unknown> {
+    const api = this.credentials;
+    if (!api) {
+      if (this.fallback) return this.fallback.getAuthCredentials(request, options);
+      throw new MfaConfigurationError(
+        'Sign-in needs credentialApi, or the SaaSus credentials for the built-in transport',
+      );
+    }
+    const [code, refreshToken] =
+      request.authFlow === 'tempCodeAuth' ? [request.code] : [undefined, request.refreshToken];
+    const answer = await this.run('GET', '/v1/auth/credentials', options, (o) =>
+      api.getAuthCredentials(code, request.authFlow, refreshToken, o),
+    );
+    return answer?.data;
   }
 
   private async run<T>(

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import type { SaasusAuthApi, SaasusMfaPreference, SaasusRequestOptions } from './api.js';
+import type { SaasusAuthApi, SaasusCredentialsRequest, SaasusMfaPreference, SaasusRequestOptions } from './api.js';
 import { SaasusFailure } from './failure.js';
 import { MAX_RESPONSE_BYTES, failureFromAnswer, failureFromThrown, headerValue } from './failure-from.js';
 import type { SaasusLogger } from './logger.js';
@@ -72,6 +72,15 @@ export class SaasusHttpTransport implements SaasusAuthApi {
 
   async getUserInfo(token: string, options: SaasusRequestOptions): Promise<unknown> {
     return this.send('GET', `/userinfo?token=${encodeURIComponent(token)}`, undefined, options);
+  }
+
+  /** `GET /credentials`: the sign-in tokens. The query (a code or a refresh token) never reaches a log. */
+  async getAuthCredentials(request: SaasusCredentialsRequest, options: SaasusRequestOptions): Promise<unknown> {
+    const query =
+      request.authFlow === 'tempCodeAuth'
+        ? `code=${encodeURIComponent(request.code)}&auth-flow=tempCodeAuth`
+        : `auth-flow=refreshTokenAuth&refresh-token=${encodeURIComponent(request.refreshToken)}`;
+    return this.send('GET', `/credentials?${query}`, undefined, options);
   }
 
   private async send(

@@ -1,12 +1,5 @@
-export { FakeSaasus, createFakeSaasus } from './fake-saasus.js';
-export type {
-  FakeSaasusOptions,
-  FakeSaasusUser,
-  FakeSaasusMfaState,
-  FakeSaasusRequest,
-  FakeSaasusOperation,
-  FakeSaasusFailure,
-} from './fake-saasus.js';
+// saasus-mfa/testing: the fake authenticator and the fixed clock, with no dependency beyond otplib. The fake SaaSus
+// API needs msw and lives in saasus-mfa/testing/saasus, so that these two import and type-check without msw.
 export { createFakeAuthenticator } from './authenticator.js';
 export type { FakeAuthenticator } from './authenticator.js';
 export { createFixedClock, systemClock } from './clock.js';

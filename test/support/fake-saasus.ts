@@ -2,12 +2,8 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { MfaClient } from '../../src/index.js';
 import { SaasusMfaProvider, type SaasusMfaProviderOptions } from '../../src/saasus/index.js';
-import {
-  createFakeAuthenticator,
-  createFakeSaasus,
-  createFixedClock,
-  type FakeSaasusOptions,
-} from '../../src/testing/index.js';
+import { createFakeAuthenticator, createFixedClock } from '../../src/testing/index.js';
+import { createFakeSaasus, type FakeSaasusOptions } from '../../src/testing/saasus/index.js';
 
 export const FAKE_BASE_URL = 'https://api.saasus.test';
 

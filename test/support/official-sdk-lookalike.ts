@@ -69,5 +69,20 @@ export function createOfficialSdkLookalike(options: {
     getUserInfo: (token: string, config?: RawAxiosRequestConfig) =>
       instance.request({ ...config, method: 'GET', url: `${base}/userinfo?token=${encodeURIComponent(token)}` }),
   };
-  return { saasUserApi, userInfoApi };
+  // openapi-generator adds the query parameters in the order they are declared: code, auth-flow, refresh-token.
+  const credentialApi = {
+    getAuthCredentials: (
+      code?: string,
+      authFlow?: 'tempCodeAuth' | 'refreshTokenAuth',
+      refreshToken?: string,
+      config?: RawAxiosRequestConfig,
+    ) => {
+      const query = new URLSearchParams();
+      if (code !== undefined) query.set('code', code);
+      if (authFlow !== undefined) query.set('auth-flow', authFlow);
+      if (refreshToken !== undefined) query.set('refresh-token', refreshToken);
+      return instance.request({ ...config, method: 'GET', url: `${base}/credentials?${query}` });
+    },
+  };
+  return { saasUserApi, userInfoApi, credentialApi };
 }

@@ -53,12 +53,15 @@ export interface ScratchProject {
   remove(): void;
 }
 
+/** The optional peers the store and testing subpaths are used with, and the types a TypeScript app would have. */
+export const ALL_PEERS = ['ioredis', 'pg', 'msw', '@types/node', '@types/pg'];
+
 /**
- * Packs the repository and installs the tarball in a new temporary project, with the optional peers the store and
- * testing subpaths are used with and the types a TypeScript app would have. Offline-first: everything comes from
- * the npm cache that `npm ci` filled, the registry only for what is missing.
+ * Packs the repository and installs the tarball in a new temporary project, with `peers` (by default every optional
+ * peer and the types, at the versions the lockfile installed). Offline-first: everything comes from the npm cache
+ * that `npm ci` filled, the registry only for what is missing.
  */
-export async function installPackedPackage(): Promise<ScratchProject> {
+export async function installPackedPackage(options: { peers?: string[] } = {}): Promise<ScratchProject> {
   if (!existsSync(join(repoRoot, 'dist/index.js'))) throw new Error('dist/ is missing: run `npm run build` first');
   const dir = mkdtempSync(join(tmpdir(), 'saasus-mfa-packed-'));
   try {
@@ -66,9 +69,7 @@ export async function installPackedPackage(): Promise<ScratchProject> {
       await succeed('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], repoRoot),
     ) as { filename: string }[];
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'scratch-consumer', private: true }));
-    const peers = ['ioredis', 'pg', 'msw', '@types/node', '@types/pg'].map(
-      (name) => `${name}@${installedVersion(name)}`,
-    );
+    const peers = (options.peers ?? ALL_PEERS).map((name) => `${name}@${installedVersion(name)}`);
     const tarball = join(dir, packed[0]!.filename);
     await succeed(
       'npm',

@@ -2,11 +2,13 @@ import type { ExampleAppDeps } from '../deps.js';
 import { authenticator } from './authenticate.js';
 import { mfaHandlers } from './mfa.js';
 import { type ExampleRoute, signedInRoute } from './route.js';
+import { saasusSignInRoutes } from './saasus-sign-in.js';
 import { selfHostedRoutes } from './self-hosted.js';
 
 /**
  * Every endpoint of an example app in the mode `deps` is for: the five MFA endpoints of the official SaaSus sample
- * front end, and in self-hosted mode sign-up, login, the MFA challenge, logout and /me. Each adapter registers
+ * front end, in SaaSus mode its sign-in calls (/credentials, /refresh, /userinfo), and in self-hosted mode sign-up,
+ * login, the MFA challenge, logout and /me. Each adapter registers
  * these with its router and writes their answers; it adds only CORS, the demo page and the 404.
  */
 export function exampleRoutes(deps: ExampleAppDeps): ExampleRoute[] {
@@ -20,5 +22,6 @@ export function exampleRoutes(deps: ExampleAppDeps): ExampleRoute[] {
     signedInRoute('POST', '/mfa_disable', authenticate, mfa.disable),
   ];
   if ('auth' in deps) routes.push(...selfHostedRoutes(deps.auth, authenticate));
+  else routes.push(...saasusSignInRoutes(deps.provider));
   return routes;
 }

@@ -1,0 +1,154 @@
+import {
+  MfaConfigurationError,
+  MfaProviderError,
+  MfaUnauthorizedError,
+  MfaValidationError,
+  isMfaError,
+} from '../errors.js';
+import type { MfaCallContext } from '../types.js';
+import { validateContext } from '../validation.js';
+import type { SaasusRequestOptions } from './api.js';
+import { SaasusFailure } from './failure.js';
+import type { SaasusLogger } from './logger.js';
+import { type RetryPolicy, withRetries } from './retry.js';
+import type { SaasusCredentialsRequest } from './api.js';
+import { mapSignInFailure } from './sign-in-errors.js';
+
+/** What a sign-in gives the front end: the official sample stores these three as they come. */
+export interface SaasusSignInTokens {
+  idToken: string;
+  accessToken: string;
+  refreshToken: string;
+}
+
+/** What a refresh gives: a new ID token and access token; the refresh token stays the same. */
+export interface SaasusRefreshedTokens {
+  idToken: string;
+  accessToken: string;
+}
+
+/** The one call sign-in needs: the built-in signed transport and the official SDK adapter both have it. */
+export interface SaasusCredentialsTransport {
+  getAuthCredentials(request: SaasusCredentialsRequest, options: SaasusRequestOptions): Promise<unknown>;
+}
+
+export interface SaasusSignInSettings {
+  timeoutMs: number;
+  retryPolicy: RetryPolicy;
+  logger: SaasusLogger | undefined;
+}
+
+// A temporary code is a short URL-safe identifier (a UUID at SaaSus); a refresh token is a JWE, base64url segments and
+// dots. Either is refused before any request when it could not be one: too long, a control character, a space, or
+// anything a URL would have to percent-encode.
+const TEMPORARY_CODE_SHAPE = /^[A-Za-z0-9._~-]{1,512}$/;
+const REFRESH_TOKEN_SHAPE = /^[A-Za-z0-9._~+/=-]{1,8192}$/;
+// Network failures that prove the request never left this machine: retrying them cannot redeem a code twice.
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** Marks a failure that must not be retried, so that `withRetries` rethrows it at once; unwrapped right after. */
+class FinalFailure {
+  constructor(readonly failure: unknown) {}
+}
+
+/**
+ * The SaaSus credentials API (`GET /v1/auth/credentials`), signed like every other call: a temporary code from the
+ * hosted login page for the user's tokens, and a refresh token for new ones.
+ */
+export class SaasusSignIn {
+  constructor(
+    private readonly transport: SaasusCredentialsTransport | undefined,
+    private readonly settings: SaasusSignInSettings,
+  ) {}
+
+  /**
+   * Exchanges a temporary code (single-use) for tokens. Retried only when the request provably never reached SaaSus
+   * (connection refused, DNS), since a code redeemed by a request whose answer was lost is gone.
+   */
+  async exchangeTemporaryCode(code: string, ctx?: MfaCallContext): Promise<SaasusSignInTokens> {
+    if (typeof code !== 'string' || code === '') throw new MfaValidationError('A temporary code is required', 'code');
+    if (!TEMPORARY_CODE_SHAPE.test(code)) throw new MfaValidationError('The temporary code is malformed', 'code');
+    const request = { authFlow: 'tempCodeAuth', code } as const;
+    const body = await this.call(request, validateContext(ctx), (failure) => neverSent(failure));
+    const tokens = tokensOf(body);
+    if (!tokens || typeof tokens.refresh_token !== 'string' || tokens.refresh_token === '') throw invalidResponse();
+    return { idToken: tokens.id_token, accessToken: tokens.access_token, refreshToken: tokens.refresh_token };
+  }
+
+  /** New ID and access tokens for a refresh token. Idempotent, so retried like every GET. */
+  async refreshSession(refreshToken: string, ctx?: MfaCallContext): Promise<SaasusRefreshedTokens> {
+    if (typeof refreshToken !== 'string' || refreshToken === '') {
+      throw new MfaUnauthorizedError('A refresh token is required', 'missing_refresh_token');
+    }
+    if (!REFRESH_TOKEN_SHAPE.test(refreshToken)) {
+      throw new MfaUnauthorizedError('The refresh token is malformed', 'rejected_refresh_token');
+    }
+    const request = { authFlow: 'refreshTokenAuth', refreshToken } as const;
+    const tokens = tokensOf(await this.call(request, validateContext(ctx), () => true));
+    if (!tokens) throw invalidResponse();
+    return { idToken: tokens.id_token, accessToken: tokens.access_token };
+  }
+
+  private async call(
+    request: SaasusCredentialsRequest,
+    ctx: MfaCallContext,
+    mayRetry: (failure: unknown) => boolean,
+  ): Promise<unknown> {
+    const transport = this.transport;
+    if (!transport) {
+      throw new MfaConfigurationError(
+        'Sign-in needs the SaaSus credentials (SAASUS_SAAS_ID, SAASUS_API_KEY, SAASUS_SECRET_KEY) for the built-in transport',
+      );
+    }
+    const { timeoutMs, retryPolicy, logger } = this.settings;
+    const attempt = async () => {
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
+      try {
+        return await transport.getAuthCredentials(request, { signal, timeoutMs, referer: ctx.referer });
+      } catch (failure) {
+        throw mayRetry(failure) ? failure : new FinalFailure(failure);
+      }
+    };
+    try {
+      return await withRetries(attempt, retryPolicy, ctx.signal, ({ attempt: n, delayMs, failure }) =>
+        logger?.warn?.('saasus retry', {
+          operation: request.authFlow,
+          attempt: n,
+          delayMs,
+          kind: failure.kind,
+          status: failure.status,
+        }),
+      );
+    } catch (thrown) {
+      const error = thrown instanceof FinalFailure ? thrown.failure : thrown;
+      if (error instanceof SaasusFailure) throw mapSignInFailure(error, request.authFlow);
+      if (isMfaError(error)) throw error;
+      throw new MfaProviderError('The SaaSus sign-in call failed unexpectedly', {
+        type: 'unexpected',
+        retryable: false,
+      });
+    }
+  }
+}
+
+function neverSent(failure: unknown): boolean {
+  return failure instanceof SaasusFailure && failure.kind === 'network' && NEVER_SENT.has(failure.networkCode ?? '');
+}
+
+function tokensOf(body: unknown): { id_token: string; access_token: string; refresh_token?: unknown } | undefined {
+  const tokens = body as { id_token?: unknown; access_token?: unknown; refresh_token?: unknown } | null | undefined;
+  if (typeof tokens !== 'object' || tokens === null) return undefined;
+  const { id_token, access_token } = tokens;
+  if (typeof id_token !== 'string' || id_token === '' || typeof access_token !== 'string' || access_token === '')
+    return undefined;
+  return { id_token, access_token, refresh_token: tokens.refresh_token };
+}
+
+/** Not retryable: for an exchange, the code was spent by the request that got this answer. */
+function invalidResponse(): MfaProviderError {
+  return new MfaProviderError('SaaSus answered the sign-in call with an unexpected body', {
+    type: 'invalid_response',
+    retryable: false,
+  });
+}

@@ -1,0 +1,46 @@
+/** A role in one environment of a tenant, as SaaSus sends it. The official front end routes by `role_name`. */
+export interface SaasusRole {
+  role_name: string;
+  display_name: string;
+  [field: string]: unknown;
+}
+
+/** An environment of a tenant (SaaSus numbers them: 1, 2, 3 …) with the user's roles there. */
+export interface SaasusEnv {
+  id: number;
+  name: string;
+  display_name: string;
+  roles: SaasusRole[];
+  [field: string]: unknown;
+}
+
+/**
+ * A tenant the user belongs to, as `/userinfo` sends it (snake_case, untouched). The official front end reads
+ * `tenants[0].id` and `tenants[0].envs[0].roles[0].role_name`.
+ */
+export interface SaasusTenant {
+  id: string;
+  name: string;
+  completed_sign_up?: boolean;
+  envs: SaasusEnv[];
+  user_attribute?: Record<string, unknown>;
+  [field: string]: unknown;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/**
+ * The tenants of a `/userinfo` answer, kept as SaaSus sent them, except that an entry that is not an object is
+ * dropped and a missing `envs` or `roles` list becomes empty, so `tenants[0].envs[0].roles[0]` never throws on a
+ * list that is not there.
+ */
+export function tenantsFrom(value: unknown): SaasusTenant[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(isObject).map((tenant) => ({
+    ...tenant,
+    envs: (Array.isArray(tenant.envs) ? tenant.envs : []).filter(isObject).map((env) => ({
+      ...env,
+      roles: (Array.isArray(env.roles) ? env.roles : []).filter(isObject),
+    })),
+  })) as SaasusTenant[];
+}
