@@ -5,7 +5,6 @@ import type {
   MfaDisableResult,
   MfaEnableOptions,
   MfaEnableResult,
-  MfaMethod,
   MfaProvider,
   MfaRecoveryCodeResult,
   MfaRecoveryCodesResult,
@@ -31,7 +30,6 @@ export interface MfaClientOptions {
   issuer: string;
 }
 
-const METHODS: readonly MfaMethod[] = ['softwareToken', 'email'];
 // RFC 4648 base32 without padding, as authenticator apps expect it.
 const BASE32_SECRET = /^[A-Z2-7]{16,128}$/;
 const PLACEHOLDER_SECRET = 'A'.repeat(128);
@@ -103,11 +101,9 @@ export class MfaClient {
    */
   async enable(user: MfaUser, options?: MfaEnableOptions & MfaCallContext): Promise<MfaEnableResult> {
     const cleanUser = validateUser(user);
-    const method = readEnableMethod(options) ?? 'softwareToken';
-    if (!METHODS.includes(method as MfaMethod))
-      throw new MfaValidationError(`method must be one of ${METHODS.join(', ')}`, 'method');
+    const method = readEnableMethod(options);
     const cleanCtx = validateContext(options);
-    return this.call(() => this.provider.enable(cleanUser, { method: method as MfaMethod }, cleanCtx));
+    return this.call(() => this.provider.enable(cleanUser, { method }, cleanCtx));
   }
 
   /** Turns MFA off. */
@@ -132,6 +128,10 @@ export class MfaClient {
    */
   async verifySecondFactor(user: MfaUser, code: string, ctx?: MfaCallContext): Promise<MfaSecondFactorResult> {
     const cleanUser = validateUser(user);
+    // Checked here, not by the recovery-code path: a number typed as 123456 is a TOTP code sent with the wrong type,
+    // and "recovery code must be a string" would send the developer looking in the wrong place.
+    if (typeof code !== 'string')
+      throw new MfaValidationError('code must be a string (6 digits or a recovery code)', 'code');
     if (looksLikeTotpCode(code)) {
       const digits = normalizeCode(code);
       const cleanCtx = validateContext(ctx);

@@ -1,5 +1,5 @@
 import { MfaValidationError } from './errors.js';
-import type { MfaCallContext, MfaUser } from './types.js';
+import type { MfaCallContext, MfaMethod, MfaUser } from './types.js';
 
 /** Longest user id accepted. SaaSus ids are UUIDs; the cap keeps hostile input out of URLs and stores. */
 export const MAX_USER_ID_LENGTH = 256;
@@ -22,12 +22,12 @@ export function textProblem(value: string): string | undefined {
   return undefined;
 }
 
-function checkText(value: unknown, field: string, maxLength: number): value is string {
+/** Returns only when `value` is clean text within `maxLength`; the type then says so, with no cast at the caller. */
+function assertText(value: unknown, field: string, maxLength: number): asserts value is string {
   if (typeof value !== 'string') throw new MfaValidationError(`${field} must be a string`, field);
   if (value.length > maxLength) throw new MfaValidationError(`${field} is longer than ${maxLength} characters`, field);
   const problem = textProblem(value);
   if (problem) throw new MfaValidationError(`${field} ${problem}`, field);
-  return true;
 }
 
 /**
@@ -61,15 +61,15 @@ export function validateUser(user: unknown): MfaUser {
   const { id, email, signInId } = readFields(user, ['id', 'email', 'signInId'], 'user');
   if (typeof id !== 'string' || id.trim() === '')
     throw new MfaValidationError('user.id must be a non-empty string', 'userId');
-  checkText(id, 'userId', MAX_USER_ID_LENGTH);
+  assertText(id, 'userId', MAX_USER_ID_LENGTH);
   const clean: MfaUser = { id };
   if (email !== undefined && email !== null) {
-    checkText(email, 'email', MAX_TEXT_LENGTH);
-    clean.email = email as string;
+    assertText(email, 'email', MAX_TEXT_LENGTH);
+    clean.email = email;
   }
   if (signInId !== undefined && signInId !== null) {
-    checkText(signInId, 'signInId', MAX_TEXT_LENGTH);
-    clean.signInId = signInId as string;
+    assertText(signInId, 'signInId', MAX_TEXT_LENGTH);
+    clean.signInId = signInId;
   }
   return clean;
 }
@@ -113,12 +113,12 @@ export function validateContext(ctx: unknown): MfaCallContext {
   const { accessToken, referer, signal } = readFields(ctx, ['accessToken', 'referer', 'signal'], 'context');
   const clean: MfaCallContext = {};
   if (accessToken !== undefined && accessToken !== null && accessToken !== '') {
-    checkText(accessToken, 'accessToken', 8192);
-    clean.accessToken = accessToken as string;
+    assertText(accessToken, 'accessToken', 8192);
+    clean.accessToken = accessToken;
   }
   if (referer !== undefined && referer !== null && referer !== '') {
-    checkText(referer, 'referer', 2048);
-    clean.referer = referer as string;
+    assertText(referer, 'referer', 2048);
+    clean.referer = referer;
   }
   if (signal !== undefined && signal !== null) {
     if (!isAbortSignal(signal)) throw new MfaValidationError('signal must be an AbortSignal', 'signal');
@@ -127,8 +127,15 @@ export function validateContext(ctx: unknown): MfaCallContext {
   return clean;
 }
 
+const METHODS: readonly MfaMethod[] = ['softwareToken', 'email'];
+
 /** The method `enable` was asked for (default `softwareToken`), read as carefully as the context it travels with. */
-export function readEnableMethod(options: unknown): unknown {
-  if (typeof options !== 'object' || options === null) return undefined;
-  return readFields(options, ['method'], 'context').method;
+export function readEnableMethod(options: unknown): MfaMethod {
+  const method =
+    typeof options === 'object' && options !== null ? readFields(options, ['method'], 'context').method : undefined;
+  if (method === undefined || method === null) return 'softwareToken';
+  if (!isMethod(method)) throw new MfaValidationError(`method must be one of ${METHODS.join(', ')}`, 'method');
+  return method;
 }
+
+const isMethod = (value: unknown): value is MfaMethod => METHODS.some((method) => method === value);
