@@ -1,4 +1,5 @@
-import { MfaConfigurationError, MfaProviderError, MfaValidationError, isMfaError } from './errors.js';
+import { MfaConfigurationError, MfaValidationError, isMfaError } from './errors.js';
+import { invalidResponse, unexpectedFailure } from './internal/provider-failures.js';
 import { accountNameFor, buildOtpauthUri, checkIssuer, renderQrCodes } from './otpauth.js';
 import type {
   MfaCallContext,
@@ -69,17 +70,13 @@ export class MfaClient {
     // Checked before the provider stores anything: an account name that percent-encodes past what a phone can scan
     // (500 CJK characters are within the length limit but not within a QR code) is the caller's input to fix.
     if (buildOtpauthUri(this.issuer, accountName, PLACEHOLDER_SECRET).length > MAX_URI_LENGTH) {
-      throw new MfaValidationError(
-        'The account name (e-mail, sign-in id or user id) is too long for a QR code',
-        'accountName',
-      );
+      throw new MfaValidationError('The account name (e-mail, sign-in id or user id) is too long for a QR code', {
+        field: 'accountName',
+      });
     }
     const { secret } = await this.call(() => this.provider.createSecret(cleanUser, validateContext(ctx)));
     if (typeof secret !== 'string' || !BASE32_SECRET.test(secret)) {
-      throw new MfaProviderError('The provider returned a secret that is not base32', {
-        type: 'invalid_response',
-        retryable: false,
-      });
+      throw invalidResponse('The provider returned a secret that is not base32');
     }
     const otpauthUri = buildOtpauthUri(this.issuer, accountName, secret);
     const qr = await this.call(() => renderQrCodes(otpauthUri));
@@ -131,7 +128,7 @@ export class MfaClient {
     // Checked here, not by the recovery-code path: a number typed as 123456 is a TOTP code sent with the wrong type,
     // and "recovery code must be a string" would send the developer looking in the wrong place.
     if (typeof code !== 'string')
-      throw new MfaValidationError('code must be a string (6 digits or a recovery code)', 'code');
+      throw new MfaValidationError('code must be a string (6 digits or a recovery code)', { field: 'code' });
     if (looksLikeTotpCode(code)) {
       const digits = normalizeCode(code);
       const cleanCtx = validateContext(ctx);
@@ -153,10 +150,7 @@ export class MfaClient {
     // A custom provider answering `{ remaining: null }` (the store's shape for "no match") must not pass a login.
     const remaining = result?.remaining;
     if (typeof remaining !== 'number' || !Number.isSafeInteger(remaining) || remaining < 0) {
-      throw new MfaProviderError('The provider did not confirm the recovery code', {
-        type: 'invalid_response',
-        retryable: false,
-      });
+      throw invalidResponse('The provider did not confirm the recovery code');
     }
     return { remaining };
   }
@@ -189,11 +183,7 @@ export class MfaClient {
       return await operation();
     } catch (error) {
       if (isMfaError(error)) throw error;
-      const name = error instanceof Error ? error.name : typeof error;
-      throw new MfaProviderError(`The MFA provider failed unexpectedly (${name})`, {
-        type: 'unexpected',
-        retryable: false,
-      });
+      throw unexpectedFailure('The MFA provider', error);
     }
   }
 }
@@ -201,6 +191,6 @@ export class MfaClient {
 /** A provider that resolves without saying `verified: true` has not verified anything: fail closed. */
 function confirmed(result: MfaVerifyResult | undefined): void {
   if (result?.verified !== true) {
-    throw new MfaProviderError('The provider did not confirm the code', { type: 'invalid_response', retryable: false });
+    throw invalidResponse('The provider did not confirm the code');
   }
 }

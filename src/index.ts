@@ -16,9 +16,11 @@ export type {
   MfaErrorBody,
   MfaErrorCode,
   MfaErrorOptions,
-  MfaProviderErrorDetails,
+  MfaProviderErrorOptions,
+  MfaProviderErrorType,
   InvalidCodeReason,
   UnauthorizedReason,
+  ConflictReason,
 } from './errors.js';
 export type {
   MfaUser,

@@ -119,7 +119,9 @@ export class TotpMfaProvider implements MfaProvider {
 
   async enable(user: MfaUser, options: { method: MfaMethod }, _ctx?: MfaCallContext): Promise<MfaEnableResult> {
     if (options.method !== 'softwareToken')
-      throw new MfaValidationError('The self-hosted TOTP provider supports only the softwareToken method', 'method');
+      throw new MfaValidationError('The self-hosted TOTP provider supports only the softwareToken method', {
+        field: 'method',
+      });
     const now = this.#nowMs();
     const state = await this.#storeCall(() => this.store.load(user.id));
     if (state.factor) throw alreadyEnabled();
@@ -129,14 +131,16 @@ export class TotpMfaProvider implements MfaProvider {
         state.pending && !pending
           ? 'The setup expired before it was enabled; create a new one'
           : 'Verify a code from the authenticator before enabling MFA',
-        'not_verified',
+        { reason: 'not_verified' },
       );
     }
     const { recoveryCodes, hashes } = this.#newRecoveryCodes(user.id);
     const activated = await this.#storeCall(() => this.store.activatePending(user.id, pending.secretId, hashes, now));
     // Strict checks on what a store answers: a custom store's slip (undefined, "0") must fail closed, not open.
     if (activated !== true)
-      throw new MfaConflictError('The setup changed while it was being enabled; verify a new code', 'not_verified');
+      throw new MfaConflictError('The setup changed while it was being enabled; verify a new code', {
+        reason: 'not_verified',
+      });
     this.#emit({ type: 'enabled', userId: user.id, at: new Date(now) });
     return { enabled: true, method: 'softwareToken', recoveryCodes };
   }
@@ -167,7 +171,7 @@ export class TotpMfaProvider implements MfaProvider {
             this.store.consumeRecoveryCode(user.id, this.#hasher.candidates(user.id, canonical)),
           );
     if (typeof remaining !== 'number' || !Number.isSafeInteger(remaining) || remaining < 0) {
-      const error = new MfaInvalidCodeError('The recovery code is incorrect or already used', 'mismatch');
+      const error = new MfaInvalidCodeError('The recovery code is incorrect or already used', { reason: 'mismatch' });
       throw this.#failure(user.id, now, attempts, 'recovery_code_mismatch', error);
     }
     this.#emit({ type: 'recovery_code_used', userId: user.id, at: new Date(now), remaining });
@@ -253,7 +257,7 @@ export class TotpMfaProvider implements MfaProvider {
     const record = state.factor ?? livePending;
     if (target === null || record === null) {
       if (allowPending && state.pending) {
-        const expired = new MfaInvalidCodeError('The setup has expired; create a new one', 'expired_setup');
+        const expired = new MfaInvalidCodeError('The setup has expired; create a new one', { reason: 'expired_setup' });
         throw this.#failure(userId, now, attempts, 'expired_setup', expired);
       }
       const missing = new MfaNotFoundError(
@@ -378,7 +382,7 @@ export class TotpMfaProvider implements MfaProvider {
   #lockedOut(userId: string, now: number, attempts: AttemptWindow): MfaRateLimitedError {
     const retryAfterMs = Math.max(0, attempts.resetAt - now);
     this.#emit({ type: 'verify_failed', userId, at: new Date(now), reason: 'rate_limited', attempts: attempts.count });
-    return new MfaRateLimitedError('Too many failed attempts; try again later', retryAfterMs);
+    return new MfaRateLimitedError('Too many failed attempts; try again later', { retryAfterMs: retryAfterMs });
   }
 
   #failure(userId: string, now: number, attempts: AttemptWindow, reason: MfaVerifyFailure, error: MfaError): MfaError {
@@ -467,12 +471,11 @@ class StoreTimeout extends Error {
 }
 
 function replayed(): MfaInvalidCodeError {
-  return new MfaInvalidCodeError('This code has already been used; wait for the next one', 'replayed');
+  return new MfaInvalidCodeError('This code has already been used; wait for the next one', { reason: 'replayed' });
 }
 
 function alreadyEnabled(): MfaConflictError {
-  return new MfaConflictError(
-    'MFA is already enabled; disable it before setting up another authenticator',
-    'already_enabled',
-  );
+  return new MfaConflictError('MFA is already enabled; disable it before setting up another authenticator', {
+    reason: 'already_enabled',
+  });
 }
