@@ -24,9 +24,9 @@ import {
   validateUser,
 } from './validation.js';
 
-export interface MfaClientOptions {
+export interface MfaClientOptions<P extends MfaProvider = MfaProvider> {
   /** Where MFA state lives: `SaasusMfaProvider` (hosted by SaaSus) or `TotpMfaProvider` (self-hosted). */
-  provider: MfaProvider;
+  provider: P;
   /** Name shown in the authenticator app, e.g. your product name. No colon. */
   issuer: string;
 }
@@ -38,14 +38,24 @@ const PLACEHOLDER_SECRET = 'A'.repeat(128);
 const MAX_URI_LENGTH = 1200;
 
 /**
+ * The `this` of the self-hosted-only methods (`verifySecondFactor`, `verifyRecoveryCode`, `regenerateRecoveryCodes`):
+ * any client but one whose provider type says it is not self-hosted (`SaasusMfaProvider` declares
+ * `selfHosted: false`), so calling them there is a compile error. Plain JavaScript still gets the
+ * `MfaConfigurationError` at run time. Not generic on purpose: it keeps `MfaClient<P>` covariant in `P`, so an
+ * `MfaClient<SaasusMfaProvider>` is still an `MfaClient`.
+ */
+export type SelfHostedClient = MfaClient & { readonly provider: { readonly selfHosted?: true } };
+
+/**
  * The MFA lifecycle for one app: status, setup, verify, enable, disable.
  * Every input is validated and normalised here, before any provider call, and every failure is an `MfaError`.
+ * `P` is the provider's type, inferred from `provider`: it decides which methods compile.
  */
-export class MfaClient {
-  readonly provider: MfaProvider;
+export class MfaClient<P extends MfaProvider = MfaProvider> {
+  readonly provider: P;
   readonly issuer: string;
 
-  constructor(options: MfaClientOptions) {
+  constructor(options: MfaClientOptions<P>) {
     if (typeof options !== 'object' || options === null)
       throw new MfaConfigurationError('MfaClient needs { provider, issuer }');
     const { provider } = options;
@@ -123,7 +133,12 @@ export class MfaClient {
    * Six digits are a code from the authenticator app; anything else is tried as a recovery code, which is then used
    * up. A wrong code rejects with `MfaInvalidCodeError`, too many with `MfaRateLimitedError` (self-hosted provider).
    */
-  async verifySecondFactor(user: MfaUser, code: string, ctx?: MfaCallContext): Promise<MfaSecondFactorResult> {
+  async verifySecondFactor(
+    this: SelfHostedClient,
+    user: MfaUser,
+    code: string,
+    ctx?: MfaCallContext,
+  ): Promise<MfaSecondFactorResult> {
     const cleanUser = validateUser(user);
     // Checked here, not by the recovery-code path: a number typed as 123456 is a TOTP code sent with the wrong type,
     // and "recovery code must be a string" would send the developer looking in the wrong place.
@@ -141,7 +156,12 @@ export class MfaClient {
   }
 
   /** Uses up one recovery code (self-hosted provider). Resolves with how many remain. */
-  async verifyRecoveryCode(user: MfaUser, code: string, ctx?: MfaCallContext): Promise<MfaRecoveryCodeResult> {
+  async verifyRecoveryCode(
+    this: SelfHostedClient,
+    user: MfaUser,
+    code: string,
+    ctx?: MfaCallContext,
+  ): Promise<MfaRecoveryCodeResult> {
     const cleanUser = validateUser(user);
     const compact = normalizeRecoveryCode(code);
     const cleanCtx = validateContext(ctx);
@@ -156,7 +176,11 @@ export class MfaClient {
   }
 
   /** Replaces all of the user's recovery codes with new ones (self-hosted provider). Show them once. */
-  async regenerateRecoveryCodes(user: MfaUser, ctx?: MfaCallContext): Promise<MfaRecoveryCodesResult> {
+  async regenerateRecoveryCodes(
+    this: SelfHostedClient,
+    user: MfaUser,
+    ctx?: MfaCallContext,
+  ): Promise<MfaRecoveryCodesResult> {
     const cleanUser = validateUser(user);
     const cleanCtx = validateContext(ctx);
     const regenerate = this.supported('regenerateRecoveryCodes');

@@ -86,6 +86,11 @@ function requireSetting(value: string | undefined, variable: string, option: str
  * The lifecycle is the one every official sample follows: createSetup → verify (registers the authenticator) → enable.
  */
 export class SaasusMfaProvider implements MfaProvider {
+  /**
+   * Type only: SaaSus runs its own login check and recovery, so `MfaClient` refuses its self-hosted-only methods
+   * (`verifySecondFactor`, `verifyRecoveryCode`, `regenerateRecoveryCodes`) at compile time for this provider.
+   */
+  declare readonly selfHosted: false;
   readonly name = 'saasus';
   private readonly api: SaasusAuthApi;
   private readonly timeoutMs: number;
