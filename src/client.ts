@@ -1,6 +1,6 @@
 import { MfaConfigurationError, MfaValidationError, isMfaError } from './errors.js';
 import { invalidResponse, unexpectedFailure } from './internal/provider-failures.js';
-import { accountNameFor, buildOtpauthUri, checkIssuer, renderQrCodes } from './otpauth.js';
+import { accountNameFor, buildOtpauthUri, checkIssuer, renderQrCodes } from './internal/otpauth.js';
 import type {
   MfaCallContext,
   MfaDisableResult,
@@ -22,7 +22,7 @@ import {
   readEnableMethod,
   validateContext,
   validateUser,
-} from './validation.js';
+} from './internal/validation.js';
 
 export interface MfaClientOptions<P extends MfaProvider = MfaProvider> {
   /** Where MFA state lives: `SaasusMfaProvider` (hosted by SaaSus) or `TotpMfaProvider` (self-hosted). */

@@ -17,7 +17,7 @@ import type {
   MfaVerifyResult,
 } from '../types.js';
 import { invalidResponse, unexpectedFailure } from '../internal/provider-failures.js';
-import { validateContext } from '../validation.js';
+import { validateContext } from '../internal/validation.js';
 import type { SaasUserApiLike, SaasusAuthApi, SaasusRequestOptions, UserInfoApiLike } from './api.js';
 import { type SaasusOperation, mapSaasusFailure } from './error-map.js';
 import { SaasusFailure } from './failure.js';

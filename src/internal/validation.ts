@@ -1,5 +1,5 @@
-import { MfaValidationError } from './errors.js';
-import type { MfaCallContext, MfaMethod, MfaUser } from './types.js';
+import { MfaValidationError } from '../errors.js';
+import type { MfaCallContext, MfaMethod, MfaUser } from '../types.js';
 
 /** Longest user id accepted. SaaSus ids are UUIDs; the cap keeps hostile input out of URLs and stores. */
 export const MAX_USER_ID_LENGTH = 256;
