@@ -1,11 +1,11 @@
-import { MfaConfigurationError, MfaProviderError, MfaValidationError, isMfaError } from './errors.js';
-import { accountNameFor, buildOtpauthUri, checkIssuer, renderQrCodes } from './otpauth.js';
+import { MfaConfigurationError, MfaValidationError, isMfaError } from './errors.js';
+import { invalidResponse, unexpectedFailure } from './internal/provider-failures.js';
+import { accountNameFor, buildOtpauthUri, checkIssuer, renderQrCodes } from './internal/otpauth.js';
 import type {
   MfaCallContext,
   MfaDisableResult,
   MfaEnableOptions,
   MfaEnableResult,
-  MfaMethod,
   MfaProvider,
   MfaRecoveryCodeResult,
   MfaRecoveryCodesResult,
@@ -22,16 +22,15 @@ import {
   readEnableMethod,
   validateContext,
   validateUser,
-} from './validation.js';
+} from './internal/validation.js';
 
-export interface MfaClientOptions {
+export interface MfaClientOptions<P extends MfaProvider = MfaProvider> {
   /** Where MFA state lives: `SaasusMfaProvider` (hosted by SaaSus) or `TotpMfaProvider` (self-hosted). */
-  provider: MfaProvider;
+  provider: P;
   /** Name shown in the authenticator app, e.g. your product name. No colon. */
   issuer: string;
 }
 
-const METHODS: readonly MfaMethod[] = ['softwareToken', 'email'];
 // RFC 4648 base32 without padding, as authenticator apps expect it.
 const BASE32_SECRET = /^[A-Z2-7]{16,128}$/;
 const PLACEHOLDER_SECRET = 'A'.repeat(128);
@@ -39,14 +38,24 @@ const PLACEHOLDER_SECRET = 'A'.repeat(128);
 const MAX_URI_LENGTH = 1200;
 
 /**
+ * The `this` of the self-hosted-only methods (`verifySecondFactor`, `verifyRecoveryCode`, `regenerateRecoveryCodes`):
+ * any client but one whose provider type says it is not self-hosted (`SaasusMfaProvider` declares
+ * `selfHosted: false`), so calling them there is a compile error. Plain JavaScript still gets the
+ * `MfaConfigurationError` at run time. Not generic on purpose: it keeps `MfaClient<P>` covariant in `P`, so an
+ * `MfaClient<SaasusMfaProvider>` is still an `MfaClient`.
+ */
+export type SelfHostedClient = MfaClient & { readonly provider: { readonly selfHosted?: true } };
+
+/**
  * The MFA lifecycle for one app: status, setup, verify, enable, disable.
  * Every input is validated and normalised here, before any provider call, and every failure is an `MfaError`.
+ * `P` is the provider's type, inferred from `provider`: it decides which methods compile.
  */
-export class MfaClient {
-  readonly provider: MfaProvider;
+export class MfaClient<P extends MfaProvider = MfaProvider> {
+  readonly provider: P;
   readonly issuer: string;
 
-  constructor(options: MfaClientOptions) {
+  constructor(options: MfaClientOptions<P>) {
     if (typeof options !== 'object' || options === null)
       throw new MfaConfigurationError('MfaClient needs { provider, issuer }');
     const { provider } = options;
@@ -71,17 +80,13 @@ export class MfaClient {
     // Checked before the provider stores anything: an account name that percent-encodes past what a phone can scan
     // (500 CJK characters are within the length limit but not within a QR code) is the caller's input to fix.
     if (buildOtpauthUri(this.issuer, accountName, PLACEHOLDER_SECRET).length > MAX_URI_LENGTH) {
-      throw new MfaValidationError(
-        'The account name (e-mail, sign-in id or user id) is too long for a QR code',
-        'accountName',
-      );
+      throw new MfaValidationError('The account name (e-mail, sign-in id or user id) is too long for a QR code', {
+        field: 'accountName',
+      });
     }
     const { secret } = await this.call(() => this.provider.createSecret(cleanUser, validateContext(ctx)));
     if (typeof secret !== 'string' || !BASE32_SECRET.test(secret)) {
-      throw new MfaProviderError('The provider returned a secret that is not base32', {
-        type: 'invalid_response',
-        retryable: false,
-      });
+      throw invalidResponse('The provider returned a secret that is not base32');
     }
     const otpauthUri = buildOtpauthUri(this.issuer, accountName, secret);
     const qr = await this.call(() => renderQrCodes(otpauthUri));
@@ -103,11 +108,9 @@ export class MfaClient {
    */
   async enable(user: MfaUser, options?: MfaEnableOptions & MfaCallContext): Promise<MfaEnableResult> {
     const cleanUser = validateUser(user);
-    const method = readEnableMethod(options) ?? 'softwareToken';
-    if (!METHODS.includes(method as MfaMethod))
-      throw new MfaValidationError(`method must be one of ${METHODS.join(', ')}`, 'method');
+    const method = readEnableMethod(options);
     const cleanCtx = validateContext(options);
-    return this.call(() => this.provider.enable(cleanUser, { method: method as MfaMethod }, cleanCtx));
+    return this.call(() => this.provider.enable(cleanUser, { method }, cleanCtx));
   }
 
   /** Turns MFA off. */
@@ -130,8 +133,17 @@ export class MfaClient {
    * Six digits are a code from the authenticator app; anything else is tried as a recovery code, which is then used
    * up. A wrong code rejects with `MfaInvalidCodeError`, too many with `MfaRateLimitedError` (self-hosted provider).
    */
-  async verifySecondFactor(user: MfaUser, code: string, ctx?: MfaCallContext): Promise<MfaSecondFactorResult> {
+  async verifySecondFactor(
+    this: SelfHostedClient,
+    user: MfaUser,
+    code: string,
+    ctx?: MfaCallContext,
+  ): Promise<MfaSecondFactorResult> {
     const cleanUser = validateUser(user);
+    // Checked here, not by the recovery-code path: a number typed as 123456 is a TOTP code sent with the wrong type,
+    // and "recovery code must be a string" would send the developer looking in the wrong place.
+    if (typeof code !== 'string')
+      throw new MfaValidationError('code must be a string (6 digits or a recovery code)', { field: 'code' });
     if (looksLikeTotpCode(code)) {
       const digits = normalizeCode(code);
       const cleanCtx = validateContext(ctx);
@@ -144,7 +156,12 @@ export class MfaClient {
   }
 
   /** Uses up one recovery code (self-hosted provider). Resolves with how many remain. */
-  async verifyRecoveryCode(user: MfaUser, code: string, ctx?: MfaCallContext): Promise<MfaRecoveryCodeResult> {
+  async verifyRecoveryCode(
+    this: SelfHostedClient,
+    user: MfaUser,
+    code: string,
+    ctx?: MfaCallContext,
+  ): Promise<MfaRecoveryCodeResult> {
     const cleanUser = validateUser(user);
     const compact = normalizeRecoveryCode(code);
     const cleanCtx = validateContext(ctx);
@@ -153,16 +170,17 @@ export class MfaClient {
     // A custom provider answering `{ remaining: null }` (the store's shape for "no match") must not pass a login.
     const remaining = result?.remaining;
     if (typeof remaining !== 'number' || !Number.isSafeInteger(remaining) || remaining < 0) {
-      throw new MfaProviderError('The provider did not confirm the recovery code', {
-        type: 'invalid_response',
-        retryable: false,
-      });
+      throw invalidResponse('The provider did not confirm the recovery code');
     }
     return { remaining };
   }
 
   /** Replaces all of the user's recovery codes with new ones (self-hosted provider). Show them once. */
-  async regenerateRecoveryCodes(user: MfaUser, ctx?: MfaCallContext): Promise<MfaRecoveryCodesResult> {
+  async regenerateRecoveryCodes(
+    this: SelfHostedClient,
+    user: MfaUser,
+    ctx?: MfaCallContext,
+  ): Promise<MfaRecoveryCodesResult> {
     const cleanUser = validateUser(user);
     const cleanCtx = validateContext(ctx);
     const regenerate = this.supported('regenerateRecoveryCodes');
@@ -189,11 +207,7 @@ export class MfaClient {
       return await operation();
     } catch (error) {
       if (isMfaError(error)) throw error;
-      const name = error instanceof Error ? error.name : typeof error;
-      throw new MfaProviderError(`The MFA provider failed unexpectedly (${name})`, {
-        type: 'unexpected',
-        retryable: false,
-      });
+      throw unexpectedFailure('The MFA provider', error);
     }
   }
 }
@@ -201,6 +215,6 @@ export class MfaClient {
 /** A provider that resolves without saying `verified: true` has not verified anything: fail closed. */
 function confirmed(result: MfaVerifyResult | undefined): void {
   if (result?.verified !== true) {
-    throw new MfaProviderError('The provider did not confirm the code', { type: 'invalid_response', retryable: false });
+    throw invalidResponse('The provider did not confirm the code');
   }
 }

@@ -64,9 +64,9 @@ export class MfaValidationError extends MfaError {
   override readonly name = 'MfaValidationError';
   /** The input field at fault (`userId`, `code`, `accessToken`, ...): a name, never its value. */
   readonly field: string | undefined;
-  constructor(message: string, field?: string, options?: MfaErrorOptions) {
+  constructor(message: string, options: MfaErrorOptions & { field?: string | undefined } = {}) {
     super(message, 'invalid_request', 400, false, options);
-    this.field = field;
+    this.field = options.field;
   }
 }
 
@@ -78,11 +78,10 @@ export class MfaInvalidCodeError extends MfaError {
   readonly reason: InvalidCodeReason;
   constructor(
     message = 'The verification code is incorrect',
-    reason: InvalidCodeReason = 'mismatch',
-    options?: MfaErrorOptions,
+    options: MfaErrorOptions & { reason?: InvalidCodeReason } = {},
   ) {
     super(message, 'invalid_code', 400, false, options);
-    this.reason = reason;
+    this.reason = options.reason ?? 'mismatch';
   }
   override toJSON(): MfaErrorBody {
     return { ...super.toJSON(), reason: this.reason };
@@ -102,9 +101,9 @@ export type UnauthorizedReason =
 export class MfaUnauthorizedError extends MfaError {
   override readonly name = 'MfaUnauthorizedError';
   readonly reason: UnauthorizedReason;
-  constructor(message: string, reason: UnauthorizedReason, options?: MfaErrorOptions) {
+  constructor(message: string, options: MfaErrorOptions & { reason: UnauthorizedReason }) {
     super(message, 'unauthorized', 401, false, options);
-    this.reason = reason;
+    this.reason = options.reason;
   }
   override toJSON(): MfaErrorBody {
     return { ...super.toJSON(), reason: this.reason };
@@ -113,16 +112,21 @@ export class MfaUnauthorizedError extends MfaError {
 
 export class MfaNotFoundError extends MfaError {
   override readonly name = 'MfaNotFoundError';
-  constructor(message = 'The user was not found', options?: MfaErrorOptions) {
+  constructor(message = 'The user was not found', options: MfaErrorOptions = {}) {
     super(message, 'not_found', 404, false, options);
   }
 }
 
 /** The lifecycle step is not allowed now: enabling an unverified setup, or a factor that is already enabled. */
+export type ConflictReason = 'not_verified' | 'already_enabled';
+
 export class MfaConflictError extends MfaError {
   override readonly name = 'MfaConflictError';
-  constructor(message: string, code: 'not_verified' | 'already_enabled', options?: MfaErrorOptions) {
-    super(message, code, 409, false, options);
+  /** Same as `code`: which step is out of order. */
+  readonly reason: ConflictReason;
+  constructor(message: string, options: MfaErrorOptions & { reason: ConflictReason }) {
+    super(message, options.reason, 409, false, options);
+    this.reason = options.reason;
   }
 }
 
@@ -130,9 +134,12 @@ export class MfaConflictError extends MfaError {
 export class MfaRateLimitedError extends MfaError {
   override readonly name = 'MfaRateLimitedError';
   readonly retryAfterMs: number | undefined;
-  constructor(message = 'Too many attempts; try again later', retryAfterMs?: number, options?: MfaErrorOptions) {
+  constructor(
+    message = 'Too many attempts; try again later',
+    options: MfaErrorOptions & { retryAfterMs?: number | undefined } = {},
+  ) {
     super(message, 'rate_limited', 429, true, options);
-    this.retryAfterMs = retryAfterMs;
+    this.retryAfterMs = options.retryAfterMs;
   }
   override toJSON(): MfaErrorBody {
     const body = super.toJSON();
@@ -140,27 +147,64 @@ export class MfaRateLimitedError extends MfaError {
   }
 }
 
-export interface MfaProviderErrorDetails {
+/**
+ * What went wrong, as a closed set an app can switch on:
+ * - SaaSus: `upstream` (SaaSus answered with an error status; its own type is in `upstreamType`), `timeout`,
+ *   `network`, `aborted` (the caller's signal), `invalid_response` (an answer that is not the expected JSON);
+ * - self-hosted: `store_unavailable` (down, too slow, or an outcome that cannot be confirmed), `store_corrupt` (a stored
+ *   secret fails its integrity check), `invalid_response` (a store or custom provider answered outside its contract);
+ * - `unexpected`: a failure of none of these kinds (a bug, in the SDK or in a custom provider or store).
+ */
+export type MfaProviderErrorType =
+  | 'upstream'
+  | 'timeout'
+  | 'network'
+  | 'aborted'
+  | 'invalid_response'
+  | 'store_unavailable'
+  | 'store_corrupt'
+  | 'unexpected';
+
+export interface MfaProviderErrorOptions extends MfaErrorOptions {
+  type: MfaProviderErrorType;
   /** HTTP status the provider answered with; undefined when no answer arrived (timeout, network). */
   upstreamStatus?: number | undefined;
-  /** The provider's error type (`type` in a SaaSus error body), or `timeout`, `network`, `aborted`, `invalid_response`. */
-  type?: string | undefined;
+  /** The provider's own error type (`type` in a SaaSus error body), when it looks like an identifier. */
+  upstreamType?: string | undefined;
   /** The provider's trace id, to quote to its support. */
   traceId?: string | undefined;
+  /** A safe, diagnosable trace of an underlying failure: its class and a non-secret code, never its message. */
+  hint?: string | undefined;
+  /** Default: true for `store_unavailable`, `timeout`, `network` and `upstream`, false otherwise. */
   retryable?: boolean;
 }
 
-/** The provider failed or could not be reached. Adapters answer 502; details stay on the error for logs. */
+const RETRYABLE_BY_DEFAULT: ReadonlySet<MfaProviderErrorType> = new Set([
+  'store_unavailable',
+  'timeout',
+  'network',
+  'upstream',
+]);
+
+/**
+ * The provider failed or could not be reached. Adapters answer 502; details stay on the error for logs.
+ * `toJSON()` carries none of them: `type`, `hint` and the upstream fields describe the deployment (which store,
+ * which driver, which SaaSus error), which is for the app's logs, not for an HTTP client.
+ */
 export class MfaProviderError extends MfaError {
   override readonly name = 'MfaProviderError';
+  readonly type: MfaProviderErrorType;
   readonly upstreamStatus: number | undefined;
-  readonly type: string | undefined;
+  readonly upstreamType: string | undefined;
   readonly traceId: string | undefined;
-  constructor(message: string, details: MfaProviderErrorDetails = {}, options?: MfaErrorOptions) {
-    super(message, 'provider_error', 502, details.retryable ?? true, options);
-    this.upstreamStatus = details.upstreamStatus;
-    this.type = details.type;
-    this.traceId = details.traceId;
+  readonly hint: string | undefined;
+  constructor(message: string, options: MfaProviderErrorOptions) {
+    super(message, 'provider_error', 502, options.retryable ?? RETRYABLE_BY_DEFAULT.has(options.type), options);
+    this.type = options.type;
+    this.upstreamStatus = options.upstreamStatus;
+    this.upstreamType = options.upstreamType;
+    this.traceId = options.traceId;
+    this.hint = options.hint;
   }
 }
 

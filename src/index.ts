@@ -1,5 +1,5 @@
 export { MfaClient } from './client.js';
-export type { MfaClientOptions } from './client.js';
+export type { MfaClientOptions, SelfHostedClient } from './client.js';
 export {
   MfaError,
   MfaValidationError,
@@ -16,9 +16,11 @@ export type {
   MfaErrorBody,
   MfaErrorCode,
   MfaErrorOptions,
-  MfaProviderErrorDetails,
+  MfaProviderErrorOptions,
+  MfaProviderErrorType,
   InvalidCodeReason,
   UnauthorizedReason,
+  ConflictReason,
 } from './errors.js';
 export type {
   MfaUser,
@@ -35,5 +37,3 @@ export type {
   MfaSecondFactorResult,
   MfaProvider,
 } from './types.js';
-export { accountNameFor, buildOtpauthUri } from './otpauth.js';
-export { normalizeCode } from './validation.js';

@@ -26,7 +26,7 @@ await describeEachStore('concurrency on two servers sharing the %s store', (open
     );
     expect(result.fulfilled).toBe(1);
     expect(result.rejected).toEqual(Array(49).fill('invalid_code:replayed'));
-    expect((await open.store.load(user.id)).factor?.lastStep, 'the store holds the claimed step').toBe(
+    expect((await open.store.load({ userId: user.id })).factor?.lastStep, 'the store holds the claimed step').toBe(
       Math.floor(first.clock.nowMs() / STEP_MS),
     );
   });
@@ -39,7 +39,7 @@ await describeEachStore('concurrency on two servers sharing the %s store', (open
     const result = await outcomes(Array.from({ length: 50 }, (_, i) => servers[i % 2]!.client.verify(user, code)));
     expect(result.fulfilled).toBe(1);
     expect(result.rejected).toEqual(Array(49).fill('invalid_code:replayed'));
-    expect((await open.peer.load(user.id)).pending?.confirmed).toBe(true);
+    expect((await open.peer.load({ userId: user.id })).pending?.confirmed).toBe(true);
   });
 
   it('recovery-code reuse: 50 simultaneous logins with one recovery code over both servers succeed exactly once, and the store lost exactly one code', async () => {
@@ -51,7 +51,7 @@ await describeEachStore('concurrency on two servers sharing the %s store', (open
     );
     expect(result.fulfilled).toBe(1);
     expect(result.rejected).toEqual(Array(49).fill('invalid_code:mismatch'));
-    expect((await open.store.load(user.id)).recoveryCodes).toBe(9);
+    expect((await open.store.load({ userId: user.id })).recoveryCodes).toBe(9);
   });
 
   it('brute force: 20 simultaneous wrong codes (TOTP and recovery guesses) over both servers leave the store counter at exactly 20, and only 5 were checked', async () => {
@@ -68,7 +68,11 @@ await describeEachStore('concurrency on two servers sharing the %s store', (open
     expect(result.rejected.filter((r) => r === 'invalid_code:mismatch')).toHaveLength(5);
     expect(result.rejected.filter((r) => r === 'rate_limited')).toHaveLength(15);
     // Read back from the store itself: the next attempt it counts is the 21st of the same window.
-    const { attempts } = await open.peer.beginAttempt(user.id, first.clock.nowMs(), 15 * 60_000);
+    const { attempts } = await open.peer.beginAttempt({
+      userId: user.id,
+      now: first.clock.nowMs(),
+      windowMs: 15 * 60_000,
+    });
     expect(attempts.count).toBe(21);
   });
 });

@@ -6,14 +6,19 @@ const { MfaError, isMfaError } = sdk;
 
 describe('typed errors', () => {
   it.each([
-    [new sdk.MfaValidationError('bad', 'code'), 'MfaValidationError', 'invalid_request', 400],
+    [new sdk.MfaValidationError('bad', { field: 'code' }), 'MfaValidationError', 'invalid_request', 400],
     [new sdk.MfaInvalidCodeError(), 'MfaInvalidCodeError', 'invalid_code', 400],
-    [new sdk.MfaUnauthorizedError('no', 'missing_access_token'), 'MfaUnauthorizedError', 'unauthorized', 401],
+    [
+      new sdk.MfaUnauthorizedError('no', { reason: 'missing_access_token' }),
+      'MfaUnauthorizedError',
+      'unauthorized',
+      401,
+    ],
     [new sdk.MfaNotFoundError(), 'MfaNotFoundError', 'not_found', 404],
-    [new sdk.MfaConflictError('x', 'not_verified'), 'MfaConflictError', 'not_verified', 409],
-    [new sdk.MfaConflictError('x', 'already_enabled'), 'MfaConflictError', 'already_enabled', 409],
-    [new sdk.MfaRateLimitedError(undefined, 5000), 'MfaRateLimitedError', 'rate_limited', 429],
-    [new sdk.MfaProviderError('x'), 'MfaProviderError', 'provider_error', 502],
+    [new sdk.MfaConflictError('x', { reason: 'not_verified' }), 'MfaConflictError', 'not_verified', 409],
+    [new sdk.MfaConflictError('x', { reason: 'already_enabled' }), 'MfaConflictError', 'already_enabled', 409],
+    [new sdk.MfaRateLimitedError(undefined, { retryAfterMs: 5000 }), 'MfaRateLimitedError', 'rate_limited', 429],
+    [new sdk.MfaProviderError('x', { type: 'unexpected' }), 'MfaProviderError', 'provider_error', 502],
     [new sdk.MfaConfigurationError('x'), 'MfaConfigurationError', 'configuration_error', 500],
   ])('%s has name, code and status, and a { error, code } body', (error, name, code, status) => {
     expect(error).toBeInstanceOf(MfaError);
@@ -30,7 +35,7 @@ describe('typed errors', () => {
     const foreign = new otherCopy.MfaInvalidCodeError();
     expect(foreign).not.toBeInstanceOf(MfaError);
     expect(isMfaError(foreign)).toBe(true);
-    expect(otherCopy.isMfaError(new sdk.MfaProviderError('x'))).toBe(true);
+    expect(otherCopy.isMfaError(new sdk.MfaProviderError('x', { type: 'unexpected' }))).toBe(true);
   });
 
   it('isMfaError is false for look-alikes and non-errors', () => {
@@ -41,6 +46,6 @@ describe('typed errors', () => {
 
   it('keeps the standard cause', () => {
     const cause = new Error('inner');
-    expect(new sdk.MfaProviderError('outer', {}, { cause }).cause).toBe(cause);
+    expect(new sdk.MfaProviderError('outer', { type: 'unexpected', cause }).cause).toBe(cause);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MfaUnauthorizedError, MfaValidationError, normalizeCode } from '../src/index.js';
+import { MfaUnauthorizedError, MfaValidationError } from '../src/index.js';
+import { normalizeCode } from '../src/internal/validation.js';
 import { useFakeSaasus } from './support/fake-saasus.js';
 
 const { fake, client } = useFakeSaasus();

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import * as OTPAuth from 'otpauth';
 import { describe, expect, it } from 'vitest';
-import { MfaClient, MfaConfigurationError, accountNameFor, buildOtpauthUri } from '../src/index.js';
+import { MfaClient, MfaConfigurationError } from '../src/index.js';
+import { accountNameFor, buildOtpauthUri } from '../src/internal/otpauth.js';
 import { useFakeSaasus } from './support/fake-saasus.js';
 
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';

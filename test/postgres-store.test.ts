@@ -48,8 +48,8 @@ describe.skipIf(!(await postgresAvailable()))('PostgresMfaStore', () => {
 
   it('deleteExpired removes ended attempt windows and long-expired setups, never a live one or a factor', async () => {
     const user = (name: string) => `${prefix}${name}`;
-    await store.beginAttempt(user('ended'), NOW - 20 * 60_000, 15 * 60_000);
-    await store.beginAttempt(user('live'), NOW, 15 * 60_000);
+    await store.beginAttempt({ userId: user('ended'), now: NOW - 20 * 60_000, windowMs: 15 * 60_000 });
+    await store.beginAttempt({ userId: user('live'), now: NOW, windowMs: 15 * 60_000 });
     const setup = (expiresAt: number) => ({
       secretId: 's',
       sealedSecret: 'v1.k.a.b.c',
@@ -58,19 +58,24 @@ describe.skipIf(!(await postgresAvailable()))('PostgresMfaStore', () => {
       expiresAt,
       confirmed: false,
     });
-    await store.savePending(user('stale'), setup(NOW - 25 * 60 * 60_000));
-    await store.savePending(user('recent'), setup(NOW - 60_000));
-    await store.savePending(user('enabled'), { ...setup(NOW + 600_000) });
-    await store.claimStep(user('enabled'), 'pending', 's', 1);
-    await store.activatePending(user('enabled'), 's', ['h'], NOW);
+    await store.savePending({ userId: user('stale'), pending: setup(NOW - 25 * 60 * 60_000) });
+    await store.savePending({ userId: user('recent'), pending: setup(NOW - 60_000) });
+    await store.savePending({ userId: user('enabled'), pending: { ...setup(NOW + 600_000) } });
+    await store.claimStep({ userId: user('enabled'), target: 'pending', secretId: 's', step: 1 });
+    await store.activatePending({ userId: user('enabled'), secretId: 's', recoveryCodeHashes: ['h'], now: NOW });
 
     expect(await store.deleteExpired(NOW)).toEqual({ attempts: 1, pendingSetups: 1 });
-    expect((await store.load(user('stale'))).pending).toBeNull();
+    expect((await store.load({ userId: user('stale') })).pending).toBeNull();
     expect(
-      (await store.load(user('recent'))).pending,
+      (await store.load({ userId: user('recent') })).pending,
       'expired a minute ago: still reported as expired',
     ).not.toBeNull();
-    expect((await store.beginAttempt(user('live'), NOW, 15 * 60_000)).attempts.count).toBe(2);
-    expect(await store.load(user('enabled'))).toMatchObject({ factor: { secretId: 's' }, recoveryCodes: 1 });
+    expect((await store.beginAttempt({ userId: user('live'), now: NOW, windowMs: 15 * 60_000 })).attempts.count).toBe(
+      2,
+    );
+    expect(await store.load({ userId: user('enabled') })).toMatchObject({
+      factor: { secretId: 's' },
+      recoveryCodes: 1,
+    });
   });
 });

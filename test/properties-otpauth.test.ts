@@ -1,17 +1,10 @@
 import fc from 'fast-check';
 import * as OTPAuth from 'otpauth';
 import { describe, expect, it } from 'vitest';
-import {
-  MfaClient,
-  MfaConfigurationError,
-  MfaValidationError,
-  accountNameFor,
-  buildOtpauthUri,
-  isMfaError,
-  type MfaUser,
-} from '../src/index.js';
+import { MfaClient, MfaConfigurationError, MfaValidationError, isMfaError, type MfaUser } from '../src/index.js';
+import { accountNameFor, buildOtpauthUri } from '../src/internal/otpauth.js';
 import { MemoryMfaStore, TotpMfaProvider } from '../src/totp/index.js';
-import { validateUser } from '../src/validation.js';
+import { validateUser } from '../src/internal/validation.js';
 import { useFakeSaasus } from './support/fake-saasus.js';
 import {
   base32Secret,

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MfaUnauthorizedError, MfaValidationError, accountNameFor, isMfaError, normalizeCode } from '../src/index.js';
-import { validateUser } from '../src/validation.js';
+import { MfaUnauthorizedError, MfaValidationError, isMfaError } from '../src/index.js';
+import { accountNameFor } from '../src/internal/otpauth.js';
+import { normalizeCode, validateUser } from '../src/internal/validation.js';
 import { useFakeSaasus } from './support/fake-saasus.js';
 import { echoDetectable, everythingSaidBy } from './support/leak-search.js';
 import {

@@ -135,7 +135,8 @@ describe('SaaSus failures map to typed errors (one table)', () => {
     expect(error).toMatchObject({
       status: 502,
       upstreamStatus: 503,
-      type: 'ServiceUnavailable',
+      type: 'upstream',
+      upstreamType: 'ServiceUnavailable',
       traceId: 'trace-123',
       retryable: true,
     });
@@ -153,7 +154,12 @@ describe('SaaSus failures map to typed errors (one table)', () => {
       status: 500,
       text: '<html><body>Internal Server Error</body></html>',
     });
-    expect(error).toMatchObject({ name: 'MfaProviderError', upstreamStatus: 500, type: undefined });
+    expect(error).toMatchObject({
+      name: 'MfaProviderError',
+      upstreamStatus: 500,
+      type: 'upstream',
+      upstreamType: undefined,
+    });
   });
 
   it('a 200 with a malformed body is MfaProviderError invalid_response', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { saasusAuthorization, saasusSignature, saasusTimestamp, signedUrl } from '../src/saasus/index.js';
+import { saasusAuthorization, saasusSignature, saasusTimestamp, signedUrl } from '../src/saasus/signer.js';
 import { parseSaasusAuthorization } from '../src/saasus/signer.js';
 
 // Test vectors from saasus-api.md: secret `test-secret`, API key `test-api-key`, T = 202501021504.

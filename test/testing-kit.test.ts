@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { saasusAuthorization } from '../src/saasus/index.js';
+import { saasusAuthorization } from '../src/saasus/signer.js';
 import { createFakeAuthenticator, createFixedClock } from '../src/testing/index.js';
 import { FAKE_BASE_URL, useFakeSaasus } from './support/fake-saasus.js';
 

@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { signaturesEqual } from '../src/saasus/signer.js';
-import { MemoryMfaStore } from '../src/totp/index.js';
+import { MemoryMfaStore, type ConsumeRecoveryCode } from '../src/totp/index.js';
 import { nodeCrypto } from '../src/totp/node-crypto.js';
 import { newUser, totpHarness, wrongCode } from './support/totp.js';
 
@@ -83,9 +83,9 @@ describe('timing: recovery codes are never compared in JavaScript, only looked u
   /** A store an app could write (the MfaStore interface), noting what the provider asks it to look up. */
   class RecordingStore extends MemoryMfaStore {
     readonly lookups: string[][] = [];
-    override consumeRecoveryCode(userId: string, candidateHashes: readonly string[]) {
-      this.lookups.push([...candidateHashes]);
-      return super.consumeRecoveryCode(userId, candidateHashes);
+    override consumeRecoveryCode(request: ConsumeRecoveryCode) {
+      this.lookups.push([...request.candidateHashes]);
+      return super.consumeRecoveryCode(request);
     }
   }
 

@@ -43,11 +43,11 @@ await describeEachStore('brute force on the %s store', (open) => {
     await expect(client.verifySecondFactor(user, wrongCode(authenticator.code(secret)))).rejects.toMatchObject({
       reason: 'mismatch',
     });
-    const before = (await provider.store.load(user.id)).factor?.lastStep;
+    const before = (await provider.store.load({ userId: user.id })).factor?.lastStep;
     await expect(client.verifySecondFactor(user, authenticator.code(secret))).rejects.toMatchObject({
       code: 'rate_limited',
     });
-    expect((await provider.store.load(user.id)).factor?.lastStep).toBe(before);
+    expect((await provider.store.load({ userId: user.id })).factor?.lastStep).toBe(before);
   });
 
   it('brute force: a success resets the count', async () => {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { MfaClient, MfaProviderError, MfaValidationError, type MfaProvider } from '../src/index.js';
-import { MemoryMfaStore, TotpMfaProvider, type AttemptClaim, type MfaStore } from '../src/totp/index.js';
+import {
+  MemoryMfaStore,
+  TotpMfaProvider,
+  withAttemptAndClaim,
+  type AttemptClaim,
+  type BeginAttempt,
+  type MfaStore,
+} from '../src/totp/index.js';
 import { STEP_MS, TEST_KEY, newUser, totpHarness, wrongCode } from './support/totp.js';
 
 // MfaStore and MfaProvider are public extension points. An app's own implementation with a small slip (undefined
@@ -26,7 +33,11 @@ function sloppyStore(overrides: Overrides | ((base: MemoryMfaStore) => Overrides
   ] as const;
   const store: Record<string, unknown> = { name: 'sloppy' };
   for (const method of methods) store[method] = base[method].bind(base) as unknown;
-  return Object.assign(store, typeof overrides === 'function' ? overrides(base) : overrides) as unknown as MfaStore;
+  Object.assign(store, typeof overrides === 'function' ? overrides(base) : overrides);
+  // Written against the smaller set unless the test gives its own attemptAndClaim: derived from the sloppy methods,
+  // so their slips are seen on the one-round-trip path too.
+  const custom = store as unknown as MfaStore;
+  return typeof store.attemptAndClaim === 'function' ? custom : withAttemptAndClaim(custom);
 }
 
 describe('fails closed on a sloppy custom store or provider', () => {
@@ -71,9 +82,9 @@ describe('fails closed on a sloppy custom store or provider', () => {
   it('a store whose attempt count is not a number does not switch the attempt limit off', async () => {
     const base = new MemoryMfaStore();
     const store = sloppyStore({
-      beginAttempt: async (userId: string, now: number, windowMs: number) => ({
-        ...(await base.beginAttempt(userId, now, windowMs)),
-        attempts: { count: undefined, resetAt: now },
+      beginAttempt: async (request: BeginAttempt) => ({
+        ...(await base.beginAttempt(request)),
+        attempts: { count: undefined, resetAt: request.now },
       }),
     });
     const { client } = totpHarness(store);
@@ -120,12 +131,19 @@ describe('fails closed on a sloppy custom store or provider', () => {
   // so `claimed` is an impossible answer. A store that reads "no step" as "nothing to claim, fine" must not log in.
   it('a store that answers "claimed" to a count-only attemptAndClaim (a wrong code) does not log the caller in', async () => {
     const store = sloppyStore((base) => ({
-      attemptAndClaim: async (userId: string, claim: AttemptClaim) => {
-        const { attempts, state } = await base.beginAttempt(userId, claim.now, claim.windowMs);
+      attemptAndClaim: async (claim: AttemptClaim) => {
+        const { userId } = claim;
+        const { attempts, state } = await base.beginAttempt({ userId, now: claim.now, windowMs: claim.windowMs });
         if (attempts.count > claim.maxAttempts) return { outcome: 'locked', attempts };
         if (state.factor?.secretId !== claim.secretId) return { outcome: 'stale', attempts, state };
         if (claim.step === null) return { outcome: 'claimed' }; // the slip: should be { outcome: 'counted', attempts }
-        const ok = await base.claimStep(userId, 'factor', claim.secretId, claim.step, claim.resealedSecret);
+        const ok = await base.claimStep({
+          userId,
+          target: 'factor',
+          secretId: claim.secretId,
+          step: claim.step,
+          resealedSecret: claim.resealedSecret,
+        });
         return ok ? { outcome: 'claimed' } : { outcome: 'replayed', attempts };
       },
     }));
@@ -147,7 +165,7 @@ describe('createSetup input that cannot become a QR code', () => {
     const user = { id: 'u-long', email: `${'語'.repeat(500)}@example.com` };
     await expect(client.createSetup(user)).rejects.toBeInstanceOf(MfaValidationError);
     await expect(client.createSetup(user)).rejects.toMatchObject({ field: 'accountName' });
-    expect((await store.load(user.id)).pending).toBeNull();
+    expect((await store.load({ userId: user.id })).pending).toBeNull();
   });
 });
 

@@ -1,7 +1,14 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { MfaConfigurationError } from '../src/index.js';
-import { MemoryMfaStore, TotpMfaProvider, type MfaEvent, type MfaStore } from '../src/totp/index.js';
+import {
+  MemoryMfaStore,
+  TotpMfaProvider,
+  withAttemptAndClaim,
+  type MfaEvent,
+  type MfaStore,
+  type StepClaim,
+} from '../src/totp/index.js';
 import { describeEachStore } from './support/stores.js';
 import { STEP_MS, TEST_KEY, newUser, outcomes, totpHarness, wrongCode } from './support/totp.js';
 
@@ -145,7 +152,7 @@ await describeEachStore('one round trip per verify on the %s store', (open) => {
       await expect(client.verifySecondFactor(user, wrongCode(authenticator.code(secret)))).rejects.toMatchObject({
         reason: 'mismatch',
       });
-    const lastStep = (await open.store.load(user.id)).factor?.lastStep;
+    const lastStep = (await open.store.load({ userId: user.id })).factor?.lastStep;
     let right: unknown;
     const rightCalls = await storeCalls(calls, () =>
       client.verifySecondFactor(user, authenticator.code(secret)).catch((error: unknown) => (right = error)),
@@ -159,7 +166,9 @@ await describeEachStore('one round trip per verify on the %s store', (open) => {
     expect(right).toMatchObject({ code: 'rate_limited', retryAfterMs: expect.any(Number) });
     expect(wrong).toEqual(right);
     expect(failures(events).slice(-2)).toEqual(['rate_limited:3', 'rate_limited:4']);
-    expect((await open.store.load(user.id)).factor?.lastStep, 'the right code was not claimed').toBe(lastStep);
+    expect((await open.store.load({ userId: user.id })).factor?.lastStep, 'the right code was not claimed').toBe(
+      lastStep,
+    );
   });
 
   it('replay: 50 simultaneous verifications of one valid code on a server that has seen the user succeed exactly once', async () => {
@@ -197,7 +206,7 @@ await describeEachStore('one round trip per verify on the %s store', (open) => {
     await expect(client.verifySecondFactor(user, wrongCode(authenticator.code(secret)))).rejects.toMatchObject({
       reason: 'mismatch',
     });
-    const stored = (await open.store.load(user.id)).factor!;
+    const stored = (await open.store.load({ userId: user.id })).factor!;
     const dump = inspect(provider, {
       depth: Infinity,
       showHidden: true,
@@ -240,9 +249,15 @@ describe('the factor cache and custom stores', () => {
     return { store: store as unknown as MfaStore, calls };
   }
 
-  it('a custom store without attemptAndClaim keeps working through two round trips, with replay protection', async () => {
+  it('a custom store without attemptAndClaim is refused at construction, naming withAttemptAndClaim', () => {
+    const { store } = oldContractStore();
+    expect(() => new TotpMfaProvider({ store, encryptionKey: TEST_KEY })).toThrow(MfaConfigurationError);
+    expect(() => new TotpMfaProvider({ store, encryptionKey: TEST_KEY })).toThrow(/withAttemptAndClaim\(store\)/);
+  });
+
+  it('a custom store without attemptAndClaim, through withAttemptAndClaim, works in two round trips, with replay protection', async () => {
     const { store, calls } = oldContractStore();
-    const { client, authenticator, clock, enroll } = totpHarness(store);
+    const { client, authenticator, clock, enroll } = totpHarness(withAttemptAndClaim(store));
     const user = newUser();
     const { secret } = await enroll(user);
     for (let i = 0; i < 2; i++) {
@@ -256,16 +271,16 @@ describe('the factor cache and custom stores', () => {
     }
   });
 
-  it('a subclass of a built-in store that overrides claimStep (to audit it) keeps seeing every claim: two round trips for it', async () => {
+  it('a subclass of a built-in store that overrides claimStep (to audit it), through withAttemptAndClaim, sees every claim: two round trips for it', async () => {
     class AuditedStore extends MemoryMfaStore {
       readonly audited: number[] = [];
-      override claimStep(...args: Parameters<MemoryMfaStore['claimStep']>) {
-        this.audited.push(args[3]);
-        return super.claimStep(...args);
+      override claimStep(claim: StepClaim) {
+        this.audited.push(claim.step);
+        return super.claimStep(claim);
       }
     }
     const store = new AuditedStore();
-    const { client, authenticator, clock, enroll } = totpHarness(store);
+    const { client, authenticator, clock, enroll } = totpHarness(withAttemptAndClaim(store));
     const user = newUser();
     const { secret } = await enroll(user);
     for (let i = 0; i < 3; i++) {
@@ -335,11 +350,11 @@ describe('the factor cache and custom stores', () => {
     await expect(
       rotated.client.verifySecondFactor(user, wrongCode(rotated.authenticator.code(secret))),
     ).rejects.toMatchObject({ reason: 'mismatch' });
-    expect((await store.load(user.id)).factor!.sealedSecret).toMatch(/^v1\.old\./);
+    expect((await store.load({ userId: user.id })).factor!.sealedSecret).toMatch(/^v1\.old\./);
     expect(
       await storeCalls(calls, () => rotated.client.verifySecondFactor(user, rotated.authenticator.code(secret))),
     ).toEqual(['attemptAndClaim']);
-    expect((await store.load(user.id)).factor!.sealedSecret).toMatch(/^v1\.new\./);
+    expect((await store.load({ userId: user.id })).factor!.sealedSecret).toMatch(/^v1\.new\./);
     before.clock.advance(STEP_MS);
     const retired = totpHarness(store, { encryptionKey: newKey }, before.clock);
     await expect(retired.client.verifySecondFactor(user, retired.authenticator.code(secret))).resolves.toMatchObject({
@@ -350,6 +365,6 @@ describe('the factor cache and custom stores', () => {
     expect(
       await storeCalls(calls, () => rotated.client.verifySecondFactor(user, rotated.authenticator.code(secret))),
     ).toEqual(['attemptAndClaim']);
-    expect((await store.load(user.id)).factor!.lastStep).toBe(Math.floor(before.clock.nowMs() / STEP_MS));
+    expect((await store.load({ userId: user.id })).factor!.lastStep).toBe(Math.floor(before.clock.nowMs() / STEP_MS));
   });
 });

@@ -13,7 +13,7 @@ describe('secrets at rest', () => {
     const { client } = totpHarness(store, { encryptionKey: { id: 'k2026', key: key() } });
     const user = newUser();
     const { secret } = await client.createSetup(user);
-    const sealed = (await store.load(user.id)).pending!.sealedSecret;
+    const sealed = (await store.load({ userId: user.id })).pending!.sealedSecret;
     expect(sealed).toMatch(/^v1\.k2026\.[\w-]{16}\.[\w-]{22}\.[\w-]+$/);
     expect(sealed).not.toContain(secret);
   });
@@ -25,7 +25,7 @@ describe('secrets at rest', () => {
     const user = newUser();
     const { secret } = await before.enroll(user);
 
-    const oldId = (await store.load(user.id)).factor!.sealedSecret.split('.')[1];
+    const oldId = (await store.load({ userId: user.id })).factor!.sealedSecret.split('.')[1];
 
     const after = totpHarness(
       store,
@@ -38,10 +38,10 @@ describe('secrets at rest', () => {
 
     const other = newUser();
     const { secret: otherSecret } = await after.client.createSetup(other);
-    const newId = (await store.load(other.id)).pending!.sealedSecret.split('.')[1];
+    const newId = (await store.load({ userId: other.id })).pending!.sealedSecret.split('.')[1];
     expect(newId).not.toBe(oldId);
     const onlyNew = totpHarness(store, { encryptionKey: newKey }, before.clock);
-    const otherSetup = (await store.load(other.id)).pending!;
+    const otherSetup = (await store.load({ userId: other.id })).pending!;
     await expect(
       onlyNew.client.verify(other, onlyNew.authenticator.code(otherSecret)),
       'sealed with the new key alone',
@@ -58,14 +58,16 @@ describe('secrets at rest', () => {
     const before = totpHarness(store, { encryptionKey: oldKey });
     const user = newUser();
     const { secret } = await before.enroll(user);
-    expect((await store.load(user.id)).factor!.sealedSecret).toMatch(/^v1\.old\./);
+    expect((await store.load({ userId: user.id })).factor!.sealedSecret).toMatch(/^v1\.old\./);
 
     const rotated = totpHarness(store, { encryptionKey: [newKey, oldKey] }, before.clock);
     expect(rotated.provider.keyIds).toEqual(['new', 'old']);
     await expect(rotated.client.verifySecondFactor(user, 'ZZZZ-ZZZZ-ZZZZ')).rejects.toBeTruthy();
-    expect((await store.load(user.id)).factor!.sealedSecret, 'a failed attempt changes nothing').toMatch(/^v1\.old\./);
+    expect((await store.load({ userId: user.id })).factor!.sealedSecret, 'a failed attempt changes nothing').toMatch(
+      /^v1\.old\./,
+    );
     await rotated.client.verifySecondFactor(user, rotated.authenticator.code(secret));
-    expect((await store.load(user.id)).factor!.sealedSecret).toMatch(/^v1\.new\./);
+    expect((await store.load({ userId: user.id })).factor!.sealedSecret).toMatch(/^v1\.new\./);
 
     before.clock.advance(30_000);
     const retired = totpHarness(store, { encryptionKey: newKey }, before.clock);
@@ -90,12 +92,12 @@ describe('secrets at rest', () => {
     const { client, authenticator } = totpHarness(store);
     const user = newUser();
     const { secret } = await client.createSetup(user);
-    const pending = (await store.load(user.id)).pending!;
+    const pending = (await store.load({ userId: user.id })).pending!;
     const parts = pending.sealedSecret.split('.');
     const bytes = Buffer.from(parts[4]!, 'base64url');
     bytes[0]! ^= 1;
     parts[4] = bytes.toString('base64url');
-    await store.savePending(user.id, { ...pending, sealedSecret: parts.join('.') });
+    await store.savePending({ userId: user.id, pending: { ...pending, sealedSecret: parts.join('.') } });
     const attempt = client.verify(user, authenticator.code(secret));
     await expect(attempt).rejects.toBeInstanceOf(MfaProviderError);
     await expect(attempt).rejects.toMatchObject({ type: 'store_corrupt' });
@@ -107,8 +109,8 @@ describe('secrets at rest', () => {
     const [attacker, victim] = [newUser(), newUser()];
     const attackers = await client.createSetup(attacker);
     await client.createSetup(victim);
-    const planted = (await store.load(attacker.id)).pending!;
-    await store.savePending(victim.id, planted);
+    const planted = (await store.load({ userId: attacker.id })).pending!;
+    await store.savePending({ userId: victim.id, pending: planted });
     await expect(client.verify(victim, authenticator.code(attackers.secret))).rejects.toMatchObject({
       type: 'store_corrupt',
     });
@@ -119,8 +121,11 @@ describe('secrets at rest', () => {
     const { client, authenticator } = totpHarness(store);
     const victim = newUser();
     await client.createSetup(victim);
-    const pending = (await store.load(victim.id)).pending!;
-    await store.savePending(victim.id, { ...pending, sealedSecret: 'plain.JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' });
+    const pending = (await store.load({ userId: victim.id })).pending!;
+    await store.savePending({
+      userId: victim.id,
+      pending: { ...pending, sealedSecret: 'plain.JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' },
+    });
     await expect(client.verify(victim, authenticator.code('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'))).rejects.toMatchObject({
       type: 'store_corrupt',
     });
@@ -159,8 +164,8 @@ describe('secrets at rest', () => {
     await provider.createSecret(user);
     const viaOption = new TotpMfaProvider({ store: new MemoryMfaStore(), encryptionKey: a });
     await viaOption.createSecret(user);
-    expect((await store.load(user.id)).pending!.sealedSecret.split('.')[1]).toBe(
-      (await viaOption.store.load(user.id)).pending!.sealedSecret.split('.')[1],
+    expect((await store.load({ userId: user.id })).pending!.sealedSecret.split('.')[1]).toBe(
+      (await viaOption.store.load({ userId: user.id })).pending!.sealedSecret.split('.')[1],
     );
   });
 

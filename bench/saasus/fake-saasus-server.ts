@@ -5,7 +5,8 @@
  * Credentials come from BENCH_SAASUS_SAAS_ID / _API_KEY / _SECRET_KEY. Prints `{"port":N}` once listening.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { saasusSignature, saasusTimestamp } from 'saasus-mfa/saasus';
+// The signer is not a public export; the fake server uses the SDK's own, from its source.
+import { saasusSignature, saasusTimestamp } from '../../src/saasus/signer.js';
 
 const saasId = process.env.BENCH_SAASUS_SAAS_ID ?? '';
 const apiKey = process.env.BENCH_SAASUS_API_KEY ?? '';

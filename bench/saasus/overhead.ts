@@ -1,12 +1,14 @@
 /**
  * 1. What SaasusMfaProvider adds on top of the request an app would make anyway: MfaClient.getStatus and .verify
- * against a real loopback server, versus a bare axios request signed with the SDK's exported signer, to the same
+ * against a real loopback server, versus a bare axios request signed with the SDK's own signer (from its source: the
+ * signer is not a public export), to the same
  * server, in the same run. Calls alternate in blocks (ABBA) so both sides see the same machine load.
  */
 import { randomBytes } from 'node:crypto';
 import axios from 'axios';
 import { MfaClient } from 'saasus-mfa';
-import { SaasusMfaProvider, saasusAuthorization } from 'saasus-mfa/saasus';
+import { SaasusMfaProvider } from 'saasus-mfa/saasus';
+import { saasusAuthorization } from '../../src/saasus/signer.js';
 import { startChildServer } from '../lib/child.js';
 import { type BenchOptions, scale } from '../lib/options.js';
 import { Section, ratioOf } from '../lib/report.js';

@@ -148,7 +148,13 @@ export async function storeRoundTrips(options: BenchOptions): Promise<Section> {
       }
       monitor?.stop();
       if (opened.name !== 'memory')
-        await roundTripCost(section, opened.name, user, () => opened.store.load(user.id), scale(options, 10, 300));
+        await roundTripCost(
+          section,
+          opened.name,
+          user,
+          () => opened.store.load({ userId: user.id }),
+          scale(options, 10, 300),
+        );
     }
   } finally {
     for (const opened of stores) await opened.close();

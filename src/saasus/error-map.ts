@@ -54,59 +54,67 @@ function matches(failure: SaasusFailure, pattern: RegExp): boolean {
  * | any other 4xx                                              | MfaProviderError, not retryable         |
  */
 export function mapSaasusFailure(failure: SaasusFailure, operation: SaasusOperation): MfaError {
-  const cause = { cause: failure };
-  const upstream = { upstreamStatus: failure.status, type: failure.type, traceId: failure.traceId };
+  const cause = failure;
+  // SaaSus's own error type travels in `upstreamType`; `type` is always one of MfaProviderErrorType.
+  const upstream = { upstreamStatus: failure.status, upstreamType: failure.type, traceId: failure.traceId, cause };
   switch (failure.kind) {
     case 'timeout':
-      return new MfaProviderError(
-        'SaaSus did not answer in time',
-        { ...upstream, type: 'timeout', retryable: true },
-        cause,
-      );
+      return new MfaProviderError('SaaSus did not answer in time', { ...upstream, type: 'timeout', retryable: true });
     case 'aborted':
-      return new MfaProviderError(
-        'The request to SaaSus was aborted',
-        { ...upstream, type: 'aborted', retryable: false },
-        cause,
-      );
+      return new MfaProviderError('The request to SaaSus was aborted', {
+        ...upstream,
+        type: 'aborted',
+        retryable: false,
+      });
     case 'network':
-      return new MfaProviderError('Could not reach SaaSus', { ...upstream, type: 'network', retryable: true }, cause);
+      return new MfaProviderError('Could not reach SaaSus', { ...upstream, type: 'network', retryable: true });
     case 'invalid_response':
-      return new MfaProviderError(
-        'SaaSus answered with an unexpected body',
-        { ...upstream, type: 'invalid_response', retryable: true },
-        cause,
-      );
+      return new MfaProviderError('SaaSus answered with an unexpected body', {
+        ...upstream,
+        type: 'invalid_response',
+        retryable: true,
+      });
     case 'http':
       break;
   }
   const status = failure.status ?? 0;
   if (operation === 'registerSoftwareToken' && status >= 400 && matches(failure, CODE_MISMATCH)) {
-    return new MfaInvalidCodeError('The verification code is incorrect', 'mismatch', cause);
+    return new MfaInvalidCodeError('The verification code is incorrect', { reason: 'mismatch', cause });
   }
   if (status === 429 || matches(failure, RATE_LIMITED)) {
-    return new MfaRateLimitedError('Too many attempts at SaaSus; try again later', failure.retryAfterMs, cause);
+    return new MfaRateLimitedError('Too many attempts at SaaSus; try again later', {
+      retryAfterMs: failure.retryAfterMs,
+      cause,
+    });
   }
   if (status === 401 || status === 403 || matches(failure, TOKEN_REJECTED)) {
     if (USER_TOKEN_OPERATIONS.has(operation)) {
-      return new MfaUnauthorizedError('The access token was rejected; sign in again', 'rejected_access_token', cause);
+      return new MfaUnauthorizedError('The access token was rejected; sign in again', {
+        reason: 'rejected_access_token',
+        cause,
+      });
     }
     if (operation === 'getUserInfo') {
-      return new MfaUnauthorizedError('The ID token was rejected; sign in again', 'rejected_id_token', cause);
+      return new MfaUnauthorizedError('The ID token was rejected; sign in again', {
+        reason: 'rejected_id_token',
+        cause,
+      });
     }
     return new MfaProviderError(
       'SaaSus refused the API credentials (check SAASUS_SAAS_ID, SAASUS_API_KEY, SAASUS_SECRET_KEY and the clock)',
-      { ...upstream, retryable: false },
-      cause,
+      { ...upstream, type: 'upstream', retryable: false },
     );
   }
   if (status === 404 || matches(failure, USER_NOT_FOUND))
-    return new MfaNotFoundError('The user was not found at SaaSus', cause);
+    return new MfaNotFoundError('The user was not found at SaaSus', { cause });
   // Enabling has no other way to fail with a 400 than the state: SaaSus answers 400 EnableSoftwareTokenMFAException
   // ("No software token registered") when no authenticator was verified.
   if (operation === 'enablePreference' && (status === 400 || matches(failure, NOT_VERIFIED))) {
-    return new MfaConflictError('Verify a code from the authenticator app before enabling MFA', 'not_verified', cause);
+    return new MfaConflictError('Verify a code from the authenticator app before enabling MFA', {
+      reason: 'not_verified',
+      cause,
+    });
   }
   const retryable = status >= 500 || status === 408;
-  return new MfaProviderError(`SaaSus answered with status ${status}`, { ...upstream, retryable }, cause);
+  return new MfaProviderError(`SaaSus answered with status ${status}`, { ...upstream, type: 'upstream', retryable });
 }

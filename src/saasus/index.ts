@@ -11,7 +11,5 @@ export type {
   SaasusMfaPreference,
 } from './api.js';
 export type { SaasusLogger } from './logger.js';
-export { SaasusFailure } from './failure.js';
-export type { SaasusFailureKind } from './failure.js';
-export { saasusSignature, saasusAuthorization, saasusTimestamp, signedUrl } from './signer.js';
+export type { SaasusFailure, SaasusFailureKind } from './failure.js';
 export type { SaasusCredentials } from './signer.js';

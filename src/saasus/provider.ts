@@ -16,7 +16,8 @@ import type {
   MfaUser,
   MfaVerifyResult,
 } from '../types.js';
-import { validateContext } from '../validation.js';
+import { invalidResponse, unexpectedFailure } from '../internal/provider-failures.js';
+import { validateContext } from '../internal/validation.js';
 import type {
   CredentialApiLike,
   SaasUserApiLike,
@@ -96,6 +97,11 @@ function requireSetting(value: string | undefined, variable: string, option: str
  * The lifecycle is the one every official sample follows: createSetup → verify (registers the authenticator) → enable.
  */
 export class SaasusMfaProvider implements MfaProvider {
+  /**
+   * Type only: SaaSus runs its own login check and recovery, so `MfaClient` refuses its self-hosted-only methods
+   * (`verifySecondFactor`, `verifyRecoveryCode`, `regenerateRecoveryCodes`) at compile time for this provider.
+   */
+  declare readonly selfHosted: false;
   readonly name = 'saasus';
   private readonly api: SaasusAuthApi;
   private readonly timeoutMs: number;
@@ -171,7 +177,7 @@ export class SaasusMfaProvider implements MfaProvider {
       this.api.getUserMfaPreference(pathSegment(user.id), o),
     );
     if (typeof body !== 'object' || body === null || typeof (body as { enabled?: unknown }).enabled !== 'boolean') {
-      throw invalidResponse();
+      throw unexpectedBody();
     }
     const { enabled, method } = body as { enabled: boolean; method?: unknown };
     if (!enabled) return { enabled: false, method: null };
@@ -185,7 +191,7 @@ export class SaasusMfaProvider implements MfaProvider {
       this.api.createSecretCode(pathSegment(user.id), { access_token: accessToken }, o),
     );
     const secret = (body as { secret_code?: unknown } | null | undefined)?.secret_code;
-    if (typeof secret !== 'string') throw invalidResponse();
+    if (typeof secret !== 'string') throw unexpectedBody();
     return { secret: secret.replace(/=+$/, '').toUpperCase() };
   }
 
@@ -218,15 +224,15 @@ export class SaasusMfaProvider implements MfaProvider {
    */
   async getUserInfo(idToken: string, ctx?: MfaCallContext): Promise<SaasusUserInfo> {
     if (typeof idToken !== 'string' || idToken.trim() === '') {
-      throw new MfaUnauthorizedError('An ID token is required', 'missing_id_token');
+      throw new MfaUnauthorizedError('An ID token is required', { reason: 'missing_id_token' });
     }
     if (idToken.length > MAX_ID_TOKEN_LENGTH || !ID_TOKEN_SHAPE.test(idToken)) {
-      throw new MfaUnauthorizedError('The ID token is malformed', 'rejected_id_token');
+      throw new MfaUnauthorizedError('The ID token is malformed', { reason: 'rejected_id_token' });
     }
     const body = await this.idempotent('getUserInfo', validateContext(ctx), (o) => this.api.getUserInfo(idToken, o));
     const info = body as Partial<Record<string, unknown>> | null | undefined;
     if (typeof info !== 'object' || info === null || typeof info.id !== 'string' || info.id === '')
-      throw invalidResponse();
+      throw unexpectedBody();
     return {
       id: info.id,
       email: typeof info.email === 'string' ? info.email : '',
@@ -284,11 +290,7 @@ export class SaasusMfaProvider implements MfaProvider {
     } catch (error) {
       if (error instanceof SaasusFailure) throw mapSaasusFailure(error, operation);
       if (isMfaError(error)) throw error;
-      const name = error instanceof Error ? error.name : typeof error;
-      throw new MfaProviderError(`The SaaSus call failed unexpectedly (${name})`, {
-        type: 'unexpected',
-        retryable: false,
-      });
+      throw unexpectedFailure('The SaaSus call', error);
     }
   }
 }
@@ -296,20 +298,21 @@ export class SaasusMfaProvider implements MfaProvider {
 /** A user id is one path segment. `.` and `..` would become path steps after URL normalisation, even encoded. */
 function pathSegment(userId: string): string {
   if (userId === '.' || userId === '..') {
-    throw new MfaValidationError('userId is not a valid SaaSus user id', 'userId');
+    throw new MfaValidationError('userId is not a valid SaaSus user id', { field: 'userId' });
   }
   return userId;
 }
 
 function requireAccessToken(ctx: MfaCallContext): string {
   if (!ctx.accessToken)
-    throw new MfaUnauthorizedError("The user's access token is required for this step", 'missing_access_token');
+    throw new MfaUnauthorizedError("The user's access token is required for this step", {
+      reason: 'missing_access_token',
+    });
   return ctx.accessToken;
 }
 
-function invalidResponse(): MfaProviderError {
-  return new MfaProviderError('SaaSus answered with an unexpected body', { type: 'invalid_response', retryable: true });
-}
+/** Retryable, unlike a store's: SaaSus behind a flaky proxy can answer a well-formed body to the same call next time. */
+const unexpectedBody = (): MfaProviderError => invalidResponse('SaaSus answered with an unexpected body', true);
 
 function checkBaseUrl(baseUrl: string): void {
   let url: URL;

@@ -38,14 +38,12 @@ export function mapSignInFailure(failure: SaasusFailure, flow: SaasusAuthFlow): 
   if (status === 429 || matches(failure, RATE_LIMITED) || matches(failure, SIGNATURE_REFUSED)) return shared();
   if ((status >= 400 && status < 500 && status !== 408) || matches(failure, REJECTED)) {
     return flow === 'tempCodeAuth'
-      ? new MfaUnauthorizedError(
-          'The sign-in code is invalid, used or expired; sign in again',
-          'rejected_temporary_code',
-          {
-            cause: failure,
-          },
-        )
-      : new MfaUnauthorizedError('The refresh token is invalid or expired; sign in again', 'rejected_refresh_token', {
+      ? new MfaUnauthorizedError('The sign-in code is invalid, used or expired; sign in again', {
+          reason: 'rejected_temporary_code',
+          cause: failure,
+        })
+      : new MfaUnauthorizedError('The refresh token is invalid or expired; sign in again', {
+          reason: 'rejected_refresh_token',
           cause: failure,
         });
   }

@@ -1,12 +1,7 @@
-import {
-  MfaConfigurationError,
-  MfaProviderError,
-  MfaUnauthorizedError,
-  MfaValidationError,
-  isMfaError,
-} from '../errors.js';
+import { MfaConfigurationError, MfaUnauthorizedError, MfaValidationError, isMfaError } from '../errors.js';
+import { invalidResponse as invalidAnswer, unexpectedFailure } from '../internal/provider-failures.js';
+import { validateContext } from '../internal/validation.js';
 import type { MfaCallContext } from '../types.js';
-import { validateContext } from '../validation.js';
 import type { SaasusRequestOptions } from './api.js';
 import { SaasusFailure } from './failure.js';
 import type { SaasusLogger } from './logger.js';
@@ -66,8 +61,10 @@ export class SaasusSignIn {
    * (connection refused, DNS), since a code redeemed by a request whose answer was lost is gone.
    */
   async exchangeTemporaryCode(code: string, ctx?: MfaCallContext): Promise<SaasusSignInTokens> {
-    if (typeof code !== 'string' || code === '') throw new MfaValidationError('A temporary code is required', 'code');
-    if (!TEMPORARY_CODE_SHAPE.test(code)) throw new MfaValidationError('The temporary code is malformed', 'code');
+    if (typeof code !== 'string' || code === '')
+      throw new MfaValidationError('A temporary code is required', { field: 'code' });
+    if (!TEMPORARY_CODE_SHAPE.test(code))
+      throw new MfaValidationError('The temporary code is malformed', { field: 'code' });
     const request = { authFlow: 'tempCodeAuth', code } as const;
     const body = await this.call(request, validateContext(ctx), (failure) => neverSent(failure));
     const tokens = tokensOf(body);
@@ -78,10 +75,10 @@ export class SaasusSignIn {
   /** New ID and access tokens for a refresh token. Idempotent, so retried like every GET. */
   async refreshSession(refreshToken: string, ctx?: MfaCallContext): Promise<SaasusRefreshedTokens> {
     if (typeof refreshToken !== 'string' || refreshToken === '') {
-      throw new MfaUnauthorizedError('A refresh token is required', 'missing_refresh_token');
+      throw new MfaUnauthorizedError('A refresh token is required', { reason: 'missing_refresh_token' });
     }
     if (!REFRESH_TOKEN_SHAPE.test(refreshToken)) {
-      throw new MfaUnauthorizedError('The refresh token is malformed', 'rejected_refresh_token');
+      throw new MfaUnauthorizedError('The refresh token is malformed', { reason: 'rejected_refresh_token' });
     }
     const request = { authFlow: 'refreshTokenAuth', refreshToken } as const;
     const tokens = tokensOf(await this.call(request, validateContext(ctx), () => true));
@@ -124,10 +121,7 @@ export class SaasusSignIn {
       const error = thrown instanceof FinalFailure ? thrown.failure : thrown;
       if (error instanceof SaasusFailure) throw mapSignInFailure(error, request.authFlow);
       if (isMfaError(error)) throw error;
-      throw new MfaProviderError('The SaaSus sign-in call failed unexpectedly', {
-        type: 'unexpected',
-        retryable: false,
-      });
+      throw unexpectedFailure('The SaaSus sign-in call', error);
     }
   }
 }
@@ -146,9 +140,6 @@ function tokensOf(body: unknown): { id_token: string; access_token: string; refr
 }
 
 /** Not retryable: for an exchange, the code was spent by the request that got this answer. */
-function invalidResponse(): MfaProviderError {
-  return new MfaProviderError('SaaSus answered the sign-in call with an unexpected body', {
-    type: 'invalid_response',
-    retryable: false,
-  });
+function invalidResponse() {
+  return invalidAnswer('SaaSus answered the sign-in call with an unexpected body');
 }

@@ -1,3 +1,4 @@
+import { failureClass } from '../internal/failure-hint.js';
 /**
  * Audit events from `TotpMfaProvider`. They name the user and what happened, never a secret, a code, a recovery
  * code or a hash, so they can go straight into an audit log.
@@ -28,8 +29,9 @@ export type MfaEventListener = (event: MfaEvent) => void | Promise<void>;
 export function safeEmitter(listener: MfaEventListener | undefined): (event: MfaEvent) => void {
   if (!listener) return () => {};
   const report = (error: unknown) => {
-    const name = error instanceof Error ? error.name : typeof error;
-    process.emitWarning(`saasus-mfa: the onEvent listener failed (${name})`, { code: 'SAASUS_MFA_EVENT_LISTENER' });
+    process.emitWarning(`saasus-mfa: the onEvent listener failed (${failureClass(error)})`, {
+      code: 'SAASUS_MFA_EVENT_LISTENER',
+    });
   };
   return (event) => {
     try {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { MfaConfigurationError } from '../errors.js';
 
-/** A 32-byte key as base64 (or base64url) text or bytes, optionally with an explicit id. */
+/** A 32-byte key as base64 (or base64url) text, 64 hex digits, or bytes, optionally with an explicit id. */
 export type EncryptionKeyInput = string | Uint8Array | { id: string; key: string | Uint8Array };
 
 /** One key, or several newest first: the first encrypts, all of them decrypt (key rotation). */
@@ -14,21 +14,28 @@ export interface EncryptionKey {
 
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+/**
+ * `openssl rand -hex 32` is as common as `-base64 32`. Sixty-four hex digits are also valid base64, but they would
+ * decode to 48 bytes, never to a 32-byte key (whose base64 form is 43 or 44 characters), so reading them as hex cannot
+ * change the meaning of any key that worked before.
+ */
+const HEX_KEY = /^[0-9A-Fa-f]{64}$/;
 
 function keyBytes(value: string | Uint8Array, position: number): Buffer {
   const where = `encryptionKey${position === 0 ? '' : `[${position}]`}`;
   let bytes: Buffer;
   if (typeof value === 'string') {
     const text = value.trim();
+    if (HEX_KEY.test(text)) return Buffer.from(text, 'hex');
     if (!BASE64.test(text))
       throw new MfaConfigurationError(
-        `${where} must be 32 bytes as base64 text (generate one with: openssl rand -base64 32)`,
+        `${where} must be 32 bytes as base64 text or 64 hex digits (generate one with: openssl rand -base64 32)`,
       );
     bytes = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   } else if (value instanceof Uint8Array) {
     bytes = Buffer.from(value);
   } else {
-    throw new MfaConfigurationError(`${where} must be a base64 string or a Buffer`);
+    throw new MfaConfigurationError(`${where} must be a base64 or hex string, or a Buffer`);
   }
   if (bytes.length !== 32)
     throw new MfaConfigurationError(`${where} must be exactly 32 bytes (AES-256); got ${bytes.length}`);
@@ -70,7 +77,7 @@ export function parseKeyring(option: EncryptionKeyOption | undefined): Encryptio
   return keys;
 }
 
-/** Reads `MFA_ENCRYPTION_KEY`: one base64 key, or several separated by commas, newest first. */
+/** Reads `MFA_ENCRYPTION_KEY`: one base64 or hex key, or several separated by commas, newest first. */
 export function keyringFromEnvironment(env: NodeJS.ProcessEnv = process.env): EncryptionKeyInput[] | undefined {
   const text = env.MFA_ENCRYPTION_KEY?.trim();
   if (!text) return undefined;

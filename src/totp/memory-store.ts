@@ -1,12 +1,20 @@
-import type {
-  AttemptClaim,
-  AttemptClaimResult,
-  AttemptWindow,
-  ClaimTarget,
-  MfaStore,
-  MfaStoredState,
-  StoredFactor,
-  StoredPendingSetup,
+import {
+  EXPIRED_SETUP_GRACE_MS,
+  type ActivatePending,
+  type AttemptBegun,
+  type AttemptClaim,
+  type AttemptClaimResult,
+  type AttemptWindow,
+  type BeginAttempt,
+  type ConsumeRecoveryCode,
+  type MfaStore,
+  type MfaStoredState,
+  type ReplaceRecoveryCodes,
+  type SavePending,
+  type StepClaim,
+  type StoredFactor,
+  type StoredPendingSetup,
+  type UserQuery,
 } from './store.js';
 
 interface UserRecord {
@@ -15,9 +23,6 @@ interface UserRecord {
   recoveryCodes: Set<string>;
   attempts: AttemptWindow | null;
 }
-
-/** How long an expired pending setup is kept so that a late code can be told "expired" rather than "no setup". */
-const EXPIRED_SETUP_GRACE_MS = 24 * 60 * 60 * 1000;
 
 /**
  * State in this process's memory: the default store, for development and tests. It is lost on restart and not
@@ -32,21 +37,17 @@ export class MemoryMfaStore implements MfaStore {
   private readonly users = new Map<string, UserRecord>();
   #sweepAt = 1024;
 
-  async load(userId: string): Promise<MfaStoredState> {
+  async load({ userId }: UserQuery): Promise<MfaStoredState> {
     return this.#snapshot(this.users.get(userId));
   }
 
-  async beginAttempt(
-    userId: string,
-    now: number,
-    windowMs: number,
-  ): Promise<{ attempts: AttemptWindow; state: MfaStoredState }> {
+  async beginAttempt({ userId, now, windowMs }: BeginAttempt): Promise<AttemptBegun> {
     const record = this.#count(userId, now, windowMs);
     return { attempts: { ...record.attempts! }, state: this.#snapshot(record) };
   }
 
-  async attemptAndClaim(userId: string, claim: AttemptClaim): Promise<AttemptClaimResult> {
-    const record = this.#count(userId, claim.now, claim.windowMs);
+  async attemptAndClaim(claim: AttemptClaim): Promise<AttemptClaimResult> {
+    const record = this.#count(claim.userId, claim.now, claim.windowMs);
     const attempts = { ...record.attempts! };
     if (attempts.count > claim.maxAttempts) return { outcome: 'locked', attempts };
     const factor = record.factor;
@@ -60,18 +61,12 @@ export class MemoryMfaStore implements MfaStore {
     return { outcome: 'claimed' };
   }
 
-  async savePending(userId: string, pending: StoredPendingSetup): Promise<void> {
+  async savePending({ userId, pending }: SavePending): Promise<void> {
     this.#sweep(pending.createdAt);
     this.#record(userId).pending = { ...pending };
   }
 
-  async claimStep(
-    userId: string,
-    target: ClaimTarget,
-    secretId: string,
-    step: number,
-    resealedSecret?: string,
-  ): Promise<boolean> {
+  async claimStep({ userId, target, secretId, step, resealedSecret }: StepClaim): Promise<boolean> {
     const record = this.users.get(userId);
     const secret = target === 'factor' ? record?.factor : record?.pending;
     if (!record || !secret || secret.secretId !== secretId) return false;
@@ -83,12 +78,7 @@ export class MemoryMfaStore implements MfaStore {
     return true;
   }
 
-  async activatePending(
-    userId: string,
-    secretId: string,
-    recoveryCodeHashes: readonly string[],
-    now: number,
-  ): Promise<boolean> {
+  async activatePending({ userId, secretId, recoveryCodeHashes, now }: ActivatePending): Promise<boolean> {
     const record = this.users.get(userId);
     const pending = record?.pending;
     if (!record || !pending || pending.secretId !== secretId || !pending.confirmed || now >= pending.expiresAt)
@@ -105,7 +95,7 @@ export class MemoryMfaStore implements MfaStore {
     return true;
   }
 
-  async consumeRecoveryCode(userId: string, candidateHashes: readonly string[]): Promise<number | null> {
+  async consumeRecoveryCode({ userId, candidateHashes }: ConsumeRecoveryCode): Promise<number | null> {
     const record = this.users.get(userId);
     if (!record) return null;
     const found = candidateHashes.find((hash) => record.recoveryCodes.has(hash));
@@ -115,14 +105,14 @@ export class MemoryMfaStore implements MfaStore {
     return record.recoveryCodes.size;
   }
 
-  async replaceRecoveryCodes(userId: string, hashes: readonly string[]): Promise<boolean> {
+  async replaceRecoveryCodes({ userId, hashes }: ReplaceRecoveryCodes): Promise<boolean> {
     const record = this.users.get(userId);
     if (!record?.factor) return false;
     record.recoveryCodes = new Set(hashes);
     return true;
   }
 
-  async deleteFactor(userId: string): Promise<boolean> {
+  async deleteFactor({ userId }: UserQuery): Promise<boolean> {
     const record = this.users.get(userId);
     if (!record) return false;
     const existed = record.factor !== null;

@@ -27,8 +27,9 @@ export interface TotpMfaProviderOptions {
   /** Recovery codes handed out by `enable` and `regenerateRecoveryCodes`. Default 10. */
   recoveryCodeCount?: number;
   /**
-   * How many users' factors this provider keeps, still sealed, between verifies, so that a verify on a store with
-   * `attemptAndClaim` (all three built-in stores) is one round trip instead of two. The store stays the authority:
+   * How many users' factors this provider keeps, still sealed, between verifies, so that a verify on a store whose
+   * `attemptAndClaim` is one operation (all three built-in stores) is one round trip instead of two. The store stays
+   * the authority:
    * it checks, in the same operation, that the cached factor is still the current one. Default 10 000 (a few MB at
    * most); 0 turns it off.
    */
@@ -84,6 +85,12 @@ export function resolveTotpOptions(options: TotpMfaProviderOptions): ResolvedTot
   const store = options.store ?? new MemoryMfaStore();
   if (typeof store.beginAttempt !== 'function' || typeof store.claimStep !== 'function') {
     throw new MfaConfigurationError('store must implement MfaStore (MemoryMfaStore, RedisMfaStore, PostgresMfaStore)');
+  }
+  // Required since the one-round-trip operation joined the contract: a store written without it says how to get it.
+  if (typeof store.attemptAndClaim !== 'function') {
+    throw new MfaConfigurationError(
+      'store has no attemptAndClaim; pass it through withAttemptAndClaim(store) (from saasus-mfa/totp) to derive it',
+    );
   }
   if (options.now !== undefined && typeof options.now !== 'function')
     throw new MfaConfigurationError('now must be a function returning a Date');

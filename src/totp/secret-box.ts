@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { MfaConfigurationError, MfaProviderError } from '../errors.js';
+import { MfaConfigurationError } from '../errors.js';
+import { storeCorrupt } from '../internal/provider-failures.js';
 import type { EncryptionKey } from './keyring.js';
 
 /**
@@ -49,16 +50,12 @@ export class SecretBox {
 
   open(userId: string, sealed: string): string {
     if (sealed.startsWith('plain.')) {
-      if (this.encrypts)
-        throw new MfaProviderError('A stored MFA secret is not encrypted, but encryption keys are configured', {
-          type: 'store_corrupt',
-          retryable: false,
-        });
+      if (this.encrypts) throw storeCorrupt('A stored MFA secret is not encrypted, but encryption keys are configured');
       return sealed.slice('plain.'.length);
     }
     const [version, keyId, iv, tag, ciphertext, extra] = sealed.split('.');
     if (version !== 'v1' || !keyId || !iv || !tag || ciphertext === undefined || extra !== undefined) {
-      throw new MfaProviderError('A stored MFA secret is malformed', { type: 'store_corrupt', retryable: false });
+      throw storeCorrupt('A stored MFA secret is malformed');
     }
     const key = this.#keys.find((candidate) => candidate.id === keyId);
     if (!key) {
@@ -74,10 +71,7 @@ export class SecretBox {
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
     } catch {
-      throw new MfaProviderError('A stored MFA secret failed its integrity check', {
-        type: 'store_corrupt',
-        retryable: false,
-      });
+      throw storeCorrupt('A stored MFA secret failed its integrity check');
     }
   }
 }

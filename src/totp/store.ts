@@ -55,19 +55,51 @@ export interface AttemptWindow {
 
 export type ClaimTarget = 'factor' | 'pending';
 
+/**
+ * How long an expired pending setup is kept (by TTL, sweep or `deleteExpired`) so that a late code is told "expired"
+ * rather than "no setup". One value for every store, so the answer does not depend on where the state lives.
+ */
+export const EXPIRED_SETUP_GRACE_MS = 24 * 60 * 60 * 1000;
+
+/** Names the user every store operation is about. */
+export interface UserQuery {
+  userId: string;
+}
+
+/** `beginAttempt`: count one attempt in the fixed window that `now` falls in. */
+export interface BeginAttempt extends UserQuery {
+  now: number;
+  windowMs: number;
+}
+
+export interface AttemptBegun {
+  attempts: AttemptWindow;
+  state: MfaStoredState;
+}
+
+export interface SavePending extends UserQuery {
+  pending: StoredPendingSetup;
+}
+
+/** `claimStep`: a compare-and-set of the target's last accepted step. */
+export interface StepClaim extends UserQuery {
+  target: ClaimTarget;
+  secretId: string;
+  step: number;
+  /** Replaces the sealed secret in the same update (key rotation); absent to keep it. */
+  resealedSecret?: string | undefined;
+}
+
 /** What `attemptAndClaim` is asked to do, for a code the provider checked against a sealed factor it had cached. */
-export interface AttemptClaim {
+export interface AttemptClaim extends BeginAttempt {
   /** The factor the code was checked against: nothing is claimed unless it is still the stored one. */
   secretId: string;
   /** The step the code matched, to claim; `null` when it matched none (count only, and say whether the factor is current). */
   step: number | null;
-  /** For the attempt window, as in `beginAttempt`. */
-  now: number;
-  windowMs: number;
   /** Past this count in the window the attempt is refused: counted, but the step is not claimed. */
   maxAttempts: number;
   /** As in `claimStep`: replaces the sealed secret in the same update (key rotation). */
-  resealedSecret?: string;
+  resealedSecret?: string | undefined;
 }
 
 /**
@@ -84,35 +116,41 @@ export type AttemptClaimResult =
   | { outcome: 'locked' | 'replayed' | 'counted'; attempts: AttemptWindow }
   | { outcome: 'stale'; attempts: AttemptWindow; state: MfaStoredState };
 
-export interface MfaStore {
+export interface ActivatePending extends UserQuery {
+  secretId: string;
+  recoveryCodeHashes: readonly string[];
+  now: number;
+}
+
+export interface ConsumeRecoveryCode extends UserQuery {
+  /** The same code hashed under each configured key. */
+  candidateHashes: readonly string[];
+}
+
+export interface ReplaceRecoveryCodes extends UserQuery {
+  hashes: readonly string[];
+}
+
+/**
+ * Every operation but the one-round-trip `attemptAndClaim`: what a custom store implements at the least. Pass such a
+ * store through `withAttemptAndClaim` to get a full `MfaStore`.
+ */
+export interface MfaStoreOperations {
   /** Short name for logs and benchmarks (`memory`, `redis`, `postgres`). */
   readonly name: string;
 
   /** Reads the user's state (no side effect). */
-  load(userId: string): Promise<MfaStoredState>;
+  load(query: UserQuery): Promise<MfaStoredState>;
 
   /**
    * Counts one attempt and reads the state. Counting is atomic: N concurrent calls yield counts 1..N.
    * A window starts at the first attempt and lasts `windowMs`; once `now >= resetAt` the next attempt starts a new
    * window with count 1. Attempts are counted before the code is checked, so a burst cannot outrun the limit.
    */
-  beginAttempt(
-    userId: string,
-    now: number,
-    windowMs: number,
-  ): Promise<{ attempts: AttemptWindow; state: MfaStoredState }>;
-
-  /**
-   * Optional: `beginAttempt` and a factor `claimStep` in one atomic operation (one round trip), for a code the provider
-   * checked against the sealed factor it cached from an earlier read. Counts one attempt exactly as `beginAttempt`
-   * does, refuses past `maxAttempts`, and claims `step` only if the stored factor's `secretId` is the given one (so a
-   * stale cache never lets a replaced or disabled factor's codes through) and the step is above its last one. A store
-   * without it still works: the provider then always takes `beginAttempt` then `claimStep` (two round trips).
-   */
-  attemptAndClaim?(userId: string, claim: AttemptClaim): Promise<AttemptClaimResult>;
+  beginAttempt(request: BeginAttempt): Promise<AttemptBegun>;
 
   /** Replaces the user's pending setup (an enabled factor is left alone). */
-  savePending(userId: string, pending: StoredPendingSetup): Promise<void>;
+  savePending(request: SavePending): Promise<void>;
 
   /**
    * Atomic compare-and-set for replay protection. If the target (`factor` or `pending`) exists with this `secretId`
@@ -123,13 +161,7 @@ export interface MfaStore {
    * With `resealedSecret`, the sealed secret is replaced in the same atomic update: the provider passes it when the
    * secret was sealed with an older key, so key rotation migrates secrets as users sign in, at no extra round trip.
    */
-  claimStep(
-    userId: string,
-    target: ClaimTarget,
-    secretId: string,
-    step: number,
-    resealedSecret?: string,
-  ): Promise<boolean>;
+  claimStep(claim: StepClaim): Promise<boolean>;
 
   /**
    * Atomically promotes the pending setup with this `secretId` to the enabled factor, if it is confirmed and
@@ -137,23 +169,29 @@ export interface MfaStore {
    * setup is removed, the recovery code hashes replace any previous ones, and the attempt counter is cleared (the
    * user has just proven the new authenticator). Returns false, changing nothing, otherwise.
    */
-  activatePending(
-    userId: string,
-    secretId: string,
-    recoveryCodeHashes: readonly string[],
-    now: number,
-  ): Promise<boolean>;
+  activatePending(request: ActivatePending): Promise<boolean>;
 
   /**
    * Atomically consumes one recovery code: removes the first stored hash found among `candidateHashes` (the same
    * code hashed under each configured key) and returns how many remain, clearing the attempt counter; returns null
    * when none matches. Two concurrent calls with the same code: exactly one gets a number.
    */
-  consumeRecoveryCode(userId: string, candidateHashes: readonly string[]): Promise<number | null>;
+  consumeRecoveryCode(request: ConsumeRecoveryCode): Promise<number | null>;
 
   /** Atomically replaces all recovery code hashes, only while a factor is enabled. Returns false without a factor. */
-  replaceRecoveryCodes(userId: string, hashes: readonly string[]): Promise<boolean>;
+  replaceRecoveryCodes(request: ReplaceRecoveryCodes): Promise<boolean>;
 
   /** Removes the factor, any pending setup and the recovery codes (not the attempt counter). True if a factor existed. */
-  deleteFactor(userId: string): Promise<boolean>;
+  deleteFactor(query: UserQuery): Promise<boolean>;
+}
+
+export interface MfaStore extends MfaStoreOperations {
+  /**
+   * `beginAttempt` and a factor `claimStep` in one atomic operation (one round trip), for a code the provider checked
+   * against the sealed factor it cached from an earlier read. Counts one attempt exactly as `beginAttempt` does,
+   * refuses past `maxAttempts`, and claims `step` only if the stored factor's `secretId` is the given one (so a stale
+   * cache never lets a replaced or disabled factor's codes through) and the step is above its last one. A store that
+   * cannot do it in one operation gets it from `withAttemptAndClaim`, as `beginAttempt` then `claimStep`.
+   */
+  attemptAndClaim(claim: AttemptClaim): Promise<AttemptClaimResult>;
 }

@@ -45,7 +45,10 @@ export interface OperationMarkers {
   load: string;
   beginAttempt: string;
   savePending: string;
+  /** claimStep, the two-round-trip claim. */
   claim: string;
+  /** attemptAndClaim, the one-round-trip count and claim of a verify on a cached factor. */
+  attemptAndClaim: string;
   activate: string;
   consume: string;
   deleteFactor: string;
@@ -105,6 +108,7 @@ async function openRedis(): Promise<FaultyStore> {
       beginAttempt: redisScripts.BEGIN_ATTEMPT.sha,
       savePending: redisScripts.SAVE_PENDING.sha,
       claim: redisScripts.CLAIM_STEP.sha,
+      attemptAndClaim: redisScripts.ATTEMPT_AND_CLAIM.sha,
       activate: redisScripts.ACTIVATE_PENDING.sha,
       consume: redisScripts.CONSUME_RECOVERY_CODE.sha,
       deleteFactor: redisScripts.DELETE_FACTOR.sha,
@@ -143,6 +147,7 @@ async function openPostgres(): Promise<FaultyStore> {
       beginAttempt: 'WITH counted AS',
       savePending: `INSERT INTO "${tablePrefix}pending_setups"`,
       claim: 'WITH claimed AS',
+      attemptAndClaim: 'WITH held AS MATERIALIZED',
       activate: 'promoted AS MATERIALIZED',
       consume: 'WITH gone AS',
       deleteFactor: 'seen_pending AS',

@@ -60,7 +60,14 @@ const invalidResponse: Expected = {
   retriedIfGet: false,
 };
 const upstream = (status: number, type?: string): Expected => ({
-  error: { name: 'MfaProviderError', status: 502, upstreamStatus: status, type, retryable: true },
+  error: {
+    name: 'MfaProviderError',
+    status: 502,
+    upstreamStatus: status,
+    type: 'upstream',
+    upstreamType: type,
+    retryable: true,
+  },
   retriedIfGet: true,
 });
 const rateLimited = (retryAfterMs: unknown, retriedIfGet: boolean): Expected => ({

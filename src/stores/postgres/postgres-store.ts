@@ -1,16 +1,23 @@
 import { MfaConfigurationError } from '../../errors.js';
-import type {
-  AttemptClaim,
-  AttemptClaimResult,
-  AttemptWindow,
-  ClaimTarget,
-  MfaStore,
-  MfaStoredState,
-  StoredPendingSetup,
+import {
+  EXPIRED_SETUP_GRACE_MS,
+  type ActivatePending,
+  type AttemptBegun,
+  type AttemptClaim,
+  type AttemptClaimResult,
+  type BeginAttempt,
+  type ConsumeRecoveryCode,
+  type MfaStore,
+  type MfaStoredState,
+  type ReplaceRecoveryCodes,
+  type SavePending,
+  type StepClaim,
+  type UserQuery,
 } from '../../totp/store.js';
 import { factorStatements, type FactorStatements } from './factor-statements.js';
 import { attemptsFromRow, stateFromRow, type PostgresRow } from './rows.js';
-import { postgresMfaSchema, postgresTables } from './schema.js';
+import { schemaProblem } from './schema-problem.js';
+import { postgresMfaSchema, postgresTables, type PostgresTables } from './schema.js';
 import { postgresStatements, type PostgresStatements } from './statements.js';
 
 /**
@@ -40,9 +47,6 @@ const MIGRATION_LOCK_KEY = '7406125383467319661';
  */
 const MAX_CONFLICT_RETRIES = 32;
 
-/** As in the other stores: an expired setup is kept a day, so a late code is told "expired" rather than "no setup". */
-const EXPIRED_SETUP_GRACE_MS = 24 * 60 * 60 * 1000;
-
 /**
  * State in PostgreSQL, shared by every app server. Each method is a single SQL statement, atomic under READ COMMITTED
  * (statements.ts says why); the three that rewrite the recovery codes run again in the rare case a concurrent write
@@ -55,6 +59,7 @@ export class PostgresMfaStore implements MfaStore {
   readonly #sql: PostgresStatements;
   readonly #factorSql: FactorStatements;
   readonly #migration: string;
+  readonly #tables: PostgresTables;
 
   constructor(options: PostgresMfaStoreOptions) {
     const pool: unknown = options?.pool;
@@ -63,6 +68,7 @@ export class PostgresMfaStore implements MfaStore {
     }
     this.#pool = pool as PostgresQueryable;
     const tables = postgresTables(options.tablePrefix);
+    this.#tables = tables;
     this.#sql = postgresStatements(tables);
     this.#factorSql = factorStatements(tables);
     this.#migration = `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY});\n${postgresMfaSchema({ tablePrefix: options.tablePrefix })}`;
@@ -82,6 +88,18 @@ export class PostgresMfaStore implements MfaStore {
   }
 
   /**
+   * Every statement of the store goes through here. A missing table or column (SQLSTATE 42P01, 42703) is not an
+   * outage but a deployment that never ran the migration: a configuration error that says which, and what to run.
+   */
+  async #query(sql: string, values: unknown[]): Promise<{ rows: PostgresRow[] }> {
+    try {
+      return await this.#pool.query(sql, values);
+    } catch (error) {
+      throw schemaProblem(error, this.#tables) ?? error;
+    }
+  }
+
+  /**
    * Deletes rows that can no longer matter: attempt windows that have ended and setups that expired over a day ago.
    * Redis drops them by TTL and the memory store sweeps itself; here, run it from a periodic job (hourly is plenty).
    * It never touches a factor, a recovery code or a live window.
@@ -91,55 +109,31 @@ export class PostgresMfaStore implements MfaStore {
     return { attempts: Number(row.attempts), pendingSetups: Number(row.pending_setups) };
   }
 
-  async load(userId: string): Promise<MfaStoredState> {
+  async load({ userId }: UserQuery): Promise<MfaStoredState> {
     return stateFromRow(await this.#row(this.#sql.load, [userId]));
   }
 
-  async beginAttempt(
-    userId: string,
-    now: number,
-    windowMs: number,
-  ): Promise<{ attempts: AttemptWindow; state: MfaStoredState }> {
+  async beginAttempt({ userId, now, windowMs }: BeginAttempt): Promise<AttemptBegun> {
     const row = await this.#row(this.#sql.beginAttempt, [userId, now, windowMs]);
     return { attempts: attemptsFromRow(row), state: stateFromRow(row) };
   }
 
-  async savePending(userId: string, pending: StoredPendingSetup): Promise<void> {
+  async savePending({ userId, pending }: SavePending): Promise<void> {
     const { secretId, sealedSecret, lastStep, confirmed, createdAt, expiresAt } = pending;
-    await this.#pool.query(this.#sql.savePending, [
-      userId,
-      secretId,
-      sealedSecret,
-      lastStep,
-      confirmed,
-      createdAt,
-      expiresAt,
-    ]);
+    const values = [userId, secretId, sealedSecret, lastStep, confirmed, createdAt, expiresAt];
+    await this.#query(this.#sql.savePending, values);
   }
 
-  async claimStep(
-    userId: string,
-    target: ClaimTarget,
-    secretId: string,
-    step: number,
-    resealedSecret?: string,
-  ): Promise<boolean> {
+  async claimStep({ userId, target, secretId, step, resealedSecret }: StepClaim): Promise<boolean> {
     // The table comes from the enum, never from text the caller passed.
     const sql = target === 'factor' ? this.#sql.claimFactor : this.#sql.claimPending;
     return Number((await this.#row(sql, [userId, secretId, step, resealedSecret ?? null])).claimed) === 1;
   }
 
-  async attemptAndClaim(userId: string, claim: AttemptClaim): Promise<AttemptClaimResult> {
-    const { secretId, step, now, windowMs, maxAttempts, resealedSecret } = claim;
-    const row = await this.#row(this.#sql.attemptAndClaim, [
-      userId,
-      secretId,
-      step,
-      resealedSecret ?? null,
-      now,
-      windowMs,
-      maxAttempts,
-    ]);
+  async attemptAndClaim(claim: AttemptClaim): Promise<AttemptClaimResult> {
+    const { userId, secretId, step, now, windowMs, maxAttempts, resealedSecret } = claim;
+    const values = [userId, secretId, step, resealedSecret ?? null, now, windowMs, maxAttempts];
+    const row = await this.#row(this.#sql.attemptAndClaim, values);
     if (Number(row.claimed) === 1) return { outcome: 'claimed' };
     const attempts = attemptsFromRow(row);
     if (attempts.count > maxAttempts) return { outcome: 'locked', attempts };
@@ -147,25 +141,20 @@ export class PostgresMfaStore implements MfaStore {
     return { outcome: step === null ? 'counted' : 'replayed', attempts };
   }
 
-  async activatePending(
-    userId: string,
-    secretId: string,
-    recoveryCodeHashes: readonly string[],
-    now: number,
-  ): Promise<boolean> {
+  async activatePending({ userId, secretId, recoveryCodeHashes, now }: ActivatePending): Promise<boolean> {
     return this.#rewriteCodes(this.#factorSql.activatePending, [userId, secretId, [...recoveryCodeHashes], now]);
   }
 
-  async consumeRecoveryCode(userId: string, candidateHashes: readonly string[]): Promise<number | null> {
+  async consumeRecoveryCode({ userId, candidateHashes }: ConsumeRecoveryCode): Promise<number | null> {
     const row = await this.#row(this.#sql.consumeRecoveryCode, [userId, [...candidateHashes]]);
     return Number(row.consumed) === 1 ? Number(row.remaining) : null;
   }
 
-  async replaceRecoveryCodes(userId: string, hashes: readonly string[]): Promise<boolean> {
+  async replaceRecoveryCodes({ userId, hashes }: ReplaceRecoveryCodes): Promise<boolean> {
     return this.#rewriteCodes(this.#factorSql.replaceRecoveryCodes, [userId, [...hashes]]);
   }
 
-  async deleteFactor(userId: string): Promise<boolean> {
+  async deleteFactor({ userId }: UserQuery): Promise<boolean> {
     return this.#rewriteCodes(this.#factorSql.deleteFactor, [userId]);
   }
 
@@ -185,7 +174,7 @@ export class PostgresMfaStore implements MfaStore {
 
   /** Every statement but savePending answers exactly one row; anything else means `pool` is not what it claims. */
   async #row(sql: string, values: unknown[]): Promise<PostgresRow> {
-    const { rows } = await this.#pool.query(sql, values);
+    const { rows } = await this.#query(sql, values);
     const row = rows[0];
     if (row === undefined) throw new MfaConfigurationError('PostgresMfaStore: the pool answered a query with no row');
     return row;

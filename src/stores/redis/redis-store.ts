@@ -1,14 +1,21 @@
 import { MfaConfigurationError } from '../../errors.js';
-import type {
-  AttemptClaim,
-  AttemptClaimResult,
-  AttemptWindow,
-  ClaimTarget,
-  MfaStore,
-  MfaStoredState,
-  StoredPendingSetup,
+import {
+  EXPIRED_SETUP_GRACE_MS,
+  type ActivatePending,
+  type AttemptBegun,
+  type AttemptClaim,
+  type AttemptClaimResult,
+  type BeginAttempt,
+  type ConsumeRecoveryCode,
+  type MfaStore,
+  type MfaStoredState,
+  type ReplaceRecoveryCodes,
+  type SavePending,
+  type StepClaim,
+  type UserQuery,
 } from '../../totp/store.js';
 import { userKeys, type UserKeys } from './keys.js';
+import { replyProblem } from './reply-problem.js';
 import { parseAttempt, parseAttemptClaim, parseCount, parseState } from './replies.js';
 import { runScript, type LuaScript, type RedisScriptClient } from './script-runner.js';
 import * as scripts from './scripts.js';
@@ -20,8 +27,6 @@ export interface RedisMfaStoreOptions {
   keyPrefix?: string;
 }
 
-/** How long an expired pending setup is kept so that a late code can be told "expired" rather than "no setup". */
-const EXPIRED_SETUP_GRACE_MS = 24 * 60 * 60 * 1000;
 // Printable ASCII minus space and braces: a brace in the prefix would become the Cluster hash tag (every user in
 // one slot, or `{}` splitting a user's keys over slots).
 const KEY_PREFIX = /^[\x21-\x7a\x7c\x7e]{0,64}$/;
@@ -61,16 +66,12 @@ export class RedisMfaStore implements MfaStore {
     this.#keyPrefix = keyPrefix;
   }
 
-  async load(userId: string): Promise<MfaStoredState> {
+  async load({ userId }: UserQuery): Promise<MfaStoredState> {
     const keys = this.#keys(userId);
     return parseState(await this.#run(scripts.LOAD, [keys.factor, keys.pending, keys.recovery]));
   }
 
-  async beginAttempt(
-    userId: string,
-    now: number,
-    windowMs: number,
-  ): Promise<{ attempts: AttemptWindow; state: MfaStoredState }> {
+  async beginAttempt({ userId, now, windowMs }: BeginAttempt): Promise<AttemptBegun> {
     const keys = this.#keys(userId);
     const reply = await this.#run(
       scripts.BEGIN_ATTEMPT,
@@ -80,7 +81,7 @@ export class RedisMfaStore implements MfaStore {
     return parseAttempt(reply);
   }
 
-  async savePending(userId: string, pending: StoredPendingSetup): Promise<void> {
+  async savePending({ userId, pending }: SavePending): Promise<void> {
     const fields = [
       ['secretId', pending.secretId],
       ['sealedSecret', pending.sealedSecret],
@@ -93,44 +94,35 @@ export class RedisMfaStore implements MfaStore {
     await this.#run(scripts.SAVE_PENDING, [this.#keys(userId).pending], [lifetime, ...fields.flat()]);
   }
 
-  async claimStep(
-    userId: string,
-    target: ClaimTarget,
-    secretId: string,
-    step: number,
-    resealedSecret?: string,
-  ): Promise<boolean> {
+  async claimStep({ userId, target, secretId, step, resealedSecret }: StepClaim): Promise<boolean> {
     const keys = this.#keys(userId);
     const key = target === 'pending' ? keys.pending : keys.factor;
-    const args = [secretId, decimal(step, 'step'), target === 'pending' ? '1' : '0', resealedSecret ?? ''];
-    const reply = await this.#run(scripts.CLAIM_STEP, [key, keys.attempts], args);
-    return parseCount(reply, 'claim result') === 1;
+    const args = [target === 'pending' ? 'pending' : 'factor', secretId, decimal(step, 'step')];
+    if (resealedSecret !== undefined) args.push(resealedSecret);
+    return parseCount(await this.#run(scripts.CLAIM_STEP, [key, keys.attempts], args), 'claim result') === 1;
   }
 
-  async attemptAndClaim(userId: string, claim: AttemptClaim): Promise<AttemptClaimResult> {
+  async attemptAndClaim(claim: AttemptClaim): Promise<AttemptClaimResult> {
+    const { userId, secretId, step, now, windowMs, maxAttempts, resealedSecret } = claim;
     const keys = this.#keys(userId);
-    const { secretId, step, now, windowMs, maxAttempts, resealedSecret } = claim;
     const args = [
-      secretId,
-      step === null ? '' : decimal(step, 'step'),
-      '0',
-      resealedSecret ?? '',
       decimal(now, 'now'),
       ttl(windowMs, 'windowMs'),
       decimal(now + windowMs, 'resetAt'),
       decimal(maxAttempts, 'maxAttempts'),
+      secretId,
+      step === null ? '' : decimal(step, 'step'),
     ];
-    return parseAttemptClaim(
-      await this.#run(scripts.CLAIM_STEP, [keys.factor, keys.attempts, keys.pending, keys.recovery], args),
+    if (resealedSecret !== undefined) args.push(resealedSecret);
+    const reply = await this.#run(
+      scripts.ATTEMPT_AND_CLAIM,
+      [keys.factor, keys.attempts, keys.pending, keys.recovery],
+      args,
     );
+    return parseAttemptClaim(reply);
   }
 
-  async activatePending(
-    userId: string,
-    secretId: string,
-    recoveryCodeHashes: readonly string[],
-    now: number,
-  ): Promise<boolean> {
+  async activatePending({ userId, secretId, recoveryCodeHashes, now }: ActivatePending): Promise<boolean> {
     const keys = this.#keys(userId);
     const reply = await this.#run(
       scripts.ACTIVATE_PENDING,
@@ -140,40 +132,34 @@ export class RedisMfaStore implements MfaStore {
     return parseCount(reply, 'activation result') === 1;
   }
 
-  async consumeRecoveryCode(userId: string, candidateHashes: readonly string[]): Promise<number | null> {
+  async consumeRecoveryCode({ userId, candidateHashes }: ConsumeRecoveryCode): Promise<number | null> {
     const keys = this.#keys(userId);
-    const left = parseCount(
-      await this.#run(scripts.CONSUME_RECOVERY_CODE, [keys.recovery, keys.attempts], candidateHashes),
-      'recovery code count',
-    );
+    const reply = await this.#run(scripts.CONSUME_RECOVERY_CODE, [keys.recovery, keys.attempts], candidateHashes);
+    const left = parseCount(reply, 'recovery code count');
     return left < 0 ? null : left;
   }
 
-  async replaceRecoveryCodes(userId: string, hashes: readonly string[]): Promise<boolean> {
+  async replaceRecoveryCodes({ userId, hashes }: ReplaceRecoveryCodes): Promise<boolean> {
     const keys = this.#keys(userId);
-    return (
-      parseCount(
-        await this.#run(scripts.REPLACE_RECOVERY_CODES, [keys.factor, keys.recovery], hashes),
-        'replace result',
-      ) === 1
-    );
+    const reply = await this.#run(scripts.REPLACE_RECOVERY_CODES, [keys.factor, keys.recovery], hashes);
+    return parseCount(reply, 'replace result') === 1;
   }
 
-  async deleteFactor(userId: string): Promise<boolean> {
+  async deleteFactor({ userId }: UserQuery): Promise<boolean> {
     const keys = this.#keys(userId);
-    return (
-      parseCount(
-        await this.#run(scripts.DELETE_FACTOR, [keys.factor, keys.pending, keys.recovery]),
-        'delete result',
-      ) === 1
-    );
+    const reply = await this.#run(scripts.DELETE_FACTOR, [keys.factor, keys.pending, keys.recovery]);
+    return parseCount(reply, 'delete result') === 1;
   }
 
   #keys(userId: string): UserKeys {
     return userKeys(this.#keyPrefix, userId);
   }
 
-  #run(script: LuaScript, keys: readonly string[], args: readonly string[] = []): Promise<unknown> {
-    return runScript(this.#client, script, keys, args);
+  async #run(script: LuaScript, keys: readonly string[], args: readonly string[] = []): Promise<unknown> {
+    try {
+      return await runScript(this.#client, script, keys, args);
+    } catch (error) {
+      throw replyProblem(error) ?? error;
+    }
   }
 }

@@ -74,47 +74,48 @@ redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return 1`);
 
 /**
- * The claim, in two forms; one script, so every claim of a step (counted with it or not) runs the same code.
- *
- * claimStep: KEYS: factor or pending, attempts. ARGV: secretId, step, '1' to also confirm (pending), the resealed
- * secret or ''. Returns 1 (claimed) or 0.
- *
- * attemptAndClaim (factor only): KEYS: factor, attempts, pending, recovery. ARGV: secretId, step or '' (count only),
- * '0', the resealed secret or '', then now, windowMs, now + windowMs, maxAttempts. Counts the attempt as
- * BEGIN_ATTEMPT does and returns { outcome, count, resetAt }, plus the state when the outcome is 'stale'. Past
- * maxAttempts it stops there: the factor is not even read.
- *
- * Atomic compare-and-set: of concurrent claims of one step, only the first sees a lower lastStep. Only a factor claim
- * clears the attempts (a setup's creator knows its secret and must not reset the count that protects the factor).
+ * The compare-and-set both claims run, so every claim of a step (counted with it or not) is the same code. Claims
+ * `step` on the hash `key` if it holds `secret_id` and a lower (or no) lastStep; `step` false means "count only".
+ * Only a factor claim clears the attempts (a setup's creator knows its secret and must not reset the count that
+ * protects the factor). Atomic: of concurrent claims of one step, only the first sees a lower lastStep.
  */
-export const CLAIM_STEP = new LuaScript(`${READ_STATE}${COUNT_ATTEMPT}
-local counting = ARGV[5] ~= nil
-local count, reset_at
-if counting then
-  count, reset_at = count_attempt(KEYS[2], 5)
-  if count > tonumber(ARGV[8]) then return { 'locked', count, reset_at } end
+const CLAIM = `
+local function claim(key, attempts, target, secret_id, step, resealed)
+  local stored = redis.call('HMGET', key, 'secretId', 'lastStep')
+  if stored[1] ~= secret_id then return 'stale' end
+  if not step then return 'counted' end
+  local last = tonumber(stored[2])
+  if last and last >= tonumber(step) then return 'replayed' end
+  redis.call('HSET', key, 'lastStep', step)
+  if resealed then redis.call('HSET', key, 'sealedSecret', resealed) end
+  if target == 'pending' then
+    redis.call('HSET', key, 'confirmed', '1')
+  else
+    redis.call('DEL', attempts)
+  end
+  return 'claimed'
 end
-local function answer(outcome)
-  if counting then return { outcome, count, reset_at } end
-  if outcome == 'claimed' then return 1 end
-  return 0
-end
-local stored = redis.call('HMGET', KEYS[1], 'secretId', 'lastStep')
-if stored[1] ~= ARGV[1] then
-  if counting then return { 'stale', count, reset_at, read_state(KEYS[1], KEYS[3], KEYS[4]) } end
-  return 0
-end
-if ARGV[2] == '' then return answer('counted') end
-local last = tonumber(stored[2])
-if last and last >= tonumber(ARGV[2]) then return answer('replayed') end
-redis.call('HSET', KEYS[1], 'lastStep', ARGV[2])
-if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'sealedSecret', ARGV[4]) end
-if ARGV[3] == '1' then
-  redis.call('HSET', KEYS[1], 'confirmed', '1')
-else
-  redis.call('DEL', KEYS[2])
-end
-return answer('claimed')`);
+`;
+
+/** KEYS: factor or pending, attempts. ARGV: 'factor' or 'pending', secretId, step, and the resealed secret if any. */
+export const CLAIM_STEP = new LuaScript(`${CLAIM}
+if claim(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4]) == 'claimed' then return 1 end
+return 0`);
+
+/**
+ * KEYS: factor, attempts, pending, recovery. ARGV: now, windowMs, now + windowMs, maxAttempts, secretId, the step
+ * ('' when the code matched none: count only), and the resealed secret if any.
+ * Counts the attempt as BEGIN_ATTEMPT does and returns { outcome, count, resetAt }, plus the state when the outcome
+ * is 'stale'. Past maxAttempts it stops there: the factor is not even read.
+ */
+export const ATTEMPT_AND_CLAIM = new LuaScript(`${READ_STATE}${COUNT_ATTEMPT}${CLAIM}
+local count, reset_at = count_attempt(KEYS[2], 1)
+if count > tonumber(ARGV[4]) then return { 'locked', count, reset_at } end
+local step = ARGV[6]
+if step == '' then step = false end
+local outcome = claim(KEYS[1], KEYS[2], 'factor', ARGV[5], step, ARGV[7] or false)
+if outcome == 'stale' then return { outcome, count, reset_at, read_state(KEYS[1], KEYS[3], KEYS[4]) } end
+return { outcome, count, reset_at }`);
 
 /**
  * KEYS: factor, pending, recovery, attempts. ARGV: secretId, now, then the new recovery code hashes.

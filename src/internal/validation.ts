@@ -1,5 +1,5 @@
-import { MfaValidationError } from './errors.js';
-import type { MfaCallContext, MfaUser } from './types.js';
+import { MfaValidationError } from '../errors.js';
+import type { MfaCallContext, MfaMethod, MfaUser } from '../types.js';
 
 /** Longest user id accepted. SaaSus ids are UUIDs; the cap keeps hostile input out of URLs and stores. */
 export const MAX_USER_ID_LENGTH = 256;
@@ -22,12 +22,13 @@ export function textProblem(value: string): string | undefined {
   return undefined;
 }
 
-function checkText(value: unknown, field: string, maxLength: number): value is string {
-  if (typeof value !== 'string') throw new MfaValidationError(`${field} must be a string`, field);
-  if (value.length > maxLength) throw new MfaValidationError(`${field} is longer than ${maxLength} characters`, field);
+/** Returns only when `value` is clean text within `maxLength`; the type then says so, with no cast at the caller. */
+function assertText(value: unknown, field: string, maxLength: number): asserts value is string {
+  if (typeof value !== 'string') throw new MfaValidationError(`${field} must be a string`, { field: field });
+  if (value.length > maxLength)
+    throw new MfaValidationError(`${field} is longer than ${maxLength} characters`, { field: field });
   const problem = textProblem(value);
-  if (problem) throw new MfaValidationError(`${field} ${problem}`, field);
-  return true;
+  if (problem) throw new MfaValidationError(`${field} ${problem}`, { field: field });
 }
 
 /**
@@ -39,7 +40,7 @@ function readFields<K extends string>(value: object, keys: readonly K[], field: 
   try {
     for (const key of keys) fields[key] = (value as Record<K, unknown>)[key];
   } catch {
-    throw new MfaValidationError(`${field} could not be read`, field);
+    throw new MfaValidationError(`${field} could not be read`, { field: field });
   }
   return fields;
 }
@@ -57,19 +58,19 @@ function isAbortSignal(value: unknown): value is AbortSignal {
 /** Checks the user object and returns a clean copy (only the known fields, so no prototype tricks travel on). */
 export function validateUser(user: unknown): MfaUser {
   if (typeof user !== 'object' || user === null)
-    throw new MfaValidationError('user must be an object with an id', 'user');
+    throw new MfaValidationError('user must be an object with an id', { field: 'user' });
   const { id, email, signInId } = readFields(user, ['id', 'email', 'signInId'], 'user');
   if (typeof id !== 'string' || id.trim() === '')
-    throw new MfaValidationError('user.id must be a non-empty string', 'userId');
-  checkText(id, 'userId', MAX_USER_ID_LENGTH);
+    throw new MfaValidationError('user.id must be a non-empty string', { field: 'userId' });
+  assertText(id, 'userId', MAX_USER_ID_LENGTH);
   const clean: MfaUser = { id };
   if (email !== undefined && email !== null) {
-    checkText(email, 'email', MAX_TEXT_LENGTH);
-    clean.email = email as string;
+    assertText(email, 'email', MAX_TEXT_LENGTH);
+    clean.email = email;
   }
   if (signInId !== undefined && signInId !== null) {
-    checkText(signInId, 'signInId', MAX_TEXT_LENGTH);
-    clean.signInId = signInId as string;
+    assertText(signInId, 'signInId', MAX_TEXT_LENGTH);
+    clean.signInId = signInId;
   }
   return clean;
 }
@@ -79,10 +80,10 @@ export function validateUser(user: unknown): MfaUser {
  * Full-width or other-script digits, numbers, null and objects are refused: a code is text the user typed.
  */
 export function normalizeCode(code: unknown): string {
-  if (typeof code !== 'string') throw new MfaValidationError('code must be a string of 6 digits', 'code');
-  if (code.length > 64) throw new MfaValidationError('code must be 6 digits', 'code');
+  if (typeof code !== 'string') throw new MfaValidationError('code must be a string of 6 digits', { field: 'code' });
+  if (code.length > 64) throw new MfaValidationError('code must be 6 digits', { field: 'code' });
   const digits = code.replace(CODE_SEPARATORS, '');
-  if (!SIX_ASCII_DIGITS.test(digits)) throw new MfaValidationError('code must be 6 digits', 'code');
+  if (!SIX_ASCII_DIGITS.test(digits)) throw new MfaValidationError('code must be 6 digits', { field: 'code' });
   return digits;
 }
 
@@ -93,11 +94,11 @@ const RECOVERY_CODE_SHAPE = /^[0-9A-Za-z]{8,32}$/;
  * The provider decides whether it is one of the user's codes; this only keeps junk away from it.
  */
 export function normalizeRecoveryCode(code: unknown): string {
-  if (typeof code !== 'string') throw new MfaValidationError('recovery code must be a string', 'code');
-  if (code.length > 64) throw new MfaValidationError('recovery code is too long', 'code');
+  if (typeof code !== 'string') throw new MfaValidationError('recovery code must be a string', { field: 'code' });
+  if (code.length > 64) throw new MfaValidationError('recovery code is too long', { field: 'code' });
   const compact = code.replace(/[ \t-]/g, '');
   if (!RECOVERY_CODE_SHAPE.test(compact))
-    throw new MfaValidationError('recovery code must be letters and digits', 'code');
+    throw new MfaValidationError('recovery code must be letters and digits', { field: 'code' });
   return compact;
 }
 
@@ -109,26 +110,34 @@ export function looksLikeTotpCode(code: unknown): boolean {
 /** Checks the per-call context; a token must be a string when given (its value is never echoed). */
 export function validateContext(ctx: unknown): MfaCallContext {
   if (ctx === undefined || ctx === null) return {};
-  if (typeof ctx !== 'object') throw new MfaValidationError('context must be an object', 'context');
+  if (typeof ctx !== 'object') throw new MfaValidationError('context must be an object', { field: 'context' });
   const { accessToken, referer, signal } = readFields(ctx, ['accessToken', 'referer', 'signal'], 'context');
   const clean: MfaCallContext = {};
   if (accessToken !== undefined && accessToken !== null && accessToken !== '') {
-    checkText(accessToken, 'accessToken', 8192);
-    clean.accessToken = accessToken as string;
+    assertText(accessToken, 'accessToken', 8192);
+    clean.accessToken = accessToken;
   }
   if (referer !== undefined && referer !== null && referer !== '') {
-    checkText(referer, 'referer', 2048);
-    clean.referer = referer as string;
+    assertText(referer, 'referer', 2048);
+    clean.referer = referer;
   }
   if (signal !== undefined && signal !== null) {
-    if (!isAbortSignal(signal)) throw new MfaValidationError('signal must be an AbortSignal', 'signal');
+    if (!isAbortSignal(signal)) throw new MfaValidationError('signal must be an AbortSignal', { field: 'signal' });
     clean.signal = signal;
   }
   return clean;
 }
 
+const METHODS: readonly MfaMethod[] = ['softwareToken', 'email'];
+
 /** The method `enable` was asked for (default `softwareToken`), read as carefully as the context it travels with. */
-export function readEnableMethod(options: unknown): unknown {
-  if (typeof options !== 'object' || options === null) return undefined;
-  return readFields(options, ['method'], 'context').method;
+export function readEnableMethod(options: unknown): MfaMethod {
+  const method =
+    typeof options === 'object' && options !== null ? readFields(options, ['method'], 'context').method : undefined;
+  if (method === undefined || method === null) return 'softwareToken';
+  if (!isMethod(method))
+    throw new MfaValidationError(`method must be one of ${METHODS.join(', ')}`, { field: 'method' });
+  return method;
 }
+
+const isMethod = (value: unknown): value is MfaMethod => METHODS.some((method) => method === value);

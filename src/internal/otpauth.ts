@@ -1,6 +1,6 @@
 import { generateURI } from 'otplib';
-import { MfaConfigurationError } from './errors.js';
-import type { MfaUser } from './types.js';
+import { MfaConfigurationError } from '../errors.js';
+import type { MfaUser } from '../types.js';
 import { textProblem } from './validation.js';
 
 /** The parameters every authenticator app understands; written out even where they are the defaults. */

@@ -1,0 +1,47 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { MfaClient, type MfaProvider } from '../src/index.js';
+import { SaasusMfaProvider } from '../src/saasus/index.js';
+import { TotpMfaProvider } from '../src/totp/index.js';
+import { TEST_KEY } from './support/totp.js';
+
+// Capabilities in the types: the self-hosted-only methods do not compile with the SaaSus provider. The
+// `@ts-expect-error` lines are the test (`npm run typecheck` covers this file); a line that compiles fails it.
+describe('which MfaClient methods compile for which provider', () => {
+  const saasus = new MfaClient({
+    provider: new SaasusMfaProvider({ baseUrl: 'https://api.saasus.test', secretKey: 's', apiKey: 'k', saasId: 'id' }),
+    issuer: 'Acme',
+  });
+  const totp = new MfaClient({ provider: new TotpMfaProvider({ encryptionKey: TEST_KEY }), issuer: 'Acme' });
+  const user = { id: 'u-1' };
+
+  it('SaaSus: the self-hosted-only methods are compile errors, the lifecycle is not', () => {
+    const compileOnly = () => {
+      // @ts-expect-error SaaSus runs its own login check
+      void saasus.verifySecondFactor(user, '123456');
+      // @ts-expect-error SaaSus has no recovery codes of ours
+      void saasus.verifyRecoveryCode(user, 'AAAA-BBBB-CCCC');
+      // @ts-expect-error SaaSus has no recovery codes of ours
+      void saasus.regenerateRecoveryCodes(user);
+      void saasus.getStatus(user);
+      void saasus.createSetup(user);
+      void saasus.verify(user, '123456');
+      void saasus.enable(user);
+      void saasus.disable(user);
+    };
+    expect(typeof compileOnly).toBe('function');
+  });
+
+  it('self-hosted: every method compiles, and the provider keeps its own type', () => {
+    expectTypeOf(totp.provider).toEqualTypeOf<TotpMfaProvider>();
+    expectTypeOf(totp.verifySecondFactor).toBeFunction();
+    expectTypeOf(totp.verifyRecoveryCode).toBeFunction();
+    expectTypeOf(totp.regenerateRecoveryCodes).toBeFunction();
+  });
+
+  it('a client typed as MfaClient (any provider) compiles everything, and holds either client', () => {
+    const clients: MfaClient[] = [saasus, totp];
+    const generic: MfaClient<MfaProvider> = clients[0]!;
+    expectTypeOf(generic.verifySecondFactor).toBeFunction();
+    expect(clients).toHaveLength(2);
+  });
+});

@@ -1,0 +1,163 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// The public surface of every subpath, pinned: a new export (or a lost one) fails here, so it is a decision, made in
+// this file, next to the README that documents it. Runtime names are read by importing the source entry (the built
+// entry is checked against it in package.test.ts); type-only names from the entry's `export type { ... }` lists.
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const surface: Record<string, { entry: string; values: string[]; types: string[] }> = {
+  'saasus-mfa': {
+    entry: 'src/index.ts',
+    values: [
+      'MfaClient',
+      'MfaConfigurationError',
+      'MfaConflictError',
+      'MfaError',
+      'MfaInvalidCodeError',
+      'MfaNotFoundError',
+      'MfaProviderError',
+      'MfaRateLimitedError',
+      'MfaUnauthorizedError',
+      'MfaValidationError',
+      'isMfaError',
+    ],
+    types: [
+      'ConflictReason',
+      'InvalidCodeReason',
+      'MfaCallContext',
+      'MfaClientOptions',
+      'MfaDisableResult',
+      'MfaEnableOptions',
+      'MfaEnableResult',
+      'MfaErrorBody',
+      'MfaErrorCode',
+      'MfaErrorOptions',
+      'MfaMethod',
+      'MfaProvider',
+      'MfaProviderErrorOptions',
+      'MfaProviderErrorType',
+      'MfaRecoveryCodeResult',
+      'MfaRecoveryCodesResult',
+      'MfaSecondFactorResult',
+      'MfaSetup',
+      'MfaStatus',
+      'MfaUser',
+      'MfaVerifyResult',
+      'SelfHostedClient',
+      'UnauthorizedReason',
+    ],
+  },
+  'saasus-mfa/saasus': {
+    entry: 'src/saasus/index.ts',
+    values: ['DEFAULT_SAASUS_BASE_URL', 'DEFAULT_TIMEOUT_MS', 'SaasusMfaProvider'],
+    types: [
+      'CredentialApiLike',
+      'SaasUserApiLike',
+      'SaasusCredentials',
+      'SaasusEnv',
+      'SaasusFailure',
+      'SaasusFailureKind',
+      'SaasusLogger',
+      'SaasusMfaPreference',
+      'SaasusMfaProviderOptions',
+      'SaasusRefreshedTokens',
+      'SaasusRole',
+      'SaasusSdkRequestOptions',
+      'SaasusSdkResponse',
+      'SaasusSignInTokens',
+      'SaasusTenant',
+      'SaasusUserInfo',
+      'UserInfoApiLike',
+    ],
+  },
+  'saasus-mfa/totp': {
+    entry: 'src/totp/index.ts',
+    values: ['MemoryMfaStore', 'TotpMfaProvider', 'withAttemptAndClaim'],
+    types: [
+      'ActivatePending',
+      'AttemptBegun',
+      'AttemptClaim',
+      'AttemptClaimResult',
+      'AttemptWindow',
+      'BeginAttempt',
+      'ClaimTarget',
+      'ConsumeRecoveryCode',
+      'EncryptionKeyInput',
+      'EncryptionKeyOption',
+      'MfaEvent',
+      'MfaEventListener',
+      'MfaEventType',
+      'MfaStore',
+      'MfaStoreOperations',
+      'MfaStoredState',
+      'MfaVerifyFailure',
+      'ReplaceRecoveryCodes',
+      'SavePending',
+      'StepClaim',
+      'StoredFactor',
+      'StoredPendingSetup',
+      'StoredSecret',
+      'TotpMfaProviderOptions',
+      'UserQuery',
+    ],
+  },
+  'saasus-mfa/stores/redis': {
+    entry: 'src/stores/redis/index.ts',
+    values: ['RedisMfaStore'],
+    types: ['RedisMfaStoreOptions', 'RedisScriptClient'],
+  },
+  'saasus-mfa/stores/postgres': {
+    entry: 'src/stores/postgres/index.ts',
+    values: ['PostgresMfaStore', 'postgresMfaSchema'],
+    types: ['PostgresMfaSchemaOptions', 'PostgresMfaStoreOptions', 'PostgresQueryable', 'PostgresRow'],
+  },
+  'saasus-mfa/testing': {
+    entry: 'src/testing/index.ts',
+    values: ['createFakeAuthenticator', 'createFixedClock', 'systemClock'],
+    types: ['FakeAuthenticator', 'FixedClock'],
+  },
+  'saasus-mfa/testing/saasus': {
+    entry: 'src/testing/saasus/index.ts',
+    values: ['FakeSaasus', 'createFakeSaasus'],
+    types: [
+      'FakeIdTokenClaims',
+      'FakeSaasusFailure',
+      'FakeSaasusMfaState',
+      'FakeSaasusOperation',
+      'FakeSaasusOptions',
+      'FakeSaasusRequest',
+      'FakeSaasusUser',
+      'FakeTokenLifetimes',
+    ],
+  },
+};
+
+/** The names of every `export type { ... }` list in an entry file (entries re-export explicitly, no wildcards). */
+function typeExports(text: string): string[] {
+  return [...text.matchAll(/export type \{([^}]*)\}/g)]
+    .flatMap((match) => match[1]!.split(','))
+    .map((name) => name.trim())
+    .filter((name) => name !== '')
+    .sort();
+}
+
+describe('the public surface of each subpath', () => {
+  it('the package exports exactly the subpaths pinned here', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
+    const subpaths = Object.keys(pkg.exports)
+      .filter((key) => key !== './package.json')
+      .map((key) => (key === '.' ? 'saasus-mfa' : `saasus-mfa/${key.slice(2)}`));
+    expect(subpaths.sort()).toEqual(Object.keys(surface).sort());
+  });
+
+  it.each(Object.entries(surface))('%s exports exactly the pinned runtime and type names', async (_name, pinned) => {
+    const text = readFileSync(join(root, pinned.entry), 'utf8');
+    expect(text, 'explicit named exports only').not.toMatch(/export \*/);
+    const module = (await import(join(root, pinned.entry))) as Record<string, unknown>;
+    expect(Object.keys(module).sort()).toEqual([...pinned.values].sort());
+    expect(typeExports(text)).toEqual([...pinned.types].sort());
+  });
+});
