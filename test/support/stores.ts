@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe } from 'vitest';
+import type { Cluster, Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { MemoryMfaStore, type MfaStore } from '../../src/totp/index.js';
+import { newRedisClusterClient, newRedisSentinelClient } from './redis-deployment-clients.js';
 import { newPgPool, newRedisClient, postgresAvailable, redisAvailable, redisKeysUnder } from './services.js';
 
 /**
@@ -16,7 +18,7 @@ export interface OpenStore {
 }
 
 export interface StoreFixture {
-  name: 'memory' | 'redis' | 'postgres';
+  name: 'memory' | 'redis' | 'redis-cluster' | 'redis-sentinel' | 'postgres';
   /** False when the service is unreachable and not required: the suite is skipped with a visible message. */
   available: boolean;
   open(): Promise<OpenStore>;
@@ -35,12 +37,20 @@ async function openMemory(): Promise<OpenStore> {
   };
 }
 
-async function openRedis(): Promise<OpenStore> {
+/** Every key under the prefix: on a Cluster, scanned on each master (SCAN sees one node only). */
+async function keysUnder(client: Redis | Cluster, keyPrefix: string): Promise<string[]> {
+  if (!('nodes' in client)) return redisKeysUnder(client, keyPrefix);
+  const perNode = await Promise.all(client.nodes('master').map((node) => redisKeysUnder(node, keyPrefix)));
+  return perNode.flat();
+}
+
+/** A Redis store over two clients made by `connect` (standalone, Cluster or Sentinel): two app servers. */
+async function openRedisWith(connect: () => Redis | Cluster): Promise<OpenStore> {
   const { RedisMfaStore } = await import('../../src/stores/redis/index.js');
   const keyPrefix = `saasus-mfa-test:${unique()}:`;
-  const [first, second] = [newRedisClient(), newRedisClient()];
+  const [first, second] = [connect(), connect()];
   await Promise.all([first.connect(), second.connect()]);
-  const keys = () => redisKeysUnder(first, keyPrefix);
+  const keys = () => keysUnder(first, keyPrefix);
   return {
     store: new RedisMfaStore({ client: first, keyPrefix }),
     peer: new RedisMfaStore({ client: second, keyPrefix }),
@@ -61,13 +71,15 @@ async function openRedis(): Promise<OpenStore> {
       return parts.join('\n');
     },
     async close() {
-      const found = await keys();
-      if (found.length > 0) await first.del(...found);
+      // One DEL per key: a Cluster refuses a multi-key DEL across slots.
+      for (const key of await keys()) await first.del(key);
       first.disconnect();
       second.disconnect();
     },
   };
 }
+
+const openRedis = () => openRedisWith(newRedisClient);
 
 async function openPostgres(): Promise<OpenStore> {
   const { PostgresMfaStore } = await import('../../src/stores/postgres/index.js');
@@ -99,14 +111,33 @@ async function openPostgres(): Promise<OpenStore> {
   };
 }
 
-/** The three stores; the service-backed ones are probed once per file. */
+/**
+ * The stores: memory, Redis, PostgreSQL, and Redis Cluster and Sentinel when the run started them
+ * (global-redis-deployments.ts); the service-backed ones are probed once per file.
+ */
 export async function storeFixtures(): Promise<StoreFixture[]> {
   const [redis, postgres] = await Promise.all([redisAvailable(), postgresAvailable()]);
-  return [
+  const deployments = inject('redisDeployments');
+  const fixtures: StoreFixture[] = [
     { name: 'memory', available: true, open: openMemory },
     { name: 'redis', available: redis, open: openRedis },
     { name: 'postgres', available: postgres, open: openPostgres },
   ];
+  if (deployments) {
+    fixtures.push(
+      {
+        name: 'redis-cluster',
+        available: true,
+        open: () => openRedisWith(() => newRedisClusterClient(deployments.cluster)),
+      },
+      {
+        name: 'redis-sentinel',
+        available: true,
+        open: () => openRedisWith(() => newRedisSentinelClient(deployments.sentinel)),
+      },
+    );
+  }
+  return fixtures;
 }
 
 /**
