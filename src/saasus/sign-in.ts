@@ -1,12 +1,10 @@
-import { MfaConfigurationError, MfaUnauthorizedError, MfaValidationError, isMfaError } from '../errors.js';
-import { invalidResponse as invalidAnswer, unexpectedFailure } from '../internal/provider-failures.js';
+import { MfaConfigurationError, MfaUnauthorizedError, MfaValidationError } from '../errors.js';
+import { invalidResponse as invalidAnswer } from '../internal/provider-failures.js';
 import { validateContext } from '../internal/validation.js';
 import type { MfaCallContext } from '../types.js';
-import type { SaasusRequestOptions } from './api.js';
+import type { SaasusCredentialsRequest, SaasusRequestOptions } from './api.js';
+import type { SaasusCalls } from './calls.js';
 import { SaasusFailure } from './failure.js';
-import type { SaasusLogger } from './logger.js';
-import { type RetryPolicy, withRetries } from './retry.js';
-import type { SaasusCredentialsRequest } from './api.js';
 import { mapSignInFailure } from './sign-in-errors.js';
 
 /** What a sign-in gives the front end: the official sample stores these three as they come. */
@@ -27,12 +25,6 @@ export interface SaasusCredentialsTransport {
   getAuthCredentials(request: SaasusCredentialsRequest, options: SaasusRequestOptions): Promise<unknown>;
 }
 
-export interface SaasusSignInSettings {
-  timeoutMs: number;
-  retryPolicy: RetryPolicy;
-  logger: SaasusLogger | undefined;
-}
-
 // A temporary code is a short URL-safe identifier (a UUID at SaaSus); a refresh token is a JWE, base64url segments and
 // dots. Either is refused before any request when it could not be one: too long, a control character, a space, or
 // anything a URL would have to percent-encode.
@@ -41,11 +33,6 @@ const REFRESH_TOKEN_SHAPE = /^[A-Za-z0-9._~+/=-]{1,8192}$/;
 // Network failures that prove the request never left this machine: retrying them cannot redeem a code twice.
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
-/** Marks a failure that must not be retried, so that `withRetries` rethrows it at once; unwrapped right after. */
-class FinalFailure {
-  constructor(readonly failure: unknown) {}
-}
-
 /**
  * The SaaSus credentials API (`GET /v1/auth/credentials`), signed like every other call: a temporary code from the
  * hosted login page for the user's tokens, and a refresh token for new ones.
@@ -53,7 +40,7 @@ class FinalFailure {
 export class SaasusSignIn {
   constructor(
     private readonly transport: SaasusCredentialsTransport | undefined,
-    private readonly settings: SaasusSignInSettings,
+    private readonly calls: SaasusCalls,
   ) {}
 
   /**
@@ -97,32 +84,15 @@ export class SaasusSignIn {
         'Sign-in needs the SaaSus credentials (SAASUS_SAAS_ID, SAASUS_API_KEY, SAASUS_SECRET_KEY) for the built-in transport',
       );
     }
-    const { timeoutMs, retryPolicy, logger } = this.settings;
-    const attempt = async () => {
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
-      try {
-        return await transport.getAuthCredentials(request, { signal, timeoutMs, referer: ctx.referer });
-      } catch (failure) {
-        throw mayRetry(failure) ? failure : new FinalFailure(failure);
-      }
-    };
-    try {
-      return await withRetries(attempt, retryPolicy, ctx.signal, ({ attempt: n, delayMs, failure }) =>
-        logger?.warn?.('saasus retry', {
-          operation: request.authFlow,
-          attempt: n,
-          delayMs,
-          kind: failure.kind,
-          status: failure.status,
-        }),
-      );
-    } catch (thrown) {
-      const error = thrown instanceof FinalFailure ? thrown.failure : thrown;
-      if (error instanceof SaasusFailure) throw mapSignInFailure(error, request.authFlow);
-      if (isMfaError(error)) throw error;
-      throw unexpectedFailure('The SaaSus sign-in call', error);
-    }
+    return this.calls.retried(
+      {
+        operation: request.authFlow,
+        ctx,
+        send: (options) => transport.getAuthCredentials(request, options),
+        mapFailure: (failure) => mapSignInFailure(failure, request.authFlow),
+      },
+      mayRetry,
+    );
   }
 }
 

@@ -1,3 +1,5 @@
+import type { MfaUser } from '../types.js';
+
 /** A role in one environment of a tenant, as SaaSus sends it. The official front end routes by `role_name`. */
 export interface SaasusRole {
   role_name: string;
@@ -43,4 +45,26 @@ export function tenantsFrom(value: unknown): SaasusTenant[] {
       roles: (Array.isArray(env.roles) ? env.roles : []).filter(isObject),
     })),
   })) as SaasusTenant[];
+}
+
+/** A SaaSus user as `/userinfo` describes them, in the SDK's naming. Usable directly as an `MfaUser`. */
+export interface SaasusUserInfo extends MfaUser {
+  id: string;
+  email: string;
+  signInId: string;
+  /** As SaaSus sends them: `tenants[0].id`, `tenants[0].envs[0].roles[0].role_name` are what the front end reads. */
+  tenants: SaasusTenant[];
+  attributes: Record<string, unknown>;
+}
+
+/** A `/userinfo` answer in the SDK's naming; undefined when it names no user (the caller says "unexpected body"). */
+export function userInfoFrom(body: unknown): SaasusUserInfo | undefined {
+  if (!isObject(body) || typeof body.id !== 'string' || body.id === '') return undefined;
+  return {
+    id: body.id,
+    email: typeof body.email === 'string' ? body.email : '',
+    signInId: typeof body.sign_in_id === 'string' ? body.sign_in_id : '',
+    tenants: tenantsFrom(body.tenants),
+    attributes: isObject(body.user_attribute) ? body.user_attribute : {},
+  };
 }
