@@ -10,7 +10,7 @@
 /** Brand checked by `isMfaError`, so the guard works across two copies of the package (see ky's `isHTTPError`). */
 const MFA_ERROR_BRAND = Symbol.for('saasus-mfa.error');
 
-/** The stable, machine-readable `code` of every {@link MfaError}, one per subclass (two for {@link MfaConflictError}). */
+/** The stable, machine-readable `code` of an {@link MfaError}: one per subclass, two for {@link MfaConflictError}. */
 export type MfaErrorCode =
   | 'invalid_request'
   | 'invalid_code'
@@ -24,7 +24,7 @@ export type MfaErrorCode =
 
 /** Options every error constructor takes. */
 export interface MfaErrorOptions {
-  /** The underlying failure, kept as the standard `cause`; the SDK passes a redacted summary, never a raw HTTP error. */
+  /** The underlying failure, kept as the standard `cause`; the SDK passes a redacted summary, never a raw error. */
   cause?: unknown;
 }
 
@@ -62,7 +62,7 @@ export class MfaError extends Error {
     Object.defineProperty(this, MFA_ERROR_BRAND, { value: true });
   }
 
-  /** The safe body an HTTP adapter may send: `{ error, code }`, plus `reason` or `retryAfterMs` on the subclasses that have one. */
+  /** The safe body an adapter may send: `{ error, code }`, plus `reason` or `retryAfterMs` where a subclass has one. */
   toJSON(): MfaErrorBody {
     return { error: this.message, code: this.code };
   }
@@ -84,7 +84,7 @@ export class MfaValidationError extends MfaError {
   }
 }
 
-/** Why a well-formed code was refused: wrong (`mismatch`), already used (`replayed`), or its setup expired (`expired_setup`). */
+/** Why a well-formed code was refused: wrong (`mismatch`), already used (`replayed`), or its setup expired. */
 export type InvalidCodeReason = 'mismatch' | 'replayed' | 'expired_setup';
 
 /** The code was well formed but wrong, already used, or for a setup that no longer exists. */
@@ -104,7 +104,7 @@ export class MfaInvalidCodeError extends MfaError {
   }
 }
 
-/** Which credential was missing or rejected: the access token, the ID token, a sign-in temporary code or a refresh token. */
+/** Which credential was missing or rejected: the access token, ID token, sign-in temporary code or refresh token. */
 export type UnauthorizedReason =
   | 'missing_access_token'
   | 'rejected_access_token'

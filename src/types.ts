@@ -29,7 +29,7 @@ export interface MfaCallContext {
   signal?: AbortSignal | undefined;
 }
 
-/** A new authenticator setup from `MfaClient.createSetup`: the secret and the ways to hand it to the authenticator app. */
+/** A new authenticator setup from `MfaClient.createSetup`: the secret and the ways to hand it to the app. */
 export interface MfaSetup {
   /** Base32 secret, for manual entry in an authenticator app. Show it to the user once; never log it. */
   secret: string;
@@ -112,7 +112,10 @@ export interface MfaProvider {
     /** The new TOTP secret, RFC 4648 base32 without padding (16 to 128 characters). */
     secret: string;
   }>;
-  /** Checks a six-digit code against the pending setup (or the enabled factor); rejects with an `MfaError` when refused. */
+  /**
+   * Checks a six-digit code: confirms the pending setup (self-hosted, with MFA on: checks the enabled factor instead).
+   * Rejects with an `MfaError` when the code is refused.
+   */
   verify(user: MfaUser, code: string, ctx: MfaCallContext): Promise<MfaVerifyResult>;
   /** Turns MFA on with `method`; for `softwareToken` only after a verified setup. */
   enable(user: MfaUser, options: { method: MfaMethod }, ctx: MfaCallContext): Promise<MfaEnableResult>;

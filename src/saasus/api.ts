@@ -100,7 +100,7 @@ export type SaasusCredentialsRequest =
  * `getAuthCredentials(code?, authFlow?, refreshToken?, options?)`, resolving to `{ id_token, access_token, refresh_token? }`.
  */
 export interface CredentialApiLike {
-  /** `GET /v1/auth/credentials`: exchanges a temporary code (`tempCodeAuth`) or a refresh token (`refreshTokenAuth`) for tokens. */
+  /** `GET /v1/auth/credentials`: tokens for a temporary code (`tempCodeAuth`) or refresh token (`refreshTokenAuth`). */
   getAuthCredentials(
     code?: string,
     authFlow?: 'tempCodeAuth' | 'refreshTokenAuth',

@@ -55,7 +55,7 @@ export class SaasusFailure extends Error {
   readonly kind: SaasusFailureKind;
   /** HTTP method of the failed call: `GET`, `POST`, `PUT` or `PATCH`. */
   readonly method: string;
-  /** Path of the failed call without its query string (so never the ID token), e.g. `/v1/auth/users/<id>/mfa/preference`. */
+  /** Path of the failed call without its query (so never the ID token), e.g. `/v1/auth/users/<id>/mfa/preference`. */
   readonly path: string;
   /** HTTP status SaaSus answered with; undefined when no answer arrived (timeout, network, aborted). */
   readonly status: number | undefined;

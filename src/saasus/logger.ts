@@ -5,6 +5,6 @@
 export interface SaasusLogger {
   /** Every answered request of the built-in transport (`saasus request`): method, path, status, ms, trace id. */
   debug?(message: string, fields: Record<string, unknown>): void;
-  /** A request that got no answer (`saasus request failed`: kind, ms) and each retry (`saasus retry`: attempt, delayMs). */
+  /** A request with no answer (`saasus request failed`: kind, ms) and each retry (`saasus retry`: attempt, delayMs). */
   warn?(message: string, fields: Record<string, unknown>): void;
 }

@@ -36,7 +36,7 @@ export interface SaasusMfaProviderOptions {
   axios?: AxiosInstance;
   /** Time limit per attempt, in ms. Default 10 000. A `signal` in the call context can cut any call shorter. */
   timeoutMs?: number;
-  /** Retries of GET calls (status and userinfo) on timeouts, network errors, 408, 429, 500, 502, 503, 504. Default 2. */
+  /** Retries of GET calls (status, userinfo) on timeouts, network errors, 408, 429, 500, 502, 503, 504. Default 2. */
   maxRetries?: number;
   /** Back-off base and cap, in ms (full jitter). Defaults 250 and 5 000; a longer `Retry-After` is not waited for. */
   retryBaseDelayMs?: number;
