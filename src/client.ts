@@ -24,6 +24,7 @@ import {
   validateUser,
 } from './internal/validation.js';
 
+/** Options of {@link MfaClient}; both are required. */
 export interface MfaClientOptions<P extends MfaProvider = MfaProvider> {
   /** Where MFA state lives: `SaasusMfaProvider` (hosted by SaaSus) or `TotpMfaProvider` (self-hosted). */
   provider: P;
@@ -44,7 +45,13 @@ const MAX_URI_LENGTH = 1200;
  * `MfaConfigurationError` at run time. Not generic on purpose: it keeps `MfaClient<P>` covariant in `P`, so an
  * `MfaClient<SaasusMfaProvider>` is still an `MfaClient`.
  */
-export type SelfHostedClient = MfaClient & { readonly provider: { readonly selfHosted?: true } };
+export type SelfHostedClient = MfaClient & {
+  /** The client's provider, of any type but one that declares `selfHosted: false`. */
+  readonly provider: {
+    /** Absent or true: only a provider typed `selfHosted: false` (SaaSus) is excluded. */
+    readonly selfHosted?: true;
+  };
+};
 
 /**
  * The MFA lifecycle for one app: status, setup, verify, enable, disable.
@@ -52,7 +59,9 @@ export type SelfHostedClient = MfaClient & { readonly provider: { readonly selfH
  * `P` is the provider's type, inferred from `provider`: it decides which methods compile.
  */
 export class MfaClient<P extends MfaProvider = MfaProvider> {
+  /** The provider given in the options, which every call delegates to. */
   readonly provider: P;
+  /** The options' `issuer`, checked and trimmed: the name in every otpauth URI this client builds. */
   readonly issuer: string;
 
   constructor(options: MfaClientOptions<P>) {

@@ -10,6 +10,7 @@
 /** Brand checked by `isMfaError`, so the guard works across two copies of the package (see ky's `isHTTPError`). */
 const MFA_ERROR_BRAND = Symbol.for('saasus-mfa.error');
 
+/** The stable, machine-readable `code` of an {@link MfaError}: one per subclass, two for {@link MfaConflictError}. */
 export type MfaErrorCode =
   | 'invalid_request'
   | 'invalid_code'
@@ -21,20 +22,32 @@ export type MfaErrorCode =
   | 'provider_error'
   | 'configuration_error';
 
+/** Options every error constructor takes. */
 export interface MfaErrorOptions {
+  /** The underlying failure, kept as the standard `cause`; the SDK passes a redacted summary, never a raw error. */
   cause?: unknown;
 }
 
 /** The safe body an HTTP adapter may send: `{ error, code }` plus a few non-secret hints. */
 export interface MfaErrorBody {
+  /** The error's `message`: human-readable, never a secret. */
   error: string;
+  /** The error's {@link MfaError.code}. */
   code: MfaErrorCode;
+  /** The subclass's `reason`, only for {@link MfaInvalidCodeError} and {@link MfaUnauthorizedError}. */
   reason?: string;
+  /** Only for {@link MfaRateLimitedError}, when the wait is known: ms until a retry may succeed. */
   retryAfterMs?: number;
 }
 
+/**
+ * Base class of every error the SDK throws; switch on `code` (or `instanceof` a subclass), answer with `status`, send
+ * `toJSON()`. Use {@link isMfaError} rather than `instanceof MfaError` where two copies of the package may meet.
+ */
 export class MfaError extends Error {
+  /** The class name (`MfaError`, `MfaValidationError`, ...), set on each subclass so it survives minification. */
   override readonly name: string = 'MfaError';
+  /** Stable machine-readable code, fixed per subclass (see {@link MfaErrorCode}). */
   readonly code: MfaErrorCode;
   /** HTTP status an adapter should answer with. */
   readonly status: number;
@@ -49,6 +62,7 @@ export class MfaError extends Error {
     Object.defineProperty(this, MFA_ERROR_BRAND, { value: true });
   }
 
+  /** The safe body an adapter may send: `{ error, code }`, plus `reason` or `retryAfterMs` where a subclass has one. */
   toJSON(): MfaErrorBody {
     return { error: this.message, code: this.code };
   }
@@ -70,11 +84,13 @@ export class MfaValidationError extends MfaError {
   }
 }
 
+/** Why a well-formed code was refused: wrong (`mismatch`), already used (`replayed`), or its setup expired. */
 export type InvalidCodeReason = 'mismatch' | 'replayed' | 'expired_setup';
 
 /** The code was well formed but wrong, already used, or for a setup that no longer exists. */
 export class MfaInvalidCodeError extends MfaError {
   override readonly name = 'MfaInvalidCodeError';
+  /** Why the code was refused. Default `mismatch`. */
   readonly reason: InvalidCodeReason;
   constructor(
     message = 'The verification code is incorrect',
@@ -88,6 +104,7 @@ export class MfaInvalidCodeError extends MfaError {
   }
 }
 
+/** Which credential was missing or rejected: the access token, ID token, sign-in temporary code or refresh token. */
 export type UnauthorizedReason =
   | 'missing_access_token'
   | 'rejected_access_token'
@@ -100,6 +117,7 @@ export type UnauthorizedReason =
 /** The user's access token (or ID token) is missing, expired or rejected. */
 export class MfaUnauthorizedError extends MfaError {
   override readonly name = 'MfaUnauthorizedError';
+  /** Which credential was missing or rejected (never the credential itself). */
   readonly reason: UnauthorizedReason;
   constructor(message: string, options: MfaErrorOptions & { reason: UnauthorizedReason }) {
     super(message, 'unauthorized', 401, false, options);
@@ -110,6 +128,7 @@ export class MfaUnauthorizedError extends MfaError {
   }
 }
 
+/** Nothing to act on: SaaSus does not know the user, or (self-hosted) MFA is not enabled or no setup is pending. */
 export class MfaNotFoundError extends MfaError {
   override readonly name = 'MfaNotFoundError';
   constructor(message = 'The user was not found', options: MfaErrorOptions = {}) {
@@ -120,6 +139,7 @@ export class MfaNotFoundError extends MfaError {
 /** The lifecycle step is not allowed now: enabling an unverified setup, or a factor that is already enabled. */
 export type ConflictReason = 'not_verified' | 'already_enabled';
 
+/** The lifecycle step is out of order; `code` and `reason` say which (`not_verified` or `already_enabled`). */
 export class MfaConflictError extends MfaError {
   override readonly name = 'MfaConflictError';
   /** Same as `code`: which step is out of order. */
@@ -133,6 +153,7 @@ export class MfaConflictError extends MfaError {
 /** Too many attempts or requests. `retryAfterMs` says when to try again, when known. */
 export class MfaRateLimitedError extends MfaError {
   override readonly name = 'MfaRateLimitedError';
+  /** ms until a retry may succeed; undefined when the limiter (or SaaSus) did not say. */
   readonly retryAfterMs: number | undefined;
   constructor(
     message = 'Too many attempts; try again later',
@@ -165,7 +186,9 @@ export type MfaProviderErrorType =
   | 'store_corrupt'
   | 'unexpected';
 
+/** Options of {@link MfaProviderError}: the failure kind and the non-secret details kept for logs. */
 export interface MfaProviderErrorOptions extends MfaErrorOptions {
+  /** What kind of failure this is. */
   type: MfaProviderErrorType;
   /** HTTP status the provider answered with; undefined when no answer arrived (timeout, network). */
   upstreamStatus?: number | undefined;
@@ -193,10 +216,15 @@ const RETRYABLE_BY_DEFAULT: ReadonlySet<MfaProviderErrorType> = new Set([
  */
 export class MfaProviderError extends MfaError {
   override readonly name = 'MfaProviderError';
+  /** What kind of failure this is (see {@link MfaProviderErrorType}). */
   readonly type: MfaProviderErrorType;
+  /** HTTP status the provider answered with; undefined when no answer arrived (timeout, network). */
   readonly upstreamStatus: number | undefined;
+  /** The provider's own error type (`type` in a SaaSus error body), when it looks like an identifier. */
   readonly upstreamType: string | undefined;
+  /** The provider's trace id, to quote to its support. */
   readonly traceId: string | undefined;
+  /** A safe, diagnosable trace of an underlying failure: its class and a non-secret code, never its message. */
   readonly hint: string | undefined;
   constructor(message: string, options: MfaProviderErrorOptions) {
     super(message, 'provider_error', 502, options.retryable ?? RETRYABLE_BY_DEFAULT.has(options.type), options);

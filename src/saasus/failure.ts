@@ -44,15 +44,28 @@ export function safeIdentifier(value: unknown): string | undefined {
   return typeof value === 'string' && IDENTIFIER.test(value) ? value : undefined;
 }
 
+/**
+ * The `cause` of an error the SaaSus provider throws: which call failed and how, in non-secret facts only. Its
+ * `message` names the method, path and status (or the timeout or network code), never a body or a header.
+ */
 export class SaasusFailure extends Error {
+  /** Always `SaasusFailure`. */
   override readonly name = 'SaasusFailure';
+  /** How the exchange failed: an error status (`http`), `timeout`, `network`, `aborted` or `invalid_response`. */
   readonly kind: SaasusFailureKind;
+  /** HTTP method of the failed call: `GET`, `POST`, `PUT` or `PATCH`. */
   readonly method: string;
+  /** Path of the failed call without its query (so never the ID token), e.g. `/v1/auth/users/<id>/mfa/preference`. */
   readonly path: string;
+  /** HTTP status SaaSus answered with; undefined when no answer arrived (timeout, network, aborted). */
   readonly status: number | undefined;
+  /** The `type` of the SaaSus error body, only when it is a plain identifier. */
   readonly type: string | undefined;
+  /** The `X-SaaSus-Trace-Id` of the answer, only when it is a plain identifier. */
   readonly traceId: string | undefined;
+  /** Node's error code for a network failure (`ECONNRESET`, `ECONNREFUSED`, ...), only when a plain identifier. */
   readonly networkCode: string | undefined;
+  /** From the answer's `Retry-After`, in ms; undefined when absent. */
   readonly retryAfterMs: number | undefined;
 
   constructor(facts: SaasusFailureFacts) {
@@ -68,9 +81,31 @@ export class SaasusFailure extends Error {
     if (facts.upstreamMessage !== undefined) upstreamMessages.set(this, facts.upstreamMessage.slice(0, 500));
   }
 
+  /** The same facts as plain data, for a log line; no secret, no body, no header. */
   toJSON() {
     const { name, kind, method, path, status, type, traceId, networkCode, retryAfterMs } = this;
-    return { name, message: this.message, kind, method, path, status, type, traceId, networkCode, retryAfterMs };
+    return {
+      /** Always `SaasusFailure`. */
+      name,
+      /** The failure's `message`: method, path and status, never a body. */
+      message: this.message,
+      /** See {@link SaasusFailure.kind}. */
+      kind,
+      /** See {@link SaasusFailure.method}. */
+      method,
+      /** See {@link SaasusFailure.path}. */
+      path,
+      /** See {@link SaasusFailure.status}. */
+      status,
+      /** See {@link SaasusFailure.type}. */
+      type,
+      /** See {@link SaasusFailure.traceId}. */
+      traceId,
+      /** See {@link SaasusFailure.networkCode}. */
+      networkCode,
+      /** See {@link SaasusFailure.retryAfterMs}. */
+      retryAfterMs,
+    };
   }
 }
 

@@ -8,10 +8,15 @@ import { SaasusSdkAdapter } from './sdk-adapter.js';
 import type { SaasusCredentialsTransport } from './sign-in.js';
 import { SaasusHttpTransport } from './transport.js';
 
+/** Origin of the SaaSus API when neither `baseUrl` nor `SAASUS_API_URL_BASE` is set. */
 export const DEFAULT_SAASUS_BASE_URL = 'https://api.saasus.io';
 /** Per-attempt time limit. An MFA check sits on a login path: ten seconds is already long for a person waiting. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
+/**
+ * Options of `SaasusMfaProvider`, each checked at construction. Credentials come from the options, else from `env`;
+ * they are used only to sign requests and never appear in an error or a log line.
+ */
 export interface SaasusMfaProviderOptions {
   /** Default: `SAASUS_SAAS_ID`. Not needed when `saasUserApi` is given. */
   saasId?: string;
@@ -31,10 +36,11 @@ export interface SaasusMfaProviderOptions {
   axios?: AxiosInstance;
   /** Time limit per attempt, in ms. Default 10 000. A `signal` in the call context can cut any call shorter. */
   timeoutMs?: number;
-  /** Retries of GET calls (status and userinfo) on timeouts, network errors, 408, 429 and 5xx. Default 2. */
+  /** Retries of GET calls (status, userinfo) on timeouts, network errors, 408, 429, 500, 502, 503, 504. Default 2. */
   maxRetries?: number;
   /** Back-off base and cap, in ms (full jitter). Defaults 250 and 5 000; a longer `Retry-After` is not waited for. */
   retryBaseDelayMs?: number;
+  /** Cap on one back-off wait, in ms, `Retry-After` included (a longer one ends the retries). Default 5 000. */
   maxRetryDelayMs?: number;
   /** Receives one line per request: method, path without query, status, duration, trace id. Default: none. */
   logger?: SaasusLogger;

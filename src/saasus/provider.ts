@@ -80,7 +80,13 @@ export class SaasusMfaProvider implements MfaProvider {
     return { enabled: true, method: method === 'email' ? 'email' : 'softwareToken' };
   }
 
-  async createSecret(user: MfaUser, ctx: MfaCallContext): Promise<{ secret: string }> {
+  async createSecret(
+    user: MfaUser,
+    ctx: MfaCallContext,
+  ): Promise<{
+    /** SaaSus's `secret_code`, upper-cased with any `=` padding removed. */
+    secret: string;
+  }> {
     const accessToken = requireAccessToken(ctx);
     const body = await this.once('createSecretCode', ctx, (o) =>
       this.api.createSecretCode(pathSegment(user.id), { access_token: accessToken }, o),

@@ -9,14 +9,19 @@ import { mapSignInFailure } from './sign-in-errors.js';
 
 /** What a sign-in gives the front end: the official sample stores these three as they come. */
 export interface SaasusSignInTokens {
+  /** SaaSus's `id_token` (a JWT, non-empty): identifies the user, e.g. to `getUserInfo`. A secret: never log it. */
   idToken: string;
+  /** SaaSus's `access_token` (non-empty): the `accessToken` of the MFA call context. A secret: never log it. */
   accessToken: string;
+  /** SaaSus's `refresh_token` (non-empty), for `refreshSession`. A secret: never log it. */
   refreshToken: string;
 }
 
 /** What a refresh gives: a new ID token and access token; the refresh token stays the same. */
 export interface SaasusRefreshedTokens {
+  /** The new `id_token` (non-empty). A secret: never log it. */
   idToken: string;
+  /** The new `access_token` (non-empty). A secret: never log it. */
   accessToken: string;
 }
 

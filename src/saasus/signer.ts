@@ -2,8 +2,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** The three SaaSus credentials. Never logged, never put on an error. */
 export interface SaasusCredentials {
+  /** The SaaS ID (`SAASUS_SAAS_ID`), sent as `SaaSID` in the `SAASUSSIGV1` Authorization header. */
   saasId: string;
+  /** The API key (`SAASUS_API_KEY`), sent as `APIKey` in that header and part of the signed message. */
   apiKey: string;
+  /** The secret key (`SAASUS_SECRET_KEY`) that keys the HMAC-SHA256 signature; never sent. */
   secretKey: string;
 }
 

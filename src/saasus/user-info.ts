@@ -2,16 +2,22 @@ import type { MfaUser } from '../types.js';
 
 /** A role in one environment of a tenant, as SaaSus sends it. The official front end routes by `role_name`. */
 export interface SaasusRole {
+  /** The role's identifier (the sample front end knows `sadmin` and `admin`; any other is a plain user). */
   role_name: string;
+  /** The role's name for people. */
   display_name: string;
   [field: string]: unknown;
 }
 
 /** An environment of a tenant (SaaSus numbers them: 1, 2, 3 …) with the user's roles there. */
 export interface SaasusEnv {
+  /** The environment's number within the SaaS. */
   id: number;
+  /** The environment's identifier. */
   name: string;
+  /** The environment's name for people. */
   display_name: string;
+  /** The user's roles in this environment; an empty list when SaaSus sent none. */
   roles: SaasusRole[];
   [field: string]: unknown;
 }
@@ -21,10 +27,15 @@ export interface SaasusEnv {
  * `tenants[0].id` and `tenants[0].envs[0].roles[0].role_name`.
  */
 export interface SaasusTenant {
+  /** The tenant's SaaSus id; the sample front end passes it on as `tenant_id`. */
   id: string;
+  /** The tenant's name. */
   name: string;
+  /** SaaSus's sign-up completion flag for this tenant, when sent. */
   completed_sign_up?: boolean;
+  /** The tenant's environments with the user's roles there; an empty list when SaaSus sent none. */
   envs: SaasusEnv[];
+  /** The user's attribute values in this tenant, as SaaSus sends them, when sent. */
   user_attribute?: Record<string, unknown>;
   [field: string]: unknown;
 }
@@ -49,11 +60,14 @@ export function tenantsFrom(value: unknown): SaasusTenant[] {
 
 /** A SaaSus user as `/userinfo` describes them, in the SDK's naming. Usable directly as an `MfaUser`. */
 export interface SaasusUserInfo extends MfaUser {
+  /** The SaaSus user id (a UUID, never empty): the `id` the MFA calls take. */
   id: string;
   email: string;
+  /** SaaSus's `sign_in_id`; an empty string when the answer had none. */
   signInId: string;
   /** As SaaSus sends them: `tenants[0].id`, `tenants[0].envs[0].roles[0].role_name` are what the front end reads. */
   tenants: SaasusTenant[];
+  /** SaaSus's `user_attribute` (the SaaS's custom user attributes); `{}` when the answer had none. */
   attributes: Record<string, unknown>;
 }
 

@@ -2,6 +2,7 @@ import { generateSync } from 'otplib';
 import type { FixedClock } from './clock.js';
 import { systemClock } from './clock.js';
 
+/** What `createFakeAuthenticator` returns: the codes a real authenticator app would show (SHA1, 6 digits, 30 s). */
 export interface FakeAuthenticator {
   /** The code an authenticator app shows now for this base32 secret. */
   code(secret: string): string;

@@ -4,7 +4,9 @@ export interface FixedClock {
   readonly now: () => Date;
   /** Milliseconds since the epoch. */
   readonly nowMs: () => number;
+  /** Moves the clock to `time` (a Date or epoch ms), forwards or back. */
   set(time: Date | number): void;
+  /** Moves the clock by `ms` milliseconds (negative moves it back). */
   advance(ms: number): void;
 }
 

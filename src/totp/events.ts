@@ -4,22 +4,109 @@ import { failureClass } from '../internal/failure-hint.js';
  * code or a hash, so they can go straight into an audit log.
  */
 export type MfaEvent =
-  | { type: 'setup_created'; userId: string; at: Date; expiresAt: Date }
+  /** A new pending setup was stored (replacing any earlier one). */
+  | {
+      /** Which event this is. */
+      type: 'setup_created';
+      /** The user's id, as passed to the provider. */
+      userId: string;
+      /** When it happened, by the provider's clock (`now`). */
+      at: Date;
+      /** When the setup stops being accepted unless enabled first (`at` + `setupTtlMs`). */
+      expiresAt: Date;
+    }
   /** A code was accepted: `setup` confirmed a new authenticator, `factor` passed the check of an enabled one. */
-  | { type: 'verified'; userId: string; at: Date; target: 'setup' | 'factor' }
-  | { type: 'enabled'; userId: string; at: Date }
-  | { type: 'disabled'; userId: string; at: Date }
-  | { type: 'verify_failed'; userId: string; at: Date; reason: MfaVerifyFailure; attempts: number }
+  | {
+      /** Which event this is. */
+      type: 'verified';
+      /** The user's id, as passed to the provider. */
+      userId: string;
+      /** When it happened, by the provider's clock (`now`). */
+      at: Date;
+      /** What the code was checked against: the pending setup or the enabled factor. */
+      target: 'setup' | 'factor';
+    }
+  /** MFA was turned on (a verified setup became the factor, with new recovery codes). */
+  | {
+      /** Which event this is. */
+      type: 'enabled';
+      /** The user's id, as passed to the provider. */
+      userId: string;
+      /** When it happened, by the provider's clock (`now`). */
+      at: Date;
+    }
+  /** MFA was turned off; only sent when there was a factor to remove. */
+  | {
+      /** Which event this is. */
+      type: 'disabled';
+      /** The user's id, as passed to the provider. */
+      userId: string;
+      /** When it happened, by the provider's clock (`now`). */
+      at: Date;
+    }
+  /** A code or recovery code was refused. */
+  | {
+      /** Which event this is. */
+      type: 'verify_failed';
+      /** The user's id, as passed to the provider. */
+      userId: string;
+      /** When it happened, by the provider's clock (`now`). */
+      at: Date;
+      /** Why it was refused. */
+      reason: MfaVerifyFailure;
+      /** Attempts counted for the user in the current attempt window (`attemptWindowMs`). */
+      attempts: number;
+    }
   /** The attempt limit was reached; attempts fail fast until `retryAfterMs` has passed. */
-  | { type: 'locked'; userId: string; at: Date; retryAfterMs: number }
-  | { type: 'recovery_code_used'; userId: string; at: Date; remaining: number }
-  | { type: 'recovery_codes_regenerated'; userId: string; at: Date; count: number };
+  | {
+      /** Which event this is. */
+      type: 'locked';
+      /** The user's id, as passed to the provider. */
+      userId: string;
+      /** When it happened, by the provider's clock (`now`). */
+      at: Date;
+      /** ms from `at` until the attempt window resets. */
+      retryAfterMs: number;
+    }
+  /** A recovery code was accepted and used up. */
+  | {
+      /** Which event this is. */
+      type: 'recovery_code_used';
+      /** The user's id, as passed to the provider. */
+      userId: string;
+      /** When it happened, by the provider's clock (`now`). */
+      at: Date;
+      /** Unused recovery codes left. */
+      remaining: number;
+    }
+  /** Every recovery code was replaced by a new set. */
+  | {
+      /** Which event this is. */
+      type: 'recovery_codes_regenerated';
+      /** The user's id, as passed to the provider. */
+      userId: string;
+      /** When it happened, by the provider's clock (`now`). */
+      at: Date;
+      /** How many new codes were issued (`recoveryCodeCount`). */
+      count: number;
+    };
 
+/**
+ * Why a `verify_failed` event was sent: a wrong code (`mismatch`), a code of an already used time step (`replayed`), a
+ * setup past its expiry (`expired_setup`), nothing to check against (`no_factor`: no enabled factor, or no pending
+ * setup), a wrong or used recovery code (`recovery_code_mismatch`), or the attempt limit (`rate_limited`, refused
+ * without looking at the code).
+ */
 export type MfaVerifyFailure =
   'mismatch' | 'replayed' | 'expired_setup' | 'no_factor' | 'recovery_code_mismatch' | 'rate_limited';
 
+/** The `type` of every {@link MfaEvent}. */
 export type MfaEventType = MfaEvent['type'];
 
+/**
+ * The `onEvent` option of `TotpMfaProvider`: called once per event, never awaited; a throw or rejection becomes a
+ * process warning (`SAASUS_MFA_EVENT_LISTENER`) and the MFA call goes on. The event is frozen.
+ */
 export type MfaEventListener = (event: MfaEvent) => void | Promise<void>;
 
 /**

@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import { MfaConfigurationError } from '../errors.js';
 
 /** A 32-byte key as base64 (or base64url) text, 64 hex digits, or bytes, optionally with an explicit id. */
-export type EncryptionKeyInput = string | Uint8Array | { id: string; key: string | Uint8Array };
+export type EncryptionKeyInput =
+  | string
+  | Uint8Array
+  | {
+      /** The key's id, recorded with every secret it seals: 1-32 characters of A-Z, a-z, 0-9, `_` or `-`, unique. */
+      id: string;
+      /** The 32-byte key, in any of the forms above. A secret: never logged. */
+      key: string | Uint8Array;
+    };
 
 /** One key, or several newest first: the first encrypts, all of them decrypt (key rotation). */
 export type EncryptionKeyOption = EncryptionKeyInput | readonly EncryptionKeyInput[];

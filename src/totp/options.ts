@@ -4,6 +4,7 @@ import { keyringFromEnvironment, parseKeyring, type EncryptionKey, type Encrypti
 import { MemoryMfaStore } from './memory-store.js';
 import type { MfaStore } from './store.js';
 
+/** Options of `TotpMfaProvider`, each checked at construction; all optional. */
 export interface TotpMfaProviderOptions {
   /** Where MFA state lives. Default: a new `MemoryMfaStore` (this process only, lost on restart). */
   store?: MfaStore;

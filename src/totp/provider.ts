@@ -40,6 +40,7 @@ const BASE32_SECRET = /^[A-Z2-7]{26,128}$/; // at least 16 bytes
  */
 export class TotpMfaProvider implements MfaProvider {
   readonly name = 'totp';
+  /** The store given in the options (default a new `MemoryMfaStore`), as passed: not behind the provider's guard. */
   readonly store: MfaStore;
   /** Ids of the encryption keys, newest (the one that seals) first: to find records still sealed with an old key. */
   readonly keyIds: readonly string[];
@@ -90,7 +91,13 @@ export class TotpMfaProvider implements MfaProvider {
    * authenticator means disabling first (behind whatever step-up check the app asks for), so a stolen session cannot
    * swap in an authenticator of its own.
    */
-  async createSecret(user: MfaUser, _ctx?: MfaCallContext): Promise<{ secret: string }> {
+  async createSecret(
+    user: MfaUser,
+    _ctx?: MfaCallContext,
+  ): Promise<{
+    /** The new TOTP secret in base32 (at least 16 bytes); only its sealed form reaches the store. */
+    secret: string;
+  }> {
     const { factor } = await this.#store.load({ userId: user.id });
     if (factor) throw alreadyEnabled();
     const secret = this.#generateSecret();

@@ -24,8 +24,9 @@ export interface StoredSecret {
 
 /** A setup created by `createSetup`, waiting to be confirmed by a code and then enabled. */
 export interface StoredPendingSetup extends StoredSecret {
+  /** When `createSetup` stored it, in epoch ms. */
   createdAt: number;
-  /** After this instant the setup can no longer be confirmed or enabled. */
+  /** After this instant (epoch ms) the setup can no longer be confirmed or enabled. */
   expiresAt: number;
   /** True once a code from the new authenticator has been accepted. */
   confirmed: boolean;
@@ -33,11 +34,13 @@ export interface StoredPendingSetup extends StoredSecret {
 
 /** The enabled second factor. */
 export interface StoredFactor extends StoredSecret {
+  /** When the setup was promoted to this factor (`activatePending`'s `now`), in epoch ms. */
   enabledAt: number;
 }
 
 /** Everything the provider needs to decide, read in one go. */
 export interface MfaStoredState {
+  /** The enabled factor; `null` when MFA is off. */
   factor: StoredFactor | null;
   /** The pending setup as stored, even if expired (the provider decides, so it can say "expired"). */
   pending: StoredPendingSetup | null;
@@ -49,10 +52,11 @@ export interface MfaStoredState {
 export interface AttemptWindow {
   /** Attempts counted in this window, the one just counted included. */
   count: number;
-  /** When the window ends and the count starts again from zero. */
+  /** When the window ends and the count starts again from zero, in epoch ms. */
   resetAt: number;
 }
 
+/** Which secret a `claimStep` is about: the enabled factor or the pending setup. */
 export type ClaimTarget = 'factor' | 'pending';
 
 /**
@@ -63,28 +67,39 @@ export const EXPIRED_SETUP_GRACE_MS = 24 * 60 * 60 * 1000;
 
 /** Names the user every store operation is about. */
 export interface UserQuery {
+  /** The user's id as the app passed it to `MfaClient` (non-empty); stores key everything by it. */
   userId: string;
 }
 
 /** `beginAttempt`: count one attempt in the fixed window that `now` falls in. */
 export interface BeginAttempt extends UserQuery {
+  /** The provider's current time, in epoch ms. */
   now: number;
+  /** Length of an attempt window (the provider's `attemptWindowMs`), in ms. */
   windowMs: number;
 }
 
+/** What `beginAttempt` answers: the count after this attempt, and the state read in the same operation. */
 export interface AttemptBegun {
+  /** The attempt window, this attempt counted. */
   attempts: AttemptWindow;
+  /** The user's state, read atomically with the count. */
   state: MfaStoredState;
 }
 
+/** `savePending`: the new pending setup for the user. */
 export interface SavePending extends UserQuery {
+  /** The setup to store, its secret already sealed. */
   pending: StoredPendingSetup;
 }
 
 /** `claimStep`: a compare-and-set of the target's last accepted step. */
 export interface StepClaim extends UserQuery {
+  /** Whose `lastStep` to advance: the enabled factor or the pending setup. */
   target: ClaimTarget;
+  /** The `secretId` the code was checked against: nothing is claimed if the target holds another secret. */
   secretId: string;
+  /** The TOTP time step the code matched (epoch seconds / 30, rounded down); claimed only if above `lastStep`. */
   step: number;
   /** Replaces the sealed secret in the same update (key rotation); absent to keep it. */
   resealedSecret?: string | undefined;
@@ -112,22 +127,44 @@ export interface AttemptClaim extends BeginAttempt {
  * - `counted`: counted, the factor is current, and no step was given.
  */
 export type AttemptClaimResult =
-  | { outcome: 'claimed' }
-  | { outcome: 'locked' | 'replayed' | 'counted'; attempts: AttemptWindow }
-  | { outcome: 'stale'; attempts: AttemptWindow; state: MfaStoredState };
+  | {
+      /** The step is claimed. */
+      outcome: 'claimed';
+    }
+  | {
+      /** Counted and refused, nothing claimed (see above). */
+      outcome: 'locked' | 'replayed' | 'counted';
+      /** The attempt window, this attempt counted. */
+      attempts: AttemptWindow;
+    }
+  | {
+      /** The named factor is not the stored one; nothing claimed. */
+      outcome: 'stale';
+      /** The attempt window, this attempt counted. */
+      attempts: AttemptWindow;
+      /** The user's state, read in the same operation. */
+      state: MfaStoredState;
+    };
 
+/** `activatePending`: which confirmed setup to promote, with the new recovery code hashes. */
 export interface ActivatePending extends UserQuery {
+  /** The `secretId` of the setup the user confirmed: a setup replaced since then is not promoted. */
   secretId: string;
+  /** Keyed hashes of the new recovery codes (never the codes); they replace any previous ones. */
   recoveryCodeHashes: readonly string[];
+  /** The provider's current time, in epoch ms: compared with `expiresAt`, and the factor's `enabledAt`. */
   now: number;
 }
 
+/** `consumeRecoveryCode`: the typed recovery code, as hashes only. */
 export interface ConsumeRecoveryCode extends UserQuery {
   /** The same code hashed under each configured key. */
   candidateHashes: readonly string[];
 }
 
+/** `replaceRecoveryCodes`: the user's new set of recovery codes, as hashes. */
 export interface ReplaceRecoveryCodes extends UserQuery {
+  /** Keyed hashes of the new recovery codes (never the codes). */
   hashes: readonly string[];
 }
 

@@ -25,9 +25,17 @@ import { postgresStatements, type PostgresStatements } from './statements.js';
  * neither depends on `pg` nor names it in its declarations.
  */
 export interface PostgresQueryable {
-  query(text: string, values?: unknown[]): Promise<{ rows: PostgresRow[] }>;
+  /** Runs `text` with `$1, $2, ...` bound to `values`; `migrate` alone sends several statements and no values. */
+  query(
+    text: string,
+    values?: unknown[],
+  ): Promise<{
+    /** The statement's result rows. */
+    rows: PostgresRow[];
+  }>;
 }
 
+/** Options of `PostgresMfaStore`; `pool` is required. */
 export interface PostgresMfaStoreOptions {
   /** Shared by every server of the app; each method is one statement, so a pool of any size works. */
   pool: PostgresQueryable;
@@ -104,7 +112,12 @@ export class PostgresMfaStore implements MfaStore {
    * Redis drops them by TTL and the memory store sweeps itself; here, run it from a periodic job (hourly is plenty).
    * It never touches a factor, a recovery code or a live window.
    */
-  async deleteExpired(now: number = Date.now()): Promise<{ attempts: number; pendingSetups: number }> {
+  async deleteExpired(now: number = Date.now()): Promise<{
+    /** Attempt windows deleted (ended at or before `now`, epoch ms). */
+    attempts: number;
+    /** Pending setups deleted (expired at least `EXPIRED_SETUP_GRACE_MS`, one day, before `now`). */
+    pendingSetups: number;
+  }> {
     const row = await this.#row(this.#sql.deleteExpired, [now, EXPIRED_SETUP_GRACE_MS]);
     return { attempts: Number(row.attempts), pendingSetups: Number(row.pending_setups) };
   }

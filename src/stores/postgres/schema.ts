@@ -1,5 +1,6 @@
 import { MfaConfigurationError } from '../../errors.js';
 
+/** Options of `postgresMfaSchema`; pass the same `tablePrefix` as to the store. */
 export interface PostgresMfaSchemaOptions {
   /** Prepended to every table name. Default `saasus_mfa_`. */
   tablePrefix?: string;

@@ -20,6 +20,7 @@ import { parseAttempt, parseAttemptClaim, parseCount, parseState } from './repli
 import { runScript, type LuaScript, type RedisScriptClient } from './script-runner.js';
 import * as scripts from './scripts.js';
 
+/** Options of `RedisMfaStore`; `client` is required. */
 export interface RedisMfaStoreOptions {
   /** An ioredis `Redis` or `Cluster`, or anything with `evalsha` and `eval`. The store never changes it. */
   client: RedisScriptClient;

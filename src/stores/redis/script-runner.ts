@@ -5,7 +5,9 @@ import { createHash } from 'node:crypto';
  * `Redis` or `Cluster` fits as is, and any other client can be adapted in a few lines.
  */
 export interface RedisScriptClient {
+  /** `EVALSHA`: runs a cached script; rejects with an Error whose message starts with `NOSCRIPT` when not cached. */
   evalsha(sha: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  /** `EVAL script numKeys key... arg...`: sent only after `NOSCRIPT`; runs the script and caches it. */
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
 }
 

@@ -11,11 +11,15 @@ import { FakeMfaStateMachine, type FakeSaasusMfaState } from './mfa-state.js';
 import { answerResponse, injectedResponse, networkError, saasusRoutes } from './routes.js';
 import { DEFAULT_TOKEN_LIFETIMES, FakeTokenAuthority, type FakeTokenLifetimes } from './tokens.js';
 
+/** Options of `FakeSaasus`; all optional. */
 export interface FakeSaasusOptions {
   /** Origin the fake answers on. Default `https://api.saasus.io`. */
   baseUrl?: string;
+  /** The SaaS ID the fake expects in signatures. Default `fake-saas-id`. */
   saasId?: string;
+  /** The API key the fake expects in signatures. Default `fake-api-key`. */
   apiKey?: string;
+  /** The secret key the fake checks signatures with. Default `fake-secret-key`. */
   secretKey?: string;
   /** Clock for signatures, TOTP checks and token expiry. Default: the system clock. */
   clock?: Pick<FixedClock, 'now' | 'nowMs'>;
@@ -27,9 +31,13 @@ export interface FakeSaasusOptions {
   lifetimes?: Partial<FakeTokenLifetimes>;
 }
 
+/** A user added with `addUser`, signed in. Its tokens are fakes, valid only against this `FakeSaasus`. */
 export interface FakeSaasusUser {
+  /** The user's SaaSus id: a random UUID unless `addUser` was given one. */
   id: string;
+  /** The user's e-mail. Default `<first 8 characters of id>@example.com`. */
   email: string;
+  /** The user's sign-in id. Default `''`. */
   signInId: string;
   /** A JWT-shaped ID token (expires on the fake's clock). Send as `Authorization: Bearer <idToken>` to an app. */
   idToken: string;
@@ -37,13 +45,19 @@ export interface FakeSaasusUser {
   accessToken: string;
 }
 
+/** One request the fake received, as logged in `requests`: for asserting on what the provider sent. */
 export interface FakeSaasusRequest {
+  /** Which SaaSus operation the request's route maps to. */
   operation: FakeSaasusOperation | 'unknown';
+  /** HTTP method as received. */
   method: string;
   /** Path and query as received. */
   url: string;
+  /** Whether its `SAASUSSIGV1` signature checked out (a request that fails is answered 401). */
   signatureValid: boolean;
+  /** Every request header as received (lower-case names), `Authorization` included: test data, not for logs. */
   headers: Record<string, string>;
+  /** The request body as received; `''` when there was none. It may hold an access token or a code. */
   body: string;
 }
 
@@ -62,10 +76,20 @@ interface UserRecord {
  * fail. Register `fake.handlers` with msw's `setupServer`. Needs `msw` installed.
  */
 export class FakeSaasus {
+  /** The origin the fake answers on, without a trailing slash: pass it as the provider's `baseUrl`. */
   readonly baseUrl: string;
-  readonly credentials: { saasId: string; apiKey: string; secretKey: string };
+  /** The credentials the fake checks signatures against: pass them to the provider. */
+  readonly credentials: {
+    /** The options' `saasId`, or `fake-saas-id`. */
+    saasId: string;
+    /** The options' `apiKey`, or `fake-api-key`. */
+    apiKey: string;
+    /** The options' `secretKey`, or `fake-secret-key`. */
+    secretKey: string;
+  };
   /** Every request received, oldest first. */
   readonly requests: FakeSaasusRequest[] = [];
+  /** msw handlers for the SaaSus Auth API paths under `baseUrl`: pass them to `setupServer` (or `server.use`). */
   readonly handlers: HttpHandler[];
   private readonly clock: Pick<FixedClock, 'now' | 'nowMs'>;
   private readonly codeMismatchStatus: number;

@@ -11,11 +11,28 @@ export type FakeSaasusOperation =
 /** How an injected failure answers. */
 export type FakeSaasusFailure =
   /** An HTTP answer: `body` as JSON, or `text` as-is (an HTML error page, a truncated body). */
-  | { status: number; body?: unknown; text?: string; contentType?: string; headers?: Record<string, string> }
+  | {
+      /** The HTTP status to answer with. */
+      status: number;
+      /** Sent as JSON; ignored when `text` is given. Neither: an empty body. */
+      body?: unknown;
+      /** Sent as-is, with `contentType`. */
+      text?: string;
+      /** Content type of `text`. Default `text/html`. */
+      contentType?: string;
+      /** Extra answer headers (e.g. `Retry-After`); a random `X-SaaSus-Trace-Id` is set unless given here. */
+      headers?: Record<string, string>;
+    }
   /** The connection drops before any answer. */
-  | { network: 'reset' }
+  | {
+      /** The only kind: a network error. */
+      network: 'reset';
+    }
   /** The normal answer, after a delay (past the client's timeout, say). */
-  | { delayMs: number };
+  | {
+      /** How long to wait before answering, in ms. */
+      delayMs: number;
+    };
 
 /** Failures queued by `failNext`, taken oldest first by the operation they name (or by any, with `'*'`). */
 export class FaultQueue {

@@ -4,9 +4,13 @@ import type { FakeTokenAuthority } from './tokens.js';
 
 /** What the fake knows about a user's MFA; `pendingSecret` and `registeredSecret` are test-only peeks. */
 export interface FakeSaasusMfaState {
+  /** Whether MFA is on for the user. */
   enabled: boolean;
+  /** The method enabled; `null` while MFA is off. */
   method: 'softwareToken' | 'email' | null;
+  /** The base32 secret from the last create secret code, until a code from it is registered; else `null`. */
   pendingSecret: string | null;
+  /** The base32 secret of the registered authenticator; `null` before the first registration. */
   registeredSecret: string | null;
 }
 

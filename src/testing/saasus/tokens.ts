@@ -3,13 +3,19 @@ import { signaturesEqual } from '../../saasus/signer.js';
 
 /** The claims of a fake ID token: what the official front end decodes (`exp`) and what `/userinfo` needs (`sub`). */
 export interface FakeIdTokenClaims {
+  /** The user's id. */
   sub: string;
+  /** The user's e-mail. */
   email: string;
+  /** Issued at, in epoch seconds of the fake's clock. */
   iat: number;
+  /** Expiry, in epoch seconds: `iat` plus the ID token lifetime. */
   exp: number;
+  /** Always `id`, as in a Cognito ID token. */
   token_use: 'id';
 }
 
+/** How long the fake's tokens and codes stay valid (the `lifetimes` option of `FakeSaasus`). */
 export interface FakeTokenLifetimes {
   /** ID token lifetime, in ms. Cognito's default, which SaaSus uses: one hour. */
   idTokenMs: number;
