@@ -45,6 +45,9 @@ function request(options: { bearerToken?: string; body?: unknown } = {}) {
 
 afterEach(() => vi.restoreAllMocks());
 
+/** Every answer `respond` gives says this: they carry secrets, recovery codes and session tokens. */
+const NO_STORE = { 'Cache-Control': 'no-store' };
+
 describe('the shared example handlers, without any HTTP', () => {
   it('run sign-up, setup, verify, enable and /me from plain objects to plain answers', async () => {
     const { route } = routesOf();
@@ -60,7 +63,7 @@ describe('the shared example handlers, without any HTTP', () => {
       route('POST', '/mfa_verify'),
       request({ bearerToken, body: { verification_code: authenticator.code(secretKey) } }).request,
     );
-    expect(verify).toEqual({ status: 200, body: { message: 'The verification code is correct' } });
+    expect(verify).toEqual({ status: 200, body: { message: 'The verification code is correct' }, headers: NO_STORE });
     const enable = await respond(route('POST', '/mfa_enable'), request({ bearerToken }).request);
     expect(enable).toMatchObject({
       status: 200,
@@ -69,8 +72,12 @@ describe('the shared example handlers, without any HTTP', () => {
     expect(await respond(route('GET', '/me'), request({ bearerToken }).request)).toEqual({
       status: 200,
       body: { username: credentials.username },
+      headers: NO_STORE,
     });
-    expect(await respond(route('POST', '/logout'), request({ bearerToken }).request)).toEqual({ status: 204 });
+    expect(await respond(route('POST', '/logout'), request({ bearerToken }).request)).toEqual({
+      status: 204,
+      headers: NO_STORE,
+    });
   });
 
   it("resource exhaustion: a stranger's body is never read, and routes without a body never read one", async () => {
@@ -119,17 +126,18 @@ describe('the shared example handlers, without any HTTP', () => {
     // The SDK's errors, as thrown: the status and the safe body they carry, nothing added, nothing lost.
     const refused = await wrong();
     expect(refused).toMatchObject({ status: 400, body: { code: 'invalid_code', error: expect.any(String) } });
-    expect(refused.headers).toBeUndefined();
+    expect(refused.headers).toEqual(NO_STORE);
     await wrong();
     const limited = await wrong();
     expect(limited).toMatchObject({ status: 429, body: { code: 'rate_limited', retryAfterMs: expect.any(Number) } });
     const { retryAfterMs } = limited.body as { retryAfterMs: number };
-    expect(limited.headers).toEqual({ 'Retry-After': String(Math.ceil(retryAfterMs / 1000)) });
+    expect(limited.headers).toEqual({ 'Retry-After': String(Math.ceil(retryAfterMs / 1000)), ...NO_STORE });
 
     // The example's own refusal: its fixed message.
     expect(await respond(route('POST', '/signup'), request({ body: credentials }).request)).toEqual({
       status: 409,
       body: { error: 'This username is taken', code: 'username_taken' },
+      headers: NO_STORE,
     });
 
     // Anything else is a bug: one fixed 500, whatever it carries, and the log names no part of it.
@@ -141,8 +149,12 @@ describe('the shared example handlers, without any HTTP', () => {
     });
     for (const bug of [new TypeError(`cannot read ${secret}`), secret, { message: secret, status: 418 }, undefined]) {
       const answer = await respond(failing(bug), request().request);
-      expect(answer).toEqual({ status: 500, body: { error: 'Internal error', code: 'internal_error' } });
-      expect(answerFor(bug)).toEqual(answer);
+      expect(answer).toEqual({
+        status: 500,
+        body: { error: 'Internal error', code: 'internal_error' },
+        headers: NO_STORE,
+      });
+      expect({ ...answerFor(bug), headers: NO_STORE }).toEqual(answer);
     }
     expect(log).toHaveBeenCalled();
     for (const line of log.mock.calls.flat()) expect(String(line)).not.toContain(secret);

@@ -40,4 +40,14 @@ describe('enable before verify on SaaSus is 409 not_verified, not a provider err
       upstreamStatus: 400,
     });
   });
+
+  it('a 400 on enabling e-mail MFA stays a provider error: e-mail has no authenticator to verify', async () => {
+    const user = fake.addUser();
+    const body = { type: 'InvalidParameterException', message: 'custom domain is not configured' };
+    fake.failNext('updatePreference', { status: 400, body });
+    await expect(client({ maxRetries: 0 }).enable(user, { method: 'email' })).rejects.toMatchObject({
+      name: 'MfaProviderError',
+      upstreamStatus: 400,
+    });
+  });
 });

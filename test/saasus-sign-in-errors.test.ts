@@ -43,9 +43,11 @@ describe('SaaSus sign-in failures map to typed errors, whatever status SaaSus pi
       expect(error).toMatchObject({ name: 'MfaUnauthorizedError', status: 401, reason: REASON[flow] });
     });
 
-    it('a 503 or an unexplained 500 is MfaProviderError, retryable', async () => {
+    // Retryable for a refresh; never for the single-use code, which the failed request may have redeemed.
+    it('a 503 or an unexplained 500 is MfaProviderError, retryable for a refresh only', async () => {
+      const retryable = flow === 'refreshSession';
       for (const failure of [{ status: 503 }, { status: 500, body: { type: 'InternalError', message: 'boom' } }]) {
-        expect(await failing(flow, failure)).toMatchObject({ name: 'MfaProviderError', status: 502, retryable: true });
+        expect(await failing(flow, failure)).toMatchObject({ name: 'MfaProviderError', status: 502, retryable });
       }
     });
 

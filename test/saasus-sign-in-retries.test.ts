@@ -35,6 +35,23 @@ describe('SaaSus sign-in retries: a single-use code is never sent twice, a refre
     },
   );
 
+  it.each([
+    ['a connection reset', { network: 'reset' }],
+    ['a 503', { status: 503 }],
+    ['a 500', { status: 500, body: { type: 'InternalError', message: 'x' } }],
+    ['a timeout', { delayMs: 500 }],
+  ] as Array<[string, FakeSaasusFailure]>)(
+    'code resent by the caller: after %s the error is not retryable, so an app that follows `retryable` signs in again',
+    async (_label, failure) => {
+      const user = fake.addUser();
+      fake.failNext('exchangeTemporaryCode', failure);
+      const error = await provider({ maxRetries: 2, timeoutMs: 200 })
+        .exchangeTemporaryCode(fake.issueTemporaryCode(user.id))
+        .catch((thrown: unknown) => thrown);
+      expect(error).toMatchObject({ name: 'MfaProviderError', retryable: false });
+    },
+  );
+
   it('the exchange is retried when the connection was refused: nothing reached SaaSus', async () => {
     const retries: unknown[] = [];
     const sdk = provider({
@@ -42,7 +59,7 @@ describe('SaaSus sign-in retries: a single-use code is never sent twice, a refre
       maxRetries: 2,
       logger: { warn: (message, fields) => message === 'saasus retry' && retries.push(fields) },
     });
-    await expect(sdk.exchangeTemporaryCode('abc')).rejects.toMatchObject({ type: 'network' });
+    await expect(sdk.exchangeTemporaryCode('abc')).rejects.toMatchObject({ type: 'network', retryable: true });
     expect(retries).toHaveLength(2);
   });
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MfaConfigurationError, MfaProviderError } from '../src/index.js';
 import { PostgresMfaStore } from '../src/stores/postgres/index.js';
 import { RedisMfaStore } from '../src/stores/redis/index.js';
@@ -106,9 +106,9 @@ describe.skipIf(!redisUp)('Redis store used by an ACL user without the permissio
   });
 });
 
-// NOAUTH needs a server whose default user has a password and READONLY a replica; the test services have neither,
-// so these two replies come from a client that answers as such a server does (RedisScriptClient is the public,
-// structural client interface: nothing of the SDK is replaced).
+// NOAUTH needs a server whose default user has a password; the test services have none, so these replies come from a
+// client that answers as such a server does (RedisScriptClient is the public, structural client interface: nothing of
+// the SDK is replaced).
 describe('Redis replies about the deployment', () => {
   const answering = (reply: string) => {
     const fail = async () => {
@@ -119,7 +119,6 @@ describe('Redis replies about the deployment', () => {
 
   it.each([
     ['NOAUTH Authentication required.', /authentication.*\(NOAUTH\)/],
-    ["READONLY You can't write against a read only replica.", /read-only replica.*primary.*\(READONLY\)/],
     ['WRONGPASS invalid username-password pair or user is disabled.', /user name or password.*\(WRONGPASS\)/],
   ])('%s is a configuration error saying what to change', async (reply, message) => {
     const { client } = totpHarness(answering(reply));
@@ -127,10 +126,32 @@ describe('Redis replies about the deployment', () => {
     await expect(client.getStatus(newUser())).rejects.toThrow(message);
   });
 
+  it('READONLY is an outage to retry, not a setting: a demoted primary answers it for a moment during every failover', async () => {
+    const { client } = totpHarness(answering("READONLY You can't write against a read only replica."));
+    const error = await client.createSetup(newUser()).catch((failure: unknown) => failure);
+    expect(error).toMatchObject({ type: 'store_unavailable', retryable: true, hint: 'ReplyError READONLY' });
+  });
+
   it('any other error reply stays store_unavailable, with the reply code as its hint', async () => {
     const { client } = totpHarness(answering('OOM command not allowed when used memory > maxmemory.'));
     const error = await client.getStatus(newUser()).catch((failure: unknown) => failure);
     expect(error).toMatchObject({ type: 'store_unavailable', hint: 'ReplyError OOM' });
     expect(JSON.stringify(error)).not.toContain('maxmemory');
+  });
+});
+
+// A real replica: the Sentinel deployment the test run starts (global-redis-deployments.ts) has one.
+const deployments = inject('redisDeployments');
+describe.skipIf(!deployments)('a Redis replica written to', () => {
+  it('a write on a read-only replica is store_unavailable (retryable), as clients see during a failover', async () => {
+    const replica = new Redis({ ...deployments!.sentinel.replica, lazyConnect: true, maxRetriesPerRequest: 1 });
+    await replica.connect();
+    try {
+      const { client } = totpHarness(new RedisMfaStore({ client: replica, keyPrefix: `saasus-mfa-ro:${unique()}:` }));
+      const error = await client.createSetup(newUser()).catch((failure: unknown) => failure);
+      expect(error).toMatchObject({ type: 'store_unavailable', retryable: true, hint: 'ReplyError READONLY' });
+    } finally {
+      replica.disconnect();
+    }
   });
 });

@@ -94,6 +94,32 @@ describe('fails closed on a sloppy custom store or provider', () => {
     });
   });
 
+  it.each([null, '', false])(
+    'brute force past the limit: a derived attemptAndClaim whose count reads %s locks the right code out too',
+    async (count) => {
+      // Enrolled while the store counts properly, so the factor is cached and every verify takes attemptAndClaim,
+      // whose `claimed` answer carries no count the provider's guard could check afterwards.
+      let broken = false;
+      const store = sloppyStore((base) => ({
+        beginAttempt: async (request: BeginAttempt) => {
+          const begun = await base.beginAttempt(request);
+          return broken ? { ...begun, attempts: { count, resetAt: request.now + 60_000 } } : begun;
+        },
+      }));
+      const { client, authenticator, enroll, clock } = totpHarness(store, { maxAttempts: 1 });
+      const user = newUser();
+      const { secret } = await enroll(user);
+      await client.verifySecondFactor(user, authenticator.code(secret));
+      clock.advance(STEP_MS);
+      broken = true;
+      const outcome = await client.verifySecondFactor(user, authenticator.code(secret)).then(
+        () => 'accepted',
+        (error: { code?: string }) => error.code,
+      );
+      expect(outcome).not.toBe('accepted');
+    },
+  );
+
   it('a store that answers "0" for a refused claim does not let a replay in', async () => {
     const store = sloppyStore({ claimStep: async () => '0' });
     const { client, authenticator } = totpHarness(store);

@@ -21,7 +21,8 @@ export function failureCode(error: unknown): string | undefined {
 
 /**
  * A safe, diagnosable trace of a failure: its class and, when it has one, a non-secret code (`Error ECONNREFUSED`,
- * `DatabaseError 42P01`, `ReplyError NOPERM`). Never the message, which may quote keys, SQL values or a secret.
+ * `error 42P01` from pg, whose errors are named `error`, `ReplyError NOPERM`). Never the message, which may quote keys,
+ * SQL values or a secret.
  */
 export function failureHint(error: unknown): string {
   const code = failureCode(error);

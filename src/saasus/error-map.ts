@@ -12,7 +12,8 @@ import { type SaasusFailure, upstreamMessageOf } from './failure.js';
 /** The SaaSus operations, named after what the provider asks of them. */
 export type SaasusOperation =
   | 'getPreference'
-  | 'enablePreference'
+  | 'enableSoftwareToken'
+  | 'enableEmail'
   | 'updatePreference'
   | 'createSecretCode'
   | 'registerSoftwareToken'
@@ -107,9 +108,10 @@ export function mapSaasusFailure(failure: SaasusFailure, operation: SaasusOperat
   }
   if (status === 404 || matches(failure, USER_NOT_FOUND))
     return new MfaNotFoundError('The user was not found at SaaSus', { cause });
-  // Enabling has no other way to fail with a 400 than the state: SaaSus answers 400 EnableSoftwareTokenMFAException
-  // ("No software token registered") when no authenticator was verified.
-  if (operation === 'enablePreference' && (status === 400 || matches(failure, NOT_VERIFIED))) {
+  // Enabling the authenticator app has no other way to fail with a 400 than the state: SaaSus answers 400
+  // EnableSoftwareTokenMFAException ("No software token registered") when no authenticator was verified. E-mail MFA
+  // has no setup step, so its 400 (custom domain not configured, say) stays SaaSus's own answer.
+  if (operation === 'enableSoftwareToken' && (status === 400 || matches(failure, NOT_VERIFIED))) {
     return new MfaConflictError('Verify a code from the authenticator app before enabling MFA', {
       reason: 'not_verified',
       cause,

@@ -105,7 +105,8 @@ export class SaasusMfaProvider implements MfaProvider {
   }
 
   async enable(user: MfaUser, options: { method: MfaMethod }, ctx: MfaCallContext): Promise<MfaEnableResult> {
-    await this.once('enablePreference', ctx, (o) =>
+    const operation = options.method === 'email' ? 'enableEmail' : 'enableSoftwareToken';
+    await this.once(operation, ctx, (o) =>
       this.api.updateUserMfaPreference(pathSegment(user.id), { enabled: true, method: options.method }, o),
     );
     return { enabled: true, method: options.method };

@@ -1,6 +1,6 @@
-import { MfaUnauthorizedError, type MfaError } from '../errors.js';
+import { MfaProviderError, MfaUnauthorizedError, type MfaError } from '../errors.js';
 import { mapSaasusFailure } from './error-map.js';
-import { type SaasusFailure, upstreamMessageOf } from './failure.js';
+import { SaasusFailure, upstreamMessageOf } from './failure.js';
 
 /** The two flows of `GET /credentials`, by their `auth-flow` value. */
 export type SaasusAuthFlow = 'tempCodeAuth' | 'refreshTokenAuth';
@@ -32,7 +32,7 @@ function matches(failure: SaasusFailure, pattern: RegExp): boolean {
 export function mapSignInFailure(failure: SaasusFailure, flow: SaasusAuthFlow): MfaError {
   // The mapping of the MFA calls is shared for every row that does not depend on the call: the preference read is
   // the call signed with the API key only, as this one is.
-  const shared = () => mapSaasusFailure(failure, 'getPreference');
+  const shared = () => (flow === 'tempCodeAuth' ? notToResend(failure) : mapSaasusFailure(failure, 'getPreference'));
   if (failure.kind !== 'http') return shared();
   const status = failure.status ?? 0;
   if (status === 429 || matches(failure, RATE_LIMITED) || matches(failure, SIGNATURE_REFUSED)) return shared();
@@ -48,4 +48,32 @@ export function mapSignInFailure(failure: SaasusFailure, flow: SaasusAuthFlow): 
         });
   }
   return shared();
+}
+
+// Network failures that prove the request never left this machine: resending them cannot redeem a code twice.
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** True when the failed request provably never reached SaaSus (connection refused, DNS). */
+export function neverSent(failure: unknown): boolean {
+  return failure instanceof SaasusFailure && failure.kind === 'network' && NEVER_SENT.has(failure.networkCode ?? '');
+}
+
+/**
+ * A temporary code is single-use: after a timeout, a reset or a 5xx the request may have redeemed it (or may still be
+ * redeeming it), so the error must not tell the caller to send the same code again; sign in again instead. Only a
+ * failure that proves nothing was sent keeps `retryable`.
+ */
+function notToResend(failure: SaasusFailure): MfaError {
+  const error = mapSaasusFailure(failure, 'getPreference');
+  if (!(error instanceof MfaProviderError) || !error.retryable || neverSent(failure)) return error;
+  const { type, upstreamStatus, upstreamType, traceId, hint } = error;
+  return new MfaProviderError(error.message, {
+    type,
+    upstreamStatus,
+    upstreamType,
+    traceId,
+    hint,
+    retryable: false,
+    cause: failure,
+  });
 }

@@ -4,8 +4,7 @@ import { validateContext } from '../internal/validation.js';
 import type { MfaCallContext } from '../types.js';
 import type { SaasusCredentialsRequest, SaasusRequestOptions } from './api.js';
 import type { SaasusCalls } from './calls.js';
-import { SaasusFailure } from './failure.js';
-import { mapSignInFailure } from './sign-in-errors.js';
+import { mapSignInFailure, neverSent } from './sign-in-errors.js';
 
 /** What a sign-in gives the front end: the official sample stores these three as they come. */
 export interface SaasusSignInTokens {
@@ -35,8 +34,6 @@ export interface SaasusCredentialsTransport {
 // anything a URL would have to percent-encode.
 const TEMPORARY_CODE_SHAPE = /^[A-Za-z0-9._~-]{1,512}$/;
 const REFRESH_TOKEN_SHAPE = /^[A-Za-z0-9._~+/=-]{1,8192}$/;
-// Network failures that prove the request never left this machine: retrying them cannot redeem a code twice.
-const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /**
  * The SaaSus credentials API (`GET /v1/auth/credentials`), signed like every other call: a temporary code from the
@@ -99,10 +96,6 @@ export class SaasusSignIn {
       mayRetry,
     );
   }
-}
-
-function neverSent(failure: unknown): boolean {
-  return failure instanceof SaasusFailure && failure.kind === 'network' && NEVER_SENT.has(failure.networkCode ?? '');
 }
 
 function tokensOf(body: unknown): { id_token: string; access_token: string; refresh_token?: unknown } | undefined {

@@ -28,8 +28,12 @@ export function withAttemptAndClaim(store: MfaStoreOperations): MfaStore {
 async function attemptThenClaim(store: MfaStoreOperations, claim: AttemptClaim): Promise<AttemptClaimResult> {
   const { userId, now, windowMs, secretId, step, maxAttempts, resealedSecret } = claim;
   const { attempts, state } = await store.beginAttempt({ userId, now, windowMs });
-  // Shapes are checked by the provider's store guard, on this answer as on any store's.
-  if (!(attempts?.count <= maxAttempts)) return { outcome: 'locked', attempts };
+  // Checked here, strictly, before anything is claimed: a `claimed` answer carries no count for the provider's store
+  // guard to check afterwards, so a count of null, '' or false (which compare as 0) must lock, not let a code in.
+  const count: unknown = attempts?.count;
+  if (typeof count !== 'number' || !Number.isSafeInteger(count) || count > maxAttempts) {
+    return { outcome: 'locked', attempts };
+  }
   if (state?.factor?.secretId !== secretId) return { outcome: 'stale', attempts, state };
   if (step === null) return { outcome: 'counted', attempts };
   const claimed = await store.claimStep({ userId, target: 'factor', secretId, step, resealedSecret });

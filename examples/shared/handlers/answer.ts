@@ -34,6 +34,8 @@ export const NOT_FOUND: HttpAnswer = { status: 404, body: { error: 'Not found', 
 
 const INTERNAL_ERROR: HttpAnswer = { status: 500, body: { error: 'Internal error', code: 'internal_error' } };
 
+const MISCONFIGURED = { error: 'The server is not set up correctly; its log says why', code: 'configuration_error' };
+
 /**
  * The one place a failure becomes an HTTP answer. The SDK throws only `MfaError`s, and the example only
  * `HttpError`s, so there are two cases and a last resort:
@@ -45,7 +47,10 @@ const INTERNAL_ERROR: HttpAnswer = { status: 500, body: { error: 'Internal error
 export function answerFor(error: unknown): HttpAnswer {
   if (isMfaError(error)) {
     if (error.status >= 500) logMfaError(error);
-    const answer: HttpAnswer = { status: error.status, body: error.toJSON() };
+    // A configuration error is for whoever runs the server (its message names tables, Redis users, options): the
+    // client gets a fixed body, the log gets the message.
+    const body = error.code === 'configuration_error' ? MISCONFIGURED : error.toJSON();
+    const answer: HttpAnswer = { status: error.status, body };
     const seconds = retryAfterSeconds(error);
     if (seconds !== undefined) answer.headers = { 'Retry-After': seconds };
     return answer;
@@ -65,10 +70,20 @@ function retryAfterSeconds(error: MfaError): string | undefined {
   return typeof retryAfterMs === 'number' ? String(Math.ceil(retryAfterMs / 1000)) : undefined;
 }
 
-/** Safe fields only; traceId is what SaaSus support asks for. */
+/**
+ * Safe fields only: an MfaError's message never holds a secret or a token, `hint` is the failure's class and a
+ * non-secret code (`Error ECONNREFUSED`, a SQLSTATE), and traceId is what SaaSus support asks for.
+ */
 function logMfaError(error: MfaError): void {
-  const { upstreamStatus, type, traceId } = error as { upstreamStatus?: number; type?: string; traceId?: string };
+  const { upstreamStatus, upstreamType, type, hint, traceId } = error as {
+    upstreamStatus?: number;
+    upstreamType?: string;
+    type?: string;
+    hint?: string;
+    traceId?: string;
+  };
+  const upstream = `upstream=${upstreamStatus ?? '-'}${upstreamType ? ` ${upstreamType}` : ''}`;
   console.error(
-    `[mfa-example] ${error.name} (${error.code}) upstream=${upstreamStatus ?? '-'} type=${type ?? '-'} trace=${traceId ?? '-'}`,
+    `[mfa-example] ${error.name} (${error.code}) ${error.message} type=${type ?? '-'} hint=${hint ?? '-'} ${upstream} trace=${traceId ?? '-'}`,
   );
 }

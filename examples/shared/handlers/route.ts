@@ -57,9 +57,12 @@ export function signedInRoute(
  * has nothing to catch but its own bugs.
  */
 export async function respond(route: ExampleRoute, request: ExampleRequest): Promise<HttpAnswer> {
+  let answer: HttpAnswer;
   try {
-    return await route.handle(request);
+    answer = await route.handle(request);
   } catch (error) {
-    return answerFor(error);
+    answer = answerFor(error);
   }
+  // Answers carry TOTP secrets, recovery codes and session tokens: no browser or proxy may keep a copy of any of them.
+  return { ...answer, headers: { ...answer.headers, 'Cache-Control': 'no-store' } };
 }

@@ -10,10 +10,13 @@ const CAUSES: Record<string, string> = {
   WRONGPASS: 'Redis refused the user name or password the client sent',
   NOPERM:
     "the Redis user lacks a permission the store needs (EVALSHA, EVAL and the store's keys); grant them with ACL SETUSER",
-  READONLY: 'the client is connected to a read-only replica; connect it to the primary (or use Sentinel or Cluster)',
 };
 
-/** A configuration error naming the cause of a NOAUTH, WRONGPASS, NOPERM or READONLY reply; undefined otherwise. */
+/**
+ * A configuration error naming the cause of a NOAUTH, WRONGPASS or NOPERM reply; undefined otherwise. READONLY is not
+ * one of them: during a Sentinel or Cluster failover, connected clients briefly get it from the demoted primary, an
+ * outage to retry (`store_unavailable`, hint `ReplyError READONLY`), not a setting to change.
+ */
 export function replyProblem(error: unknown): MfaConfigurationError | undefined {
   const message = (error as { message?: unknown } | null)?.message;
   if (typeof message !== 'string') return undefined;
