@@ -8,6 +8,7 @@ import {
   type BeginAttempt,
   type MfaStore,
 } from '../src/totp/index.js';
+import { STORE_OPERATIONS } from './support/store-records.js';
 import { STEP_MS, TEST_KEY, newUser, totpHarness, wrongCode } from './support/totp.js';
 
 // MfaStore and MfaProvider are public extension points. An app's own implementation with a small slip (undefined
@@ -21,16 +22,7 @@ type Overrides = Partial<Record<keyof MfaStore, (...args: never[]) => Promise<un
  */
 function sloppyStore(overrides: Overrides | ((base: MemoryMfaStore) => Overrides)): MfaStore {
   const base = new MemoryMfaStore();
-  const methods = [
-    'load',
-    'beginAttempt',
-    'savePending',
-    'claimStep',
-    'activatePending',
-    'consumeRecoveryCode',
-    'replaceRecoveryCodes',
-    'deleteFactor',
-  ] as const;
+  const methods = STORE_OPERATIONS;
   const store: Record<string, unknown> = { name: 'sloppy' };
   for (const method of methods) store[method] = base[method].bind(base) as unknown;
   Object.assign(store, typeof overrides === 'function' ? overrides(base) : overrides);

@@ -11,6 +11,7 @@ import {
 } from '../src/totp/index.js';
 import { describeEachStore } from './support/stores.js';
 import { STEP_MS, TEST_KEY, newUser, outcomes, totpHarness, wrongCode } from './support/totp.js';
+import { STORE_OPERATIONS } from './support/store-records.js';
 
 // One store round trip per verify: the provider caches each user's factor as the store returned it (sealed) and, on
 // the next verify, checks the code first, then counts and claims in one atomic operation that also checks the factor
@@ -229,16 +230,7 @@ describe('the factor cache and custom stores', () => {
   function oldContractStore(extra: Partial<MfaStore> = {}): { store: MfaStore; calls: string[] } {
     const base = new MemoryMfaStore();
     const calls: string[] = [];
-    const methods = [
-      'load',
-      'beginAttempt',
-      'savePending',
-      'claimStep',
-      'activatePending',
-      'consumeRecoveryCode',
-      'replaceRecoveryCodes',
-      'deleteFactor',
-    ] as const;
+    const methods = STORE_OPERATIONS;
     const store: Record<string, unknown> = { name: 'custom', ...extra };
     for (const method of methods) {
       store[method] = (...args: unknown[]) => {

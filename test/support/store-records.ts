@@ -18,3 +18,15 @@ export const pending = (overrides: Partial<StoredPendingSetup> = {}): StoredPend
   confirmed: false,
   ...overrides,
 });
+
+/** Every `MfaStore` operation but `attemptAndClaim`: what a custom store written against the smaller set implements. */
+export const STORE_OPERATIONS = [
+  'load',
+  'beginAttempt',
+  'savePending',
+  'claimStep',
+  'activatePending',
+  'consumeRecoveryCode',
+  'replaceRecoveryCodes',
+  'deleteFactor',
+] as const;
