@@ -32,6 +32,20 @@ function sloppyStore(overrides: Overrides | ((base: MemoryMfaStore) => Overrides
   return typeof store.attemptAndClaim === 'function' ? custom : withAttemptAndClaim(custom);
 }
 
+/** An app's own provider: a working TotpMfaProvider underneath, with `overrides` in the loose shapes under test. */
+function customProvider(overrides: Partial<MfaProvider>): MfaProvider {
+  const totp = new TotpMfaProvider({ encryptionKey: TEST_KEY });
+  return {
+    name: 'custom',
+    getStatus: (u, c) => totp.getStatus(u, c),
+    createSecret: (u, c) => totp.createSecret(u, c),
+    enable: (u, o, c) => totp.enable(u, o, c),
+    disable: (u, c) => totp.disable(u, c),
+    verify: (u, code, c) => totp.verify(u, code, c),
+    ...overrides,
+  };
+}
+
 describe('fails closed on a sloppy custom store or provider', () => {
   it.each([undefined, '0', Number.NaN, -1, 1.5])(
     'a store that answers %s for "no such recovery code" does not let a wrong code in',
@@ -53,16 +67,7 @@ describe('fails closed on a sloppy custom store or provider', () => {
   it.each([null, '0', -1, undefined])(
     'a provider whose recovery-code answer is { remaining: %s } does not pass a login',
     async (remaining) => {
-      const totp = new TotpMfaProvider({ encryptionKey: TEST_KEY });
-      const provider: MfaProvider = {
-        name: 'custom',
-        getStatus: (u, c) => totp.getStatus(u, c),
-        createSecret: (u, c) => totp.createSecret(u, c),
-        enable: (u, o, c) => totp.enable(u, o, c),
-        disable: (u, c) => totp.disable(u, c),
-        verify: (u, code, c) => totp.verify(u, code, c),
-        verifyRecoveryCode: async () => ({ remaining }) as never,
-      };
+      const provider = customProvider({ verifyRecoveryCode: async () => ({ remaining }) as never });
       const client = new MfaClient({ provider, issuer: 'Acme' });
       await expect(client.verifySecondFactor(newUser(), 'WRONG-WRONG-WRONG')).rejects.toMatchObject({
         code: 'provider_error',
@@ -130,16 +135,10 @@ describe('fails closed on a sloppy custom store or provider', () => {
   });
 
   it('a provider that resolves { verified: false } is reported as a provider error, not as verified', async () => {
-    const totp = new TotpMfaProvider({ encryptionKey: TEST_KEY });
-    const provider: MfaProvider = {
-      name: 'custom',
-      getStatus: (u, c) => totp.getStatus(u, c),
-      createSecret: (u, c) => totp.createSecret(u, c),
-      enable: (u, o, c) => totp.enable(u, o, c),
-      disable: (u, c) => totp.disable(u, c),
+    const provider = customProvider({
       verify: async () => ({ verified: false }) as never,
       verifyFactor: async () => undefined as never,
-    };
+    });
     const client = new MfaClient({ provider, issuer: 'Acme' });
     await expect(client.verify(newUser(), '123456')).rejects.toBeInstanceOf(MfaProviderError);
     await expect(client.verifySecondFactor(newUser(), '123456')).rejects.toMatchObject({ type: 'invalid_response' });
