@@ -1,27 +1,34 @@
 import {
   EXPIRED_SETUP_GRACE_MS,
   type ActivatePending,
-  type AttemptBegun,
+  type AttemptBudget,
   type AttemptClaim,
   type AttemptClaimResult,
   type AttemptWindow,
-  type BeginAttempt,
-  type ConsumeRecoveryCode,
+  type DeleteFactor,
   type MfaStore,
   type MfaStoredState,
+  type RecoveryCodeUse,
   type ReplaceRecoveryCodes,
   type SavePending,
-  type StepClaim,
   type StoredFactor,
   type StoredPendingSetup,
+  type UseRecoveryCode,
   type UserQuery,
 } from './store.js';
+
+/** A bucket's open window: failures counted and when it ends. */
+interface OpenWindow {
+  count: number;
+  resetAt: number;
+}
 
 interface UserRecord {
   factor: StoredFactor | null;
   pending: StoredPendingSetup | null;
   recoveryCodes: Set<string>;
-  attempts: AttemptWindow | null;
+  /** Attempt buckets by name; a window that has ended counts as absent. */
+  attempts: Map<string, OpenWindow>;
 }
 
 /**
@@ -29,7 +36,9 @@ interface UserRecord {
  * shared between processes; use `RedisMfaStore` or `PostgresMfaStore` when the app runs on several servers.
  *
  * Every method does its work synchronously before its promise settles, so each is atomic within the process.
- * Records are copied in and out: a caller can never change stored state by mutating what it got.
+ * Records are copied in and out: a caller can never change stored state by mutating what it got. It is also the
+ * reference implementation of the contract in `store.ts`: the other stores do the same steps in a script or a
+ * statement.
  */
 export class MemoryMfaStore implements MfaStore {
   readonly name = 'memory';
@@ -41,41 +50,27 @@ export class MemoryMfaStore implements MfaStore {
     return this.#snapshot(this.users.get(userId));
   }
 
-  async beginAttempt({ userId, now, windowMs }: BeginAttempt): Promise<AttemptBegun> {
-    const record = this.#count(userId, now, windowMs);
-    return { attempts: { ...record.attempts! }, state: this.#snapshot(record) };
-  }
-
-  async attemptAndClaim(claim: AttemptClaim): Promise<AttemptClaimResult> {
-    const record = this.#count(claim.userId, claim.now, claim.windowMs);
-    const attempts = { ...record.attempts! };
-    if (attempts.count > claim.maxAttempts) return { outcome: 'locked', attempts };
-    const factor = record.factor;
-    if (factor === null || factor.secretId !== claim.secretId)
-      return { outcome: 'stale', attempts, state: this.#snapshot(record) };
-    if (claim.step === null) return { outcome: 'counted', attempts };
-    if (factor.lastStep !== null && factor.lastStep >= claim.step) return { outcome: 'replayed', attempts };
-    factor.lastStep = claim.step;
-    if (claim.resealedSecret !== undefined) factor.sealedSecret = claim.resealedSecret;
-    record.attempts = null;
-    return { outcome: 'claimed' };
-  }
-
   async savePending({ userId, pending }: SavePending): Promise<void> {
     this.#sweep(pending.createdAt);
     this.#record(userId).pending = { ...pending };
   }
 
-  async claimStep({ userId, target, secretId, step, resealedSecret }: StepClaim): Promise<boolean> {
-    const record = this.users.get(userId);
-    const secret = target === 'factor' ? record?.factor : record?.pending;
-    if (!record || !secret || secret.secretId !== secretId) return false;
-    if (secret.lastStep !== null && secret.lastStep >= step) return false;
+  async attemptAndClaim(claim: AttemptClaim): Promise<AttemptClaimResult> {
+    const { userId, target, secretId, step, budget, resealedSecret } = claim;
+    this.#sweep(budget.now);
+    const record = this.#record(userId);
+    const found = windowsOf(record, budget);
+    if (isLocked(found, budget)) return { outcome: 'locked', attempts: found };
+    const secret = target === 'factor' ? record.factor : record.pending;
+    if (secret === null || secret.secretId !== secretId)
+      return { outcome: 'stale', attempts: found, state: this.#snapshot(record) };
+    if (step === null) return { outcome: 'mismatch', attempts: countFailure(record, budget) };
+    if (secret.lastStep !== null && secret.lastStep >= step) return { outcome: 'replayed', attempts: found };
     secret.lastStep = step;
     if (resealedSecret !== undefined) secret.sealedSecret = resealedSecret;
     if (target === 'pending') (secret as StoredPendingSetup).confirmed = true;
-    else record.attempts = null;
-    return true;
+    clearBuckets(record, budget);
+    return { outcome: 'claimed' };
   }
 
   async activatePending({ userId, secretId, recoveryCodeHashes, now }: ActivatePending): Promise<boolean> {
@@ -91,30 +86,34 @@ export class MemoryMfaStore implements MfaStore {
     };
     record.pending = null;
     record.recoveryCodes = new Set(recoveryCodeHashes);
-    record.attempts = null;
+    record.attempts.clear();
     return true;
   }
 
-  async consumeRecoveryCode({ userId, candidateHashes }: ConsumeRecoveryCode): Promise<number | null> {
-    const record = this.users.get(userId);
-    if (!record) return null;
-    const found = candidateHashes.find((hash) => record.recoveryCodes.has(hash));
-    if (found === undefined) return null;
-    record.recoveryCodes.delete(found);
-    record.attempts = null;
-    return record.recoveryCodes.size;
+  async useRecoveryCode({ userId, candidateHashes, budget }: UseRecoveryCode): Promise<RecoveryCodeUse> {
+    this.#sweep(budget.now);
+    const record = this.#record(userId);
+    const found = windowsOf(record, budget);
+    if (isLocked(found, budget)) return { outcome: 'locked', attempts: found };
+    if (record.factor === null) return { outcome: 'no_factor' };
+    const hash = candidateHashes.find((candidate) => record.recoveryCodes.has(candidate));
+    if (hash === undefined) return { outcome: 'mismatch', attempts: countFailure(record, budget) };
+    record.recoveryCodes.delete(hash);
+    clearBuckets(record, budget);
+    return { outcome: 'used', remaining: record.recoveryCodes.size };
   }
 
-  async replaceRecoveryCodes({ userId, hashes }: ReplaceRecoveryCodes): Promise<boolean> {
+  async replaceRecoveryCodes({ userId, hashes, secretId }: ReplaceRecoveryCodes): Promise<boolean> {
     const record = this.users.get(userId);
-    if (!record?.factor) return false;
+    if (!record?.factor || (secretId !== undefined && record.factor.secretId !== secretId)) return false;
     record.recoveryCodes = new Set(hashes);
     return true;
   }
 
-  async deleteFactor({ userId }: UserQuery): Promise<boolean> {
+  async deleteFactor({ userId, secretId }: DeleteFactor): Promise<boolean> {
     const record = this.users.get(userId);
     if (!record) return false;
+    if (secretId !== undefined && record.factor?.secretId !== secretId) return false;
     const existed = record.factor !== null;
     record.factor = null;
     record.pending = null;
@@ -122,22 +121,14 @@ export class MemoryMfaStore implements MfaStore {
     return existed;
   }
 
-  /** Counts one attempt in the user's fixed window, starting a new window once the last one has ended. */
-  #count(userId: string, now: number, windowMs: number): UserRecord {
-    this.#sweep(now);
-    const record = this.#record(userId);
-    const current = record.attempts;
-    record.attempts =
-      current === null || now >= current.resetAt
-        ? { count: 1, resetAt: now + windowMs }
-        : { count: current.count + 1, resetAt: current.resetAt };
-    return record;
+  async clearAttempts({ userId }: UserQuery): Promise<void> {
+    this.users.get(userId)?.attempts.clear();
   }
 
   #record(userId: string): UserRecord {
     let record = this.users.get(userId);
     if (!record) {
-      record = { factor: null, pending: null, recoveryCodes: new Set(), attempts: null };
+      record = { factor: null, pending: null, recoveryCodes: new Set(), attempts: new Map() };
       this.users.set(userId, record);
     }
     return record;
@@ -155,11 +146,38 @@ export class MemoryMfaStore implements MfaStore {
   #sweep(now: number): void {
     if (this.users.size < this.#sweepAt) return;
     for (const [userId, record] of this.users) {
-      if (record.attempts && now >= record.attempts.resetAt) record.attempts = null;
+      for (const [bucket, window] of record.attempts) if (now >= window.resetAt) record.attempts.delete(bucket);
       if (record.pending && now >= record.pending.expiresAt + EXPIRED_SETUP_GRACE_MS) record.pending = null;
-      if (!record.factor && !record.pending && !record.attempts && record.recoveryCodes.size === 0)
+      if (!record.factor && !record.pending && record.attempts.size === 0 && record.recoveryCodes.size === 0)
         this.users.delete(userId);
     }
     this.#sweepAt = Math.max(1024, this.users.size * 2);
   }
+}
+
+/** Each limit's window as it stands at `budget.now`: an ended or absent window reads as `{ count: 0, resetAt: 0 }`. */
+function windowsOf(record: UserRecord, budget: AttemptBudget): AttemptWindow[] {
+  return budget.limits.map(({ bucket }) => {
+    const open = record.attempts.get(bucket);
+    return open !== undefined && budget.now < open.resetAt
+      ? { bucket, count: open.count, resetAt: open.resetAt }
+      : { bucket, count: 0, resetAt: 0 };
+  });
+}
+
+function isLocked(windows: readonly AttemptWindow[], budget: AttemptBudget): boolean {
+  return windows.some((window, index) => window.count >= budget.limits[index]!.max);
+}
+
+/** Counts one failure in every limit's bucket (a new window where the last one ended); answers the windows after it. */
+function countFailure(record: UserRecord, budget: AttemptBudget): AttemptWindow[] {
+  return windowsOf(record, budget).map(({ bucket, count, resetAt }) => {
+    const next = count === 0 ? { count: 1, resetAt: budget.now + budget.windowMs } : { count: count + 1, resetAt };
+    record.attempts.set(bucket, next);
+    return { bucket, ...next };
+  });
+}
+
+function clearBuckets(record: UserRecord, budget: AttemptBudget): void {
+  for (const { bucket } of budget.limits) record.attempts.delete(bucket);
 }

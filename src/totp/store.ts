@@ -1,15 +1,25 @@
 /**
- * The storage contract behind `TotpMfaProvider`.
+ * The storage contract behind `TotpMfaProvider` (v2: issue "Login security the library enforces").
  *
  * A store keeps, per user id: at most one enabled factor, at most one pending setup, the hashes of the user's
- * recovery codes, and an attempt counter. It never sees a secret in clear (the provider seals secrets before
- * handing them over) nor a recovery code (only hashes). Times are epoch milliseconds from the provider's clock,
- * passed in, so a fixed clock drives every store the same way in tests.
+ * recovery codes, and attempt counters ("buckets", each a fixed window). It never sees a secret in clear (the
+ * provider seals secrets before handing them over) nor a recovery code (only hashes) nor a client's address (bucket
+ * names carry a keyed hash of it). Times are epoch milliseconds from the provider's clock, passed in, so a fixed
+ * clock drives every store the same way in tests.
  *
- * Every method that decides something (count an attempt, claim a time step, promote a setup, consume a recovery
- * code) must be atomic against concurrent callers on any number of servers: one Lua script, one SQL statement,
- * or one synchronous block. Read-then-write from the caller's side would let a replayed code or a brute-force
- * burst slip through. The shared contract suite in `test/store-contract.test.ts` checks all of this.
+ * Every method that decides something (check a budget, claim a time step, promote a setup, use a recovery code) is
+ * atomic against concurrent callers on any number of servers: one Lua script, one SQL statement or transaction, or
+ * one synchronous block. The shared contract suite in `test/store-contract.test.ts` checks all of this.
+ *
+ * What changed from v1, and why:
+ * - The code is checked by the provider *before* the store is asked (on the cached factor, or on the state `load`
+ *   read), and the store then decides budget, claim and count in one atomic operation. So a replay (a step already
+ *   claimed) is refused without being counted as a failed guess, and a burst still cannot outrun the limit: each
+ *   failure is counted in the same atomic operation that checks the budget.
+ * - Counters are buckets named by the provider (per user, per user and client, setup, recovery), so one client's
+ *   lock never locks another, and a TOTP lockout never closes the recovery path.
+ * - `beginAttempt`, `claimStep`, `consumeRecoveryCode` and `withAttemptAndClaim` are gone: every store implements
+ *   `attemptAndClaim` and `useRecoveryCode` itself (both are one round trip).
  */
 
 /** A TOTP secret at rest, sealed by the provider, with the replay-protection mark. */
@@ -48,22 +58,14 @@ export interface MfaStoredState {
   recoveryCodes: number;
 }
 
-/** Attempts in the current fixed window. */
-export interface AttemptWindow {
-  /** Attempts counted in this window, the one just counted included. */
-  count: number;
-  /** When the window ends and the count starts again from zero, in epoch ms. */
-  resetAt: number;
-}
-
-/** Which secret a `claimStep` is about: the enabled factor or the pending setup. */
-export type ClaimTarget = 'factor' | 'pending';
-
 /**
  * How long an expired pending setup is kept (by TTL, sweep or `deleteExpired`) so that a late code is told "expired"
  * rather than "no setup". One value for every store, so the answer does not depend on where the state lives.
  */
 export const EXPIRED_SETUP_GRACE_MS = 24 * 60 * 60 * 1000;
+
+/** Bucket names: built by the provider, opaque to stores, safe in a Redis key, a SQL text column and a log line. */
+export const BUCKET_NAME = /^[a-z][a-z0-9:_-]{0,63}$/;
 
 /** Names the user every store operation is about. */
 export interface UserQuery {
@@ -71,20 +73,40 @@ export interface UserQuery {
   userId: string;
 }
 
-/** `beginAttempt`: count one attempt in the fixed window that `now` falls in. */
-export interface BeginAttempt extends UserQuery {
-  /** The provider's current time, in epoch ms. */
-  now: number;
-  /** Length of an attempt window (the provider's `attemptWindowMs`), in ms. */
-  windowMs: number;
+/** One attempt counter the operation is limited by. */
+export interface AttemptLimit {
+  /**
+   * Which counter (matches `BUCKET_NAME`), e.g. `code` (per user), `code:c:<hash>` (per user and client), `setup`,
+   * `recovery:c:<hash>`. Each (user, bucket) pair is its own fixed window.
+   */
+  bucket: string;
+  /** The budget: once the window's count has reached `max`, the operation is refused as `locked`. */
+  max: number;
 }
 
-/** What `beginAttempt` answers: the count after this attempt, and the state read in the same operation. */
-export interface AttemptBegun {
-  /** The attempt window, this attempt counted. */
-  attempts: AttemptWindow;
-  /** The user's state, read atomically with the count. */
-  state: MfaStoredState;
+/** The limits an operation is checked against, with the clock and the window length for new windows. */
+export interface AttemptBudget {
+  /** The provider's current time, in epoch ms. */
+  now: number;
+  /** Length of a new window (the provider's `attemptWindowMs`), in ms. */
+  windowMs: number;
+  /** One to three limits; all are checked, all are counted on a failure, all are cleared on a success. */
+  limits: readonly AttemptLimit[];
+}
+
+/**
+ * One bucket's window as the operation left it (or found it, when nothing was counted).
+ * A bucket whose window has ended (`now >= resetAt`), or that was never counted, reads as `{ count: 0, resetAt: 0 }`.
+ * Counting a failure in such a bucket starts a new window: `count: 1, resetAt: now + windowMs`; otherwise the
+ * count goes up by one and `resetAt` stays (a fixed window: failures do not extend it).
+ */
+export interface AttemptWindow {
+  /** The bucket, as in the limit. */
+  bucket: string;
+  /** Failures counted in this window. */
+  count: number;
+  /** When the window ends and the count starts again from zero, in epoch ms (0 when no window is open). */
+  resetAt: number;
 }
 
 /** `savePending`: the new pending setup for the user. */
@@ -93,56 +115,45 @@ export interface SavePending extends UserQuery {
   pending: StoredPendingSetup;
 }
 
-/** `claimStep`: a compare-and-set of the target's last accepted step. */
-export interface StepClaim extends UserQuery {
+/** Which secret a claim is about: the enabled factor or the pending setup. */
+export type ClaimTarget = 'factor' | 'pending';
+
+/** `attemptAndClaim`: the outcome of a code the provider already checked against the target's sealed secret. */
+export interface AttemptClaim extends UserQuery {
   /** Whose `lastStep` to advance: the enabled factor or the pending setup. */
   target: ClaimTarget;
-  /** The `secretId` the code was checked against: nothing is claimed if the target holds another secret. */
+  /** The `secretId` the code was checked against: nothing is claimed or counted if the target holds another secret. */
   secretId: string;
-  /** The TOTP time step the code matched (epoch seconds / 30, rounded down); claimed only if above `lastStep`. */
-  step: number;
-  /** Replaces the sealed secret in the same update (key rotation); absent to keep it. */
-  resealedSecret?: string | undefined;
-}
-
-/** What `attemptAndClaim` is asked to do, for a code the provider checked against a sealed factor it had cached. */
-export interface AttemptClaim extends BeginAttempt {
-  /** The factor the code was checked against: nothing is claimed unless it is still the stored one. */
-  secretId: string;
-  /** The step the code matched, to claim; `null` when it matched none (count only, and say whether the factor is current). */
+  /** The TOTP time step the code matched, to claim; `null` when it matched none (a failure, to count). */
   step: number | null;
-  /** Past this count in the window the attempt is refused: counted, but the step is not claimed. */
-  maxAttempts: number;
-  /** As in `claimStep`: replaces the sealed secret in the same update (key rotation). */
+  /** The limits this attempt is checked against and, on a failure, counted in. */
+  budget: AttemptBudget;
+  /** Replaces the sealed secret in the same update (key rotation); absent to keep it. Only with a step. */
   resealedSecret?: string | undefined;
 }
 
 /**
- * - `claimed`: counted, the factor is the named one, the step was above the last one and is now claimed; the attempt
- *   counter is cleared, as by a factor claim.
- * - `locked`: counted, over `maxAttempts`: nothing else was looked at or changed.
- * - `stale`: counted, but the stored factor is not the named one (replaced, disabled, or none): nothing claimed. The
- *   state read in the same operation comes with it, so the provider can decide as after `beginAttempt`.
- * - `replayed`: counted, the factor is current, but the step is at or below its last accepted step.
- * - `counted`: counted, the factor is current, and no step was given.
+ * Decided in this order, in one atomic operation (`attempts` always lists one window per limit, in the limits' order):
+ * - `locked`: some limit's window has `count >= max`. Nothing else was looked at, nothing changed or counted.
+ * - `stale`: the target does not exist or holds another `secretId` (replaced, disabled, none). Nothing changed or
+ *   counted; the state read in the same operation comes with it, so the provider can check the code again on it.
+ * - `claimed`: `step` is not null and above the target's `lastStep` (or `lastStep` is null): `lastStep = step` (a
+ *   pending setup also becomes `confirmed`), `resealedSecret` applied, and every listed bucket cleared.
+ * - `replayed`: `step` is not null and at or below `lastStep`. Nothing changed or counted: a double submit or a
+ *   client retry of an accepted code is not a failed guess.
+ * - `mismatch`: `step` is null: every listed bucket counted one failure (windows as they are after counting).
  */
 export type AttemptClaimResult =
   | {
-      /** The step is claimed. */
       outcome: 'claimed';
     }
   | {
-      /** Counted and refused, nothing claimed (see above). */
-      outcome: 'locked' | 'replayed' | 'counted';
-      /** The attempt window, this attempt counted. */
-      attempts: AttemptWindow;
+      outcome: 'locked' | 'replayed' | 'mismatch';
+      attempts: AttemptWindow[];
     }
   | {
-      /** The named factor is not the stored one; nothing claimed. */
       outcome: 'stale';
-      /** The attempt window, this attempt counted. */
-      attempts: AttemptWindow;
-      /** The user's state, read in the same operation. */
+      attempts: AttemptWindow[];
       state: MfaStoredState;
     };
 
@@ -156,79 +167,76 @@ export interface ActivatePending extends UserQuery {
   now: number;
 }
 
-/** `consumeRecoveryCode`: the typed recovery code, as hashes only. */
-export interface ConsumeRecoveryCode extends UserQuery {
-  /** The same code hashed under each configured key. */
+/** `useRecoveryCode`: the typed recovery code, as hashes only, checked against its own budget. */
+export interface UseRecoveryCode extends UserQuery {
+  /** The same code hashed under each configured key; empty when what was typed cannot be a recovery code. */
   candidateHashes: readonly string[];
+  /** The recovery path's own limits (never the TOTP buckets). */
+  budget: AttemptBudget;
 }
+
+/**
+ * Decided in this order, in one atomic operation:
+ * - `locked`: some limit's window has `count >= max`; nothing changed or counted.
+ * - `no_factor`: no factor is enabled; nothing changed or counted.
+ * - `used`: the first stored hash found among `candidateHashes` is removed; `remaining` is how many are left; every
+ *   listed bucket is cleared. Of concurrent uses of one code, exactly one is `used`.
+ * - `mismatch`: none matches: every listed bucket counted one failure.
+ */
+export type RecoveryCodeUse =
+  | { outcome: 'used'; remaining: number }
+  | { outcome: 'no_factor' }
+  | { outcome: 'locked' | 'mismatch'; attempts: AttemptWindow[] };
 
 /** `replaceRecoveryCodes`: the user's new set of recovery codes, as hashes. */
 export interface ReplaceRecoveryCodes extends UserQuery {
   /** Keyed hashes of the new recovery codes (never the codes). */
   hashes: readonly string[];
+  /** Only if the enabled factor has this `secretId` (a step-up proof names the factor it was given for). */
+  secretId?: string | undefined;
 }
 
-/**
- * Every operation but the one-round-trip `attemptAndClaim`: what a custom store implements at the least. Pass such a
- * store through `withAttemptAndClaim` to get a full `MfaStore`.
- */
-export interface MfaStoreOperations {
-  /** Short name for logs and benchmarks (`memory`, `redis`, `postgres`). */
+/** `deleteFactor`: turn MFA off. */
+export interface DeleteFactor extends UserQuery {
+  /** Only if the enabled factor has this `secretId`; absent: whatever factor is enabled (administrative reset). */
+  secretId?: string | undefined;
+}
+
+/** What a store implements. */
+export interface MfaStore {
+  /** Short name for logs and benchmarks (`memory`, `redis`, `postgres`, `sqlite`). */
   readonly name: string;
 
   /** Reads the user's state (no side effect). */
   load(query: UserQuery): Promise<MfaStoredState>;
 
-  /**
-   * Counts one attempt and reads the state. Counting is atomic: N concurrent calls yield counts 1..N.
-   * A window starts at the first attempt and lasts `windowMs`; once `now >= resetAt` the next attempt starts a new
-   * window with count 1. Attempts are counted before the code is checked, so a burst cannot outrun the limit.
-   */
-  beginAttempt(request: BeginAttempt): Promise<AttemptBegun>;
-
   /** Replaces the user's pending setup (an enabled factor is left alone). */
   savePending(request: SavePending): Promise<void>;
 
-  /**
-   * Atomic compare-and-set for replay protection. If the target (`factor` or `pending`) exists with this `secretId`
-   * and its `lastStep` is null or below `step`: sets `lastStep = step` (a pending setup also becomes `confirmed`) and
-   * returns true; a claim on the factor also clears the attempt counter (a success resets it). A claim on a pending
-   * setup leaves the counter alone: whoever created the setup knows its secret, and must not be able to reset the
-   * count that protects the factor. Otherwise changes nothing and returns false.
-   * With `resealedSecret`, the sealed secret is replaced in the same atomic update: the provider passes it when the
-   * secret was sealed with an older key, so key rotation migrates secrets as users sign in, at no extra round trip.
-   */
-  claimStep(claim: StepClaim): Promise<boolean>;
+  /** Budget check, claim or count, in one atomic operation; see `AttemptClaimResult` for the order of decisions. */
+  attemptAndClaim(claim: AttemptClaim): Promise<AttemptClaimResult>;
 
   /**
    * Atomically promotes the pending setup with this `secretId` to the enabled factor, if it is confirmed and
    * `now < expiresAt`: the factor (replacing any previous one) keeps the setup's secret and `lastStep`, the pending
-   * setup is removed, the recovery code hashes replace any previous ones, and the attempt counter is cleared (the
-   * user has just proven the new authenticator). Returns false, changing nothing, otherwise.
+   * setup is removed, the recovery code hashes replace any previous ones, and every attempt bucket of the user is
+   * cleared (the user has just proven the new authenticator). Returns false, changing nothing, otherwise.
    */
   activatePending(request: ActivatePending): Promise<boolean>;
 
-  /**
-   * Atomically consumes one recovery code: removes the first stored hash found among `candidateHashes` (the same
-   * code hashed under each configured key) and returns how many remain, clearing the attempt counter; returns null
-   * when none matches. Two concurrent calls with the same code: exactly one gets a number.
-   */
-  consumeRecoveryCode(request: ConsumeRecoveryCode): Promise<number | null>;
+  /** Budget check and recovery-code use in one atomic operation; see `RecoveryCodeUse`. */
+  useRecoveryCode(request: UseRecoveryCode): Promise<RecoveryCodeUse>;
 
-  /** Atomically replaces all recovery code hashes, only while a factor is enabled. Returns false without a factor. */
+  /** Atomically replaces all recovery code hashes, only while a factor (with `secretId`, if given) is enabled. */
   replaceRecoveryCodes(request: ReplaceRecoveryCodes): Promise<boolean>;
 
-  /** Removes the factor, any pending setup and the recovery codes (not the attempt counter). True if a factor existed. */
-  deleteFactor(query: UserQuery): Promise<boolean>;
-}
-
-export interface MfaStore extends MfaStoreOperations {
   /**
-   * `beginAttempt` and a factor `claimStep` in one atomic operation (one round trip), for a code the provider checked
-   * against the sealed factor it cached from an earlier read. Counts one attempt exactly as `beginAttempt` does,
-   * refuses past `maxAttempts`, and claims `step` only if the stored factor's `secretId` is the given one (so a stale
-   * cache never lets a replaced or disabled factor's codes through) and the step is above its last one. A store that
-   * cannot do it in one operation gets it from `withAttemptAndClaim`, as `beginAttempt` then `claimStep`.
+   * Without `secretId`: removes the factor, any pending setup and the recovery codes (whatever exists). With
+   * `secretId`: the same, but only if the enabled factor has that `secretId`; otherwise changes nothing. The attempt
+   * buckets stay either way. True if it removed a factor.
    */
-  attemptAndClaim(claim: AttemptClaim): Promise<AttemptClaimResult>;
+  deleteFactor(request: DeleteFactor): Promise<boolean>;
+
+  /** Removes every attempt bucket of the user (`unlock`, `adminReset`). */
+  clearAttempts(query: UserQuery): Promise<void>;
 }
