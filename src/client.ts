@@ -2,6 +2,7 @@ import { MfaConfigurationError, MfaValidationError, isMfaError } from './errors.
 import { invalidResponse, unexpectedFailure } from './internal/provider-failures.js';
 import { accountNameFor, buildOtpauthUri, checkIssuer, renderQrCodes } from './internal/otpauth.js';
 import type {
+  MfaAdminResetOptions,
   MfaCallContext,
   MfaDisableResult,
   MfaEnableOptions,
@@ -12,9 +13,13 @@ import type {
   MfaSecondFactorResult,
   MfaSetup,
   MfaStatus,
+  MfaStepUpProof,
   MfaUser,
   MfaVerifyResult,
 } from './types.js';
+import { readAdminReset, readStepUpProof } from './internal/validation-step-up.js';
+import { confirmed, stepUpTokenOf } from './internal/provider-answers.js';
+import type { MfaClientOptions, MfaDisableArgs, SelfHostedClient } from './client-types.js';
 import {
   looksLikeTotpCode,
   normalizeCode,
@@ -24,34 +29,11 @@ import {
   validateUser,
 } from './internal/validation.js';
 
-/** Options of {@link MfaClient}; both are required. */
-export interface MfaClientOptions<P extends MfaProvider = MfaProvider> {
-  /** Where MFA state lives: `SaasusMfaProvider` (hosted by SaaSus) or `TotpMfaProvider` (self-hosted). */
-  provider: P;
-  /** Name shown in the authenticator app, e.g. your product name. No colon. */
-  issuer: string;
-}
-
 // RFC 4648 base32 without padding, as authenticator apps expect it.
 const BASE32_SECRET = /^[A-Z2-7]{16,128}$/;
 const PLACEHOLDER_SECRET = 'A'.repeat(128);
 /** A QR code at error-correction level M holds 2 331 bytes at most; authenticator apps scan far less reliably. */
 const MAX_URI_LENGTH = 1200;
-
-/**
- * The `this` of the self-hosted-only methods (`verifySecondFactor`, `verifyRecoveryCode`, `regenerateRecoveryCodes`):
- * any client but one whose provider type says it is not self-hosted (`SaasusMfaProvider` declares
- * `selfHosted: false`), so calling them there is a compile error. Plain JavaScript still gets the
- * `MfaConfigurationError` at run time. Not generic on purpose: it keeps `MfaClient<P>` covariant in `P`, so an
- * `MfaClient<SaasusMfaProvider>` is still an `MfaClient`.
- */
-export type SelfHostedClient = MfaClient & {
-  /** The client's provider, of any type but one that declares `selfHosted: false`. */
-  readonly provider: {
-    /** Absent or true: only a provider typed `selfHosted: false` (SaaSus) is excluded. */
-    readonly selfHosted?: true;
-  };
-};
 
 /**
  * The MFA lifecycle for one app: status, setup, verify, enable, disable.
@@ -107,8 +89,11 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
     const cleanUser = validateUser(user);
     const digits = normalizeCode(code);
     const cleanCtx = validateContext(ctx);
-    confirmed(await this.call(() => this.provider.verify(cleanUser, digits, cleanCtx)));
-    return { verified: true };
+    const result = await this.call(() => this.provider.verify(cleanUser, digits, cleanCtx));
+    confirmed(result);
+    return typeof result.stepUpToken === 'string'
+      ? { verified: true, stepUpToken: result.stepUpToken }
+      : { verified: true };
   }
 
   /**
@@ -122,10 +107,15 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
     return this.call(() => this.provider.enable(cleanUser, { method }, cleanCtx));
   }
 
-  /** Turns MFA off. */
-  async disable(user: MfaUser, ctx?: MfaCallContext): Promise<MfaDisableResult> {
+  /**
+   * Turns MFA off. Self-hosted, only after a fresh second factor: `{ code }` (a current code or a recovery code) or
+   * `{ stepUpToken }`; without one it rejects with `MfaStepUpRequiredError` and nothing changes.
+   */
+  async disable(user: MfaUser, ...args: MfaDisableArgs<P>): Promise<MfaDisableResult> {
     const cleanUser = validateUser(user);
-    await this.call(() => this.provider.disable(cleanUser, validateContext(ctx)));
+    const proof = readStepUpProof(args[0]);
+    const cleanCtx = validateContext(args[0]);
+    await this.call(() => this.provider.disable(cleanUser, cleanCtx, proof));
     return { enabled: false };
   }
 
@@ -157,11 +147,17 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
       const digits = normalizeCode(code);
       const cleanCtx = validateContext(ctx);
       const verifyFactor = this.supported('verifyFactor');
-      confirmed(await this.call(() => verifyFactor(cleanUser, digits, cleanCtx)));
-      return { verified: true, method: 'totp' };
+      const result = await this.call(() => verifyFactor(cleanUser, digits, cleanCtx));
+      confirmed(result);
+      return { verified: true, method: 'totp', stepUpToken: stepUpTokenOf(result) };
     }
-    const { remaining } = await this.verifyRecoveryCode(cleanUser, code, ctx);
-    return { verified: true, method: 'recovery_code', recoveryCodesRemaining: remaining };
+    const { remaining, stepUpToken } = await this.verifyRecoveryCode(cleanUser, code, ctx);
+    return {
+      verified: true,
+      method: 'recovery_code',
+      recoveryCodesRemaining: remaining,
+      stepUpToken: stepUpTokenOf({ stepUpToken }),
+    };
   }
 
   /** Uses up one recovery code (self-hosted provider). Resolves with how many remain. */
@@ -181,26 +177,55 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
     if (typeof remaining !== 'number' || !Number.isSafeInteger(remaining) || remaining < 0) {
       throw invalidResponse('The provider did not confirm the recovery code');
     }
-    return { remaining };
+    return typeof result.stepUpToken === 'string' ? { remaining, stepUpToken: result.stepUpToken } : { remaining };
   }
 
-  /** Replaces all of the user's recovery codes with new ones (self-hosted provider). Show them once. */
+  /**
+   * Replaces all of the user's recovery codes (self-hosted), after a fresh second factor as for `disable`. Show the
+   * new codes once.
+   */
   async regenerateRecoveryCodes(
     this: SelfHostedClient,
     user: MfaUser,
-    ctx?: MfaCallContext,
+    options: MfaStepUpProof & MfaCallContext,
   ): Promise<MfaRecoveryCodesResult> {
     const cleanUser = validateUser(user);
-    const cleanCtx = validateContext(ctx);
+    const proof = readStepUpProof(options);
+    const cleanCtx = validateContext(options);
     const regenerate = this.supported('regenerateRecoveryCodes');
-    const { recoveryCodes } = await this.call(() => regenerate(cleanUser, cleanCtx));
+    const { recoveryCodes } = await this.call(() => regenerate(cleanUser, cleanCtx, proof));
     return { recoveryCodes };
   }
 
+  /**
+   * Support staff only (self-hosted): turns MFA off without any factor, clears the attempt counters, and emits
+   * `admin_reset` with `actor` and `reason`. Never call it from a route the user reaches.
+   */
+  async adminReset(
+    this: SelfHostedClient,
+    user: MfaUser,
+    options: MfaAdminResetOptions & MfaCallContext,
+  ): Promise<MfaDisableResult> {
+    const cleanUser = validateUser(user);
+    const audit = readAdminReset(options);
+    const cleanCtx = validateContext(options);
+    const adminReset = this.supported('adminReset');
+    await this.call(() => adminReset(cleanUser, audit, cleanCtx));
+    return { enabled: false };
+  }
+
+  /** Clears the user's attempt counters, ending any lock (self-hosted); emits `unlocked`. */
+  async unlock(this: SelfHostedClient, user: MfaUser, ctx?: MfaCallContext): Promise<void> {
+    const cleanUser = validateUser(user);
+    const cleanCtx = validateContext(ctx);
+    const unlock = this.supported('unlock');
+    await this.call(() => unlock(cleanUser, cleanCtx));
+  }
+
   /** An optional provider method, bound, or a configuration error naming the provider that lacks it. */
-  private supported<K extends 'verifyFactor' | 'verifyRecoveryCode' | 'regenerateRecoveryCodes'>(
-    method: K,
-  ): NonNullable<MfaProvider[K]> {
+  private supported<
+    K extends 'verifyFactor' | 'verifyRecoveryCode' | 'regenerateRecoveryCodes' | 'adminReset' | 'unlock',
+  >(method: K): NonNullable<MfaProvider[K]> {
     const fn = this.provider[method];
     if (typeof fn !== 'function') {
       throw new MfaConfigurationError(
@@ -221,9 +246,4 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
   }
 }
 
-/** A provider that resolves without saying `verified: true` has not verified anything: fail closed. */
-function confirmed(result: MfaVerifyResult | undefined): void {
-  if (result?.verified !== true) {
-    throw invalidResponse('The provider did not confirm the code');
-  }
-}
+export type { MfaClientOptions, MfaDisableArgs, SelfHostedClient } from './client-types.js';

@@ -19,6 +19,7 @@ export type MfaErrorCode =
   | 'not_verified'
   | 'already_enabled'
   | 'rate_limited'
+  | 'step_up_required'
   | 'provider_error'
   | 'configuration_error';
 
@@ -34,8 +35,13 @@ export interface MfaErrorBody {
   error: string;
   /** The error's {@link MfaError.code}. */
   code: MfaErrorCode;
-  /** The subclass's `reason`, only for {@link MfaInvalidCodeError} and {@link MfaUnauthorizedError}. */
+  /**
+   * The subclass's `reason`, only for {@link MfaInvalidCodeError}, {@link MfaUnauthorizedError} and
+   * {@link MfaStepUpRequiredError}.
+   */
   reason?: string;
+  /** Only for {@link MfaInvalidCodeError}, when the self-hosted provider knows it: failed codes left before a lock. */
+  attemptsRemaining?: number;
   /** Only for {@link MfaRateLimitedError}, when the wait is known: ms until a retry may succeed. */
   retryAfterMs?: number;
 }
@@ -92,15 +98,23 @@ export class MfaInvalidCodeError extends MfaError {
   override readonly name = 'MfaInvalidCodeError';
   /** Why the code was refused. Default `mismatch`. */
   readonly reason: InvalidCodeReason;
+  /**
+   * Failed codes the user (on this client, when the app passed `clientKey`) may still send before the attempt limit
+   * locks them out, counted after this one; set by the self-hosted provider, undefined when not known (SaaSus).
+   * A page can show it ("2 attempts left"). A replay does not lower it.
+   */
+  readonly attemptsRemaining: number | undefined;
   constructor(
     message = 'The verification code is incorrect',
-    options: MfaErrorOptions & { reason?: InvalidCodeReason } = {},
+    options: MfaErrorOptions & { reason?: InvalidCodeReason; attemptsRemaining?: number | undefined } = {},
   ) {
     super(message, 'invalid_code', 400, false, options);
     this.reason = options.reason ?? 'mismatch';
+    this.attemptsRemaining = options.attemptsRemaining;
   }
   override toJSON(): MfaErrorBody {
-    return { ...super.toJSON(), reason: this.reason };
+    const body: MfaErrorBody = { ...super.toJSON(), reason: this.reason };
+    return this.attemptsRemaining === undefined ? body : { ...body, attemptsRemaining: this.attemptsRemaining };
   }
 }
 
@@ -165,6 +179,32 @@ export class MfaRateLimitedError extends MfaError {
   override toJSON(): MfaErrorBody {
     const body = super.toJSON();
     return this.retryAfterMs === undefined ? body : { ...body, retryAfterMs: this.retryAfterMs };
+  }
+}
+
+/** Why a step-up proof was refused: none was given (`missing`), or the token cannot be used (`invalid`). */
+export type StepUpReason = 'missing' | 'invalid';
+
+/**
+ * An account change (`disable`, `regenerateRecoveryCodes`) needs a fresh second factor: a current code or recovery
+ * code, or a `stepUpToken` from a recent `verify` / `verifySecondFactor`. Status 403, not 401: the session is valid
+ * (and the official SaaSus front end treats a 401 as "signed out"); the user only has to prove the factor again.
+ * `invalid` covers a malformed, forged or expired token, and one issued to another user or for another factor, on
+ * purpose without saying which. Nothing was changed.
+ */
+export class MfaStepUpRequiredError extends MfaError {
+  override readonly name = 'MfaStepUpRequiredError';
+  /** Why the proof was refused (see {@link StepUpReason}). */
+  readonly reason: StepUpReason;
+  constructor(
+    message = 'Confirm with a current code or a recovery code first',
+    options: MfaErrorOptions & { reason?: StepUpReason } = {},
+  ) {
+    super(message, 'step_up_required', 403, false, options);
+    this.reason = options.reason ?? 'missing';
+  }
+  override toJSON(): MfaErrorBody {
+    return { ...super.toJSON(), reason: this.reason };
   }
 }
 

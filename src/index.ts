@@ -1,5 +1,5 @@
 export { MfaClient } from './client.js';
-export type { MfaClientOptions, SelfHostedClient } from './client.js';
+export type { MfaClientOptions, MfaDisableArgs, SelfHostedClient } from './client.js';
 export {
   MfaError,
   MfaValidationError,
@@ -8,6 +8,7 @@ export {
   MfaNotFoundError,
   MfaConflictError,
   MfaRateLimitedError,
+  MfaStepUpRequiredError,
   MfaProviderError,
   MfaConfigurationError,
   isMfaError,
@@ -21,12 +22,15 @@ export type {
   InvalidCodeReason,
   UnauthorizedReason,
   ConflictReason,
+  StepUpReason,
 } from './errors.js';
 export type {
   MfaUser,
   MfaMethod,
   MfaStatus,
   MfaCallContext,
+  MfaStepUpProof,
+  MfaAdminResetOptions,
   MfaSetup,
   MfaVerifyResult,
   MfaEnableOptions,

@@ -27,6 +27,39 @@ export interface MfaCallContext {
   referer?: string | undefined;
   /** Cancels the call, including retries and back-off waits. */
   signal?: AbortSignal | undefined;
+  /**
+   * Who is asking: the client's address or a device id (self-hosted provider; 1-200 characters, not blank). Failed
+   * codes are then counted per user and client, under a per-user ceiling over all clients, so one client's lock does
+   * not lock the user's other clients. Never stored or logged in clear: a keyed hash of it names its counter.
+   */
+  clientKey?: string | undefined;
+}
+
+/**
+ * A fresh second factor for an account change (`disable`, `regenerateRecoveryCodes`, self-hosted provider): a
+ * current TOTP code or a recovery code (`code`: checked, counted and claimed exactly like a login, so it cannot be
+ * replayed, and a recovery code is used up), or the `stepUpToken` of a recent `verify` / `verifySecondFactor`.
+ */
+export type MfaStepUpProof =
+  | {
+      /** A current code from the authenticator app (6 digits) or one of the user's recovery codes. */
+      code: string;
+      /** Not with `code`. */
+      stepUpToken?: undefined;
+    }
+  | {
+      /** The `stepUpToken` of a recent successful check, for this user and their current factor. */
+      stepUpToken: string;
+      /** Not with `stepUpToken`. */
+      code?: undefined;
+    };
+
+/** Who resets a user's MFA, and why: both go into the `admin_reset` audit event. */
+export interface MfaAdminResetOptions {
+  /** The support person or system doing it (an id or name for the audit log; 1-200 characters). */
+  actor: string;
+  /** Why (a ticket number, a short text; 1-500 characters). */
+  reason: string;
 }
 
 /** A new authenticator setup from `MfaClient.createSetup`: the secret and the ways to hand it to the app. */
@@ -49,6 +82,12 @@ export interface MfaSetup {
 export interface MfaVerifyResult {
   /** Always true. */
   verified: true;
+  /**
+   * Self-hosted provider, when the code was checked against the ENABLED factor (not a setup confirmation): proof of
+   * a fresh second factor for `disable` / `regenerateRecoveryCodes`, valid for `stepUpMaxAgeMs` (default 5 minutes),
+   * for this user and this factor only. Opaque; keep it server side (in the session), never in a URL or a log.
+   */
+  stepUpToken?: string;
 }
 
 /** Options of `MfaClient.enable`. */
@@ -77,6 +116,8 @@ export interface MfaDisableResult {
 export interface MfaRecoveryCodeResult {
   /** Unused recovery codes left after this one. Suggest new ones when it runs low. */
   remaining: number;
+  /** Proof of this fresh second factor for an account change (see {@link MfaVerifyResult.stepUpToken}). */
+  stepUpToken?: string;
 }
 
 /** A fresh set of recovery codes from `MfaClient.regenerateRecoveryCodes`. */
@@ -93,6 +134,8 @@ export interface MfaSecondFactorResult {
   method: 'totp' | 'recovery_code';
   /** Set when a recovery code was used. */
   recoveryCodesRemaining?: number;
+  /** Proof of this fresh second factor for an account change (see {@link MfaVerifyResult.stepUpToken}). */
+  stepUpToken: string;
 }
 
 /**
@@ -119,12 +162,19 @@ export interface MfaProvider {
   verify(user: MfaUser, code: string, ctx: MfaCallContext): Promise<MfaVerifyResult>;
   /** Turns MFA on with `method`; for `softwareToken` only after a verified setup. */
   enable(user: MfaUser, options: { method: MfaMethod }, ctx: MfaCallContext): Promise<MfaEnableResult>;
-  /** Turns MFA off for the user. */
-  disable(user: MfaUser, ctx: MfaCallContext): Promise<MfaDisableResult>;
+  /**
+   * Turns MFA off for the user. `proof` is what `MfaClient.disable` was given, validated (absent when none was): a
+   * provider that can check it (self-hosted) must refuse without it; SaaSus cannot and receives none.
+   */
+  disable(user: MfaUser, ctx: MfaCallContext, proof?: MfaStepUpProof): Promise<MfaDisableResult>;
   /** Login-time check of a TOTP code against the enabled factor only, never a pending setup (self-hosted). */
   verifyFactor?(user: MfaUser, code: string, ctx: MfaCallContext): Promise<MfaVerifyResult>;
   /** Consumes one recovery code (self-hosted). */
   verifyRecoveryCode?(user: MfaUser, code: string, ctx: MfaCallContext): Promise<MfaRecoveryCodeResult>;
-  /** Replaces every recovery code (self-hosted). */
-  regenerateRecoveryCodes?(user: MfaUser, ctx: MfaCallContext): Promise<MfaRecoveryCodesResult>;
+  /** Replaces every recovery code, after checking `proof` like `disable` does (self-hosted). */
+  regenerateRecoveryCodes?(user: MfaUser, ctx: MfaCallContext, proof?: MfaStepUpProof): Promise<MfaRecoveryCodesResult>;
+  /** Turns MFA off without a factor, clears the attempt counters, and audits who and why (self-hosted). */
+  adminReset?(user: MfaUser, options: MfaAdminResetOptions, ctx: MfaCallContext): Promise<MfaDisableResult>;
+  /** Clears the user's attempt counters (self-hosted). */
+  unlock?(user: MfaUser, ctx: MfaCallContext): Promise<void>;
 }

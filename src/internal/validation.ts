@@ -111,7 +111,11 @@ export function looksLikeTotpCode(code: unknown): boolean {
 export function validateContext(ctx: unknown): MfaCallContext {
   if (ctx === undefined || ctx === null) return {};
   if (typeof ctx !== 'object') throw new MfaValidationError('context must be an object', { field: 'context' });
-  const { accessToken, referer, signal } = readFields(ctx, ['accessToken', 'referer', 'signal'], 'context');
+  const { accessToken, referer, signal, clientKey } = readFields(
+    ctx,
+    ['accessToken', 'referer', 'signal', 'clientKey'],
+    'context',
+  );
   const clean: MfaCallContext = {};
   if (accessToken !== undefined && accessToken !== null && accessToken !== '') {
     assertText(accessToken, 'accessToken', 8192);
@@ -125,8 +129,18 @@ export function validateContext(ctx: unknown): MfaCallContext {
     if (!isAbortSignal(signal)) throw new MfaValidationError('signal must be an AbortSignal', { field: 'signal' });
     clean.signal = signal;
   }
+  if (clientKey !== undefined && clientKey !== null) {
+    // Its value is never echoed: it is an address or a device id, personal data for the app's logs, not ours.
+    if (typeof clientKey !== 'string' || clientKey.trim() === '')
+      throw new MfaValidationError('clientKey must be a non-blank string', { field: 'clientKey' });
+    assertText(clientKey, 'clientKey', MAX_CLIENT_KEY_LENGTH);
+    clean.clientKey = clientKey;
+  }
   return clean;
 }
+
+/** Longest `clientKey`: an IPv6 address with a zone, or a device id, fits with room to spare. */
+const MAX_CLIENT_KEY_LENGTH = 200;
 
 const METHODS: readonly MfaMethod[] = ['softwareToken', 'email'];
 

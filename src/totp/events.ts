@@ -54,10 +54,16 @@ export type MfaEvent =
       at: Date;
       /** Why it was refused. */
       reason: MfaVerifyFailure;
-      /** Attempts counted for the user in the current attempt window (`attemptWindowMs`). */
+      /**
+       * Failures counted in the check's first bucket (per client with `clientKey`, else per user) in the current
+       * window (`attemptWindowMs`); 0 when nothing was checked against (`no_factor`, `expired_setup`).
+       */
       attempts: number;
     }
-  /** The attempt limit was reached; attempts fail fast until `retryAfterMs` has passed. */
+  /**
+   * A failure made a count reach its limit: a lock starts now, and attempts of that kind (from that client, or from
+   * every client at the per-user ceiling) fail fast until `retryAfterMs` has passed. Sent once per lock.
+   */
   | {
       /** Which event this is. */
       type: 'locked';
@@ -78,6 +84,28 @@ export type MfaEvent =
       at: Date;
       /** Unused recovery codes left. */
       remaining: number;
+    }
+  /** An administrator turned MFA off without a factor (`adminReset`); the attempt counters were cleared too. */
+  | {
+      /** Which event this is. */
+      type: 'admin_reset';
+      /** The user's id, as passed to the provider. */
+      userId: string;
+      /** When it happened, by the provider's clock (`now`). */
+      at: Date;
+      /** Who did it, as the app passed it. */
+      actor: string;
+      /** Why, as the app passed it. */
+      reason: string;
+    }
+  /** The user's attempt counters were cleared (`unlock`). */
+  | {
+      /** Which event this is. */
+      type: 'unlocked';
+      /** The user's id, as passed to the provider. */
+      userId: string;
+      /** When it happened, by the provider's clock (`now`). */
+      at: Date;
     }
   /** Every recovery code was replaced by a new set. */
   | {

@@ -2,19 +2,19 @@ import { isMfaError } from '../errors.js';
 import { invalidResponse, storeTimedOut, storeUnavailable } from '../internal/provider-failures.js';
 import type {
   ActivatePending,
-  AttemptBegun,
+  AttemptBudget,
   AttemptClaim,
   AttemptClaimResult,
   AttemptWindow,
-  BeginAttempt,
-  ConsumeRecoveryCode,
+  DeleteFactor,
   MfaStore,
   MfaStoredState,
+  RecoveryCodeUse,
   ReplaceRecoveryCodes,
   SavePending,
-  StepClaim,
   StoredFactor,
   StoredPendingSetup,
+  UseRecoveryCode,
   UserQuery,
 } from './store.js';
 
@@ -22,7 +22,8 @@ import type {
  * The one boundary between the provider and its store. Every call is bounded by `storeTimeoutMs`, a driver failure
  * becomes a typed `store_unavailable` (its message left out: it may quote keys or arguments), and every answer is
  * checked here, once, against the contract: what comes out is what the types say, so the code behind it trusts it.
- * A custom store's slip (undefined, "0", NaN) fails closed as `invalid_response`, never open.
+ * A custom store's slip (undefined, "0", NaN, a window missing or for another bucket) fails closed as
+ * `invalid_response`, never open.
  */
 export class GuardedStore {
   readonly #store: MfaStore;
@@ -41,51 +42,64 @@ export class GuardedStore {
     return checkedState(await this.#call(() => this.#store.load(query)));
   }
 
-  async beginAttempt(request: BeginAttempt): Promise<AttemptBegun> {
-    const begun = await this.#call(() => this.#store.beginAttempt(request));
-    return { attempts: checkedAttempts(begun?.attempts), state: checkedState(begun?.state) };
-  }
-
   async attemptAndClaim(claim: AttemptClaim): Promise<AttemptClaimResult> {
     const answer: unknown = await this.#call(() => this.#store.attemptAndClaim(claim));
     const { outcome, attempts, state } = (answer ?? {}) as { outcome?: unknown; attempts?: unknown; state?: unknown };
-    // A count-only call (the code matched no step) has nothing to claim: `claimed` then is a store's slip, not a pass.
+    // A count-only call (the code matched no step) has nothing to claim or replay: either is a store's slip.
     if (outcome === 'claimed' && claim.step !== null) return { outcome };
-    if (outcome === 'claimed') throw invalidResponse('The MFA store claimed a step it was not given');
-    if (outcome !== 'locked' && outcome !== 'replayed' && outcome !== 'counted' && outcome !== 'stale')
+    if (outcome === 'claimed' || (outcome === 'replayed' && claim.step === null))
+      throw invalidResponse('The MFA store claimed or replayed a step it was not given');
+    if (outcome === 'mismatch' && claim.step !== null)
+      throw invalidResponse('The MFA store counted a code that matched a step');
+    if (outcome !== 'locked' && outcome !== 'replayed' && outcome !== 'mismatch' && outcome !== 'stale')
       throw invalidResponse('The MFA store answered an unknown claim outcome');
-    const window = checkedAttempts(attempts);
-    if (outcome !== 'stale') return { outcome, attempts: window };
+    const windows = checkedWindows(attempts, claim.budget);
+    if (outcome === 'locked' && !reachesALimit(windows, claim.budget))
+      throw invalidResponse('The MFA store answered locked below every limit');
+    if (outcome !== 'stale') return { outcome, attempts: windows };
     if (typeof state !== 'object' || state === null)
       throw invalidResponse('The MFA store answered a stale claim without the state');
-    return { outcome, attempts: window, state: checkedState(state) };
+    return { outcome, attempts: windows, state: checkedState(state) };
+  }
+
+  async useRecoveryCode(request: UseRecoveryCode): Promise<RecoveryCodeUse> {
+    const answer: unknown = await this.#call(() => this.#store.useRecoveryCode(request));
+    const { outcome, attempts, remaining } = (answer ?? {}) as Record<string, unknown>;
+    if (outcome === 'used') {
+      // A count that is not a whole number ≥ 0 (null, "3") is not a match: fail closed.
+      if (typeof remaining !== 'number' || !Number.isSafeInteger(remaining) || remaining < 0)
+        throw invalidResponse('The MFA store answered a recovery code count that is not a number');
+      if (request.candidateHashes.length === 0)
+        throw invalidResponse('The MFA store used a recovery code it was not given');
+      return { outcome, remaining };
+    }
+    if (outcome === 'no_factor') return { outcome };
+    if (outcome !== 'locked' && outcome !== 'mismatch')
+      throw invalidResponse('The MFA store answered an unknown recovery code outcome');
+    const windows = checkedWindows(attempts, request.budget);
+    if (outcome === 'locked' && !reachesALimit(windows, request.budget))
+      throw invalidResponse('The MFA store answered locked below every limit');
+    return { outcome, attempts: windows };
   }
 
   async savePending(request: SavePending): Promise<void> {
     await this.#call(() => this.#store.savePending(request));
   }
 
-  /** Only `true` is a claim: anything else (1, "true", undefined) is "not claimed". */
-  async claimStep(claim: StepClaim): Promise<boolean> {
-    return (await this.#call(() => this.#store.claimStep(claim))) === true;
-  }
-
   async activatePending(request: ActivatePending): Promise<boolean> {
     return (await this.#call(() => this.#store.activatePending(request))) === true;
-  }
-
-  /** The codes left, or null for "no such code": a count that is not a whole number ≥ 0 is not a match. */
-  async consumeRecoveryCode(request: ConsumeRecoveryCode): Promise<number | null> {
-    const remaining: unknown = await this.#call(() => this.#store.consumeRecoveryCode(request));
-    return typeof remaining === 'number' && Number.isSafeInteger(remaining) && remaining >= 0 ? remaining : null;
   }
 
   async replaceRecoveryCodes(request: ReplaceRecoveryCodes): Promise<boolean> {
     return (await this.#call(() => this.#store.replaceRecoveryCodes(request))) === true;
   }
 
-  async deleteFactor(query: UserQuery): Promise<boolean> {
-    return (await this.#call(() => this.#store.deleteFactor(query))) === true;
+  async deleteFactor(request: DeleteFactor): Promise<boolean> {
+    return (await this.#call(() => this.#store.deleteFactor(request))) === true;
+  }
+
+  async clearAttempts(query: UserQuery): Promise<void> {
+    await this.#call(() => this.#store.clearAttempts(query));
   }
 
   async #call<T>(operation: () => Promise<T>): Promise<T> {
@@ -117,17 +131,25 @@ class StoreTimeout extends Error {
   }
 }
 
-/** A count that is not a number would compare as "not over the limit": fail closed. */
-function checkedAttempts(value: unknown): AttemptWindow {
-  const { count, resetAt } = (value ?? {}) as Partial<Record<keyof AttemptWindow, unknown>>;
-  if (
-    typeof count !== 'number' ||
-    !Number.isSafeInteger(count) ||
-    typeof resetAt !== 'number' ||
-    !Number.isFinite(resetAt)
-  )
-    throw invalidResponse('The MFA store answered an attempt count that is not a number');
-  return { count, resetAt };
+/**
+ * One window per limit, in the limits' order, each for its bucket, with a safe whole count ≥ 0 and a finite reset
+ * time: a count that is not a number would compare as "not over the limit", so anything else fails closed.
+ */
+function checkedWindows(value: unknown, budget: AttemptBudget): AttemptWindow[] {
+  if (!Array.isArray(value) || value.length !== budget.limits.length)
+    throw invalidResponse('The MFA store answered attempt windows that do not match the limits');
+  return value.map((window: unknown, index) => {
+    const { bucket, count, resetAt } = (window ?? {}) as Partial<Record<keyof AttemptWindow, unknown>>;
+    if (bucket !== budget.limits[index]!.bucket)
+      throw invalidResponse('The MFA store answered attempt windows that do not match the limits');
+    if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0 || !isTime(resetAt))
+      throw invalidResponse('The MFA store answered an attempt count that is not a number');
+    return { bucket, count, resetAt };
+  });
+}
+
+function reachesALimit(windows: readonly AttemptWindow[], budget: AttemptBudget): boolean {
+  return windows.some((window, index) => window.count >= budget.limits[index]!.max);
 }
 
 const isStep = (value: unknown): value is number | null =>

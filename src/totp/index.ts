@@ -1,26 +1,26 @@
 export { TotpMfaProvider } from './provider.js';
 export type { TotpMfaProviderOptions } from './options.js';
 export { MemoryMfaStore } from './memory-store.js';
-export { withAttemptAndClaim } from './with-attempt-and-claim.js';
+export { BUCKET_NAME, EXPIRED_SETUP_GRACE_MS } from './store.js';
 export type { MfaEvent, MfaEventListener, MfaEventType, MfaVerifyFailure } from './events.js';
 export type { EncryptionKeyInput, EncryptionKeyOption } from './keyring.js';
 export type {
   ActivatePending,
-  AttemptBegun,
+  AttemptBudget,
   AttemptClaim,
   AttemptClaimResult,
+  AttemptLimit,
   AttemptWindow,
-  BeginAttempt,
   ClaimTarget,
-  ConsumeRecoveryCode,
+  DeleteFactor,
   MfaStore,
-  MfaStoreOperations,
   MfaStoredState,
+  RecoveryCodeUse,
   ReplaceRecoveryCodes,
   SavePending,
-  StepClaim,
   StoredFactor,
   StoredPendingSetup,
   StoredSecret,
+  UseRecoveryCode,
   UserQuery,
 } from './store.js';

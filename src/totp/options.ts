@@ -1,7 +1,9 @@
+import type { CryptoPlugin } from 'otplib';
 import { MfaConfigurationError } from '../errors.js';
 import type { MfaEventListener } from './events.js';
 import { keyringFromEnvironment, parseKeyring, type EncryptionKey, type EncryptionKeyOption } from './keyring.js';
 import { MemoryMfaStore } from './memory-store.js';
+import { nodeCrypto } from './node-crypto.js';
 import type { MfaStore } from './store.js';
 
 /** Options of `TotpMfaProvider`, each checked at construction; all optional. */
@@ -19,12 +21,31 @@ export interface TotpMfaProviderOptions {
   /** How long a setup may wait to be verified and enabled. Default 10 minutes. */
   setupTtlMs?: number;
   /**
-   * Attempts (TOTP or recovery code) per user in `attemptWindowMs`; further ones fail fast and accept no code.
-   * Every attempt counts; a success on the factor or a recovery code resets the count. Default 5.
+   * Failed TOTP codes per user and client (the call context's `clientKey`), or per user when the app passes no
+   * `clientKey`, in `attemptWindowMs`; past it, codes of that client fail fast (`MfaRateLimitedError`) and none is
+   * computed. A replay of an accepted code is not counted; a success clears the count. A setup's confirmation has
+   * its own count with this limit. Default 5.
    */
   maxAttempts?: number;
-  /** The fixed window attempts are counted in, from the first one. Default 15 minutes. */
+  /**
+   * Failed TOTP codes per user over all clients in `attemptWindowMs`, when the app passes `clientKey`: the ceiling
+   * that bounds an attacker with many addresses (see the README for the arithmetic). Default 20.
+   */
+  maxAttemptsPerUser?: number;
+  /**
+   * Failed recovery codes per user and client (or per user) in `attemptWindowMs`, counted apart from TOTP codes, so a
+   * TOTP lockout never closes the recovery path. Default 10.
+   */
+  maxRecoveryCodeAttempts?: number;
+  /** The fixed window failures are counted in, from the first one. Default 15 minutes. */
   attemptWindowMs?: number;
+  /** How long a `stepUpToken` from `verify` / `verifySecondFactor` is accepted. Default 5 minutes. */
+  stepUpMaxAgeMs?: number;
+  /**
+   * The otplib crypto plugin behind every TOTP code (its `hmac` and `constantTimeEqual`). Default: the built-in
+   * node:crypto one. Tests pass a real plugin wrapped to count HMAC calls.
+   */
+  totpCrypto?: CryptoPlugin;
   /** Recovery codes handed out by `enable` and `regenerateRecoveryCodes`. Default 10. */
   recoveryCodeCount?: number;
   /**
@@ -44,7 +65,10 @@ export interface TotpMfaProviderOptions {
   storeTimeoutMs?: number;
   /** The clock. Default: the system clock. Tests pass a fixed clock's `now`. */
   now?: () => Date;
-  /** Audit events (setup created, verified, enabled, disabled, failed, locked, recovery code used). */
+  /**
+   * Audit events (setup created, verified, enabled, disabled, failed, locked, unlocked, admin reset, recovery code
+   * used).
+   */
   onEvent?: MfaEventListener;
   /**
    * Makes the secret for a new setup: base32, at least 16 bytes. Default: otplib's `generateSecret()` (20 random
@@ -61,7 +85,11 @@ export interface ResolvedTotpOptions {
   window: number;
   setupTtlMs: number;
   maxAttempts: number;
+  maxAttemptsPerUser: number;
+  maxRecoveryCodeAttempts: number;
   attemptWindowMs: number;
+  stepUpMaxAgeMs: number;
+  totpCrypto: CryptoPlugin;
   recoveryCodeCount: number;
   factorCacheSize: number;
   storeTimeoutMs: number;
@@ -78,21 +106,36 @@ function integer(value: unknown, name: string, fallback: number, min: number, ma
 
 let warnedAboutMissingKey = false;
 
+/** What a store must implement (contract v2), checked once at construction. */
+const REQUIRED_STORE_METHODS = [
+  'load',
+  'savePending',
+  'attemptAndClaim',
+  'activatePending',
+  'useRecoveryCode',
+  'replaceRecoveryCodes',
+  'deleteFactor',
+  'clearAttempts',
+] as const;
+
 /** Checks every option once, at construction, so a misconfiguration fails at startup rather than at a user's login. */
 export function resolveTotpOptions(options: TotpMfaProviderOptions): ResolvedTotpOptions {
   if (typeof options !== 'object' || options === null)
     throw new MfaConfigurationError('TotpMfaProvider options must be an object');
   const env = options.env ?? process.env;
   const store = options.store ?? new MemoryMfaStore();
-  if (typeof store.beginAttempt !== 'function' || typeof store.claimStep !== 'function') {
-    throw new MfaConfigurationError('store must implement MfaStore (MemoryMfaStore, RedisMfaStore, PostgresMfaStore)');
-  }
-  // Required since the one-round-trip operation joined the contract: a store written without it says how to get it.
-  if (typeof store.attemptAndClaim !== 'function') {
+  const missing = REQUIRED_STORE_METHODS.filter(
+    (method) => typeof (store as unknown as Record<string, unknown>)[method] !== 'function',
+  );
+  // A store written for the first contract (beginAttempt, claimStep, consumeRecoveryCode) is named as such.
+  if (missing.length > 0) {
     throw new MfaConfigurationError(
-      'store has no attemptAndClaim; pass it through withAttemptAndClaim(store) (from saasus-mfa/totp) to derive it',
+      `store must implement MfaStore (contract v2: MemoryMfaStore, RedisMfaStore, PostgresMfaStore); it lacks ${missing.join(', ')}`,
     );
   }
+  const totpCrypto = options.totpCrypto ?? nodeCrypto;
+  if (typeof totpCrypto?.hmac !== 'function' || typeof totpCrypto.constantTimeEqual !== 'function')
+    throw new MfaConfigurationError('totpCrypto must be an otplib crypto plugin');
   if (options.now !== undefined && typeof options.now !== 'function')
     throw new MfaConfigurationError('now must be a function returning a Date');
   const keys = parseKeyring(options.encryptionKey ?? keyringFromEnvironment(env));
@@ -118,7 +161,11 @@ export function resolveTotpOptions(options: TotpMfaProviderOptions): ResolvedTot
     window: integer(options.window, 'window', 1, 0, 10),
     setupTtlMs: integer(options.setupTtlMs, 'setupTtlMs', 10 * 60_000, 1_000, 24 * 60 * 60_000),
     maxAttempts: integer(options.maxAttempts, 'maxAttempts', 5, 1, 1_000),
+    maxAttemptsPerUser: integer(options.maxAttemptsPerUser, 'maxAttemptsPerUser', 20, 1, 100_000),
+    maxRecoveryCodeAttempts: integer(options.maxRecoveryCodeAttempts, 'maxRecoveryCodeAttempts', 10, 1, 1_000),
     attemptWindowMs: integer(options.attemptWindowMs, 'attemptWindowMs', 15 * 60_000, 1_000, 24 * 60 * 60_000),
+    stepUpMaxAgeMs: integer(options.stepUpMaxAgeMs, 'stepUpMaxAgeMs', 5 * 60_000, 1_000, 24 * 60 * 60_000),
+    totpCrypto,
     recoveryCodeCount: integer(options.recoveryCodeCount, 'recoveryCodeCount', 10, 1, 100),
     factorCacheSize: integer(options.factorCacheSize, 'factorCacheSize', 10_000, 0, 10_000_000),
     storeTimeoutMs: integer(options.storeTimeoutMs, 'storeTimeoutMs', 5_000, 0, 10 * 60_000),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { generateSecret } from 'otplib';
 import { MfaConfigurationError, MfaValidationError } from '../errors.js';
 import type {
+  MfaAdminResetOptions,
   MfaCallContext,
   MfaDisableResult,
   MfaEnableResult,
@@ -10,6 +11,7 @@ import type {
   MfaRecoveryCodeResult,
   MfaRecoveryCodesResult,
   MfaStatus,
+  MfaStepUpProof,
   MfaUser,
   MfaVerifyResult,
 } from '../types.js';
@@ -19,23 +21,26 @@ import { safeEmitter, type MfaEvent } from './events.js';
 import { SealedFactorCache } from './factor-cache.js';
 import { GuardedStore } from './guarded-store.js';
 import { resolveTotpOptions, type ResolvedTotpOptions, type TotpMfaProviderOptions } from './options.js';
+import { ClientKeyHasher } from './mac.js';
+import { RecoveryCodeCheck } from './recovery-check.js';
 import { RecoveryCodeHasher, canonicalRecoveryCode, generateRecoveryCodes } from './recovery-codes.js';
-import { alreadyEnabled, notEnabled, notVerified, recoveryCodeMismatch, setupChanged } from './refusals.js';
+import { alreadyEnabled, notEnabled, notVerified, setupChanged, stepUpInvalid } from './refusals.js';
 import { SecretBox } from './secret-box.js';
+import { StepUpGate } from './step-up-gate.js';
+import { StepUpTokens } from './step-up-token.js';
 import type { MfaStore } from './store.js';
 const BASE32_SECRET = /^[A-Z2-7]{26,128}$/; // at least 16 bytes
 
 /**
  * Self-hosted TOTP: the app keeps the state, in a store shared by all its servers.
  *
- * - Replay protection: the time step of every accepted code is claimed with an atomic compare-and-set in the store;
- *   that step and every earlier one are refused afterwards, on every server.
- * - Attempt limit: each attempt is counted (atomically, in the store) before the code's result counts for anything;
- *   past `maxAttempts` in the window, attempts fail fast with `MfaRateLimitedError` and nothing is claimed. (With a
- *   cached factor the code is checked in the app first, but a right and a wrong code then send the same store
- *   operation and, past the limit, get the same refusal.)
- * - One round trip: the sealed factor of recent verifies is cached (ciphertext only); a verify checks the code against
- *   it, then counts and claims in one atomic store operation that also checks the factor is still the stored one.
+ * - Every code check: the code is checked here (on the cached sealed factor, or on the state `load` read), every
+ *   step of the window computed, then ONE atomic `attemptAndClaim` decides budget, claim and count. A replay (a step
+ *   already claimed) is refused and not counted; a burst cannot outrun the limit.
+ * - Budgets per user and client (`clientKey`) under a per-user ceiling; a setup and the recovery codes have their
+ *   own, so a TOTP lockout never closes the recovery path. While a lock is known, no code is computed.
+ * - Account changes (`disable`, `regenerateRecoveryCodes`) need a fresh second factor (a code or a `stepUpToken`),
+ *   bound to the factor it was given for; support staff use `adminReset`.
  * - Secrets are sealed with AES-256-GCM before they reach the store; recovery codes are stored as keyed hashes.
  */
 export class TotpMfaProvider implements MfaProvider {
@@ -53,6 +58,9 @@ export class TotpMfaProvider implements MfaProvider {
   readonly #store: GuardedStore;
   readonly #limiter: AttemptLimiter;
   readonly #verifier: CodeVerifier;
+  readonly #recovery: RecoveryCodeCheck;
+  readonly #tokens: StepUpTokens;
+  readonly #gate: StepUpGate;
   /**
    * Sealed factors of recent verifies; null when off (size 0).
    * A `#` field: a provider object that ends up in a log line must not carry thousands of users' ids and sealed secrets.
@@ -60,23 +68,30 @@ export class TotpMfaProvider implements MfaProvider {
   readonly #factorCache: SealedFactorCache | null;
 
   constructor(options: TotpMfaProviderOptions = {}) {
-    this.#options = resolveTotpOptions(options);
-    this.store = this.#options.store;
-    this.keyIds = Object.freeze(this.#options.keys.map((key) => key.id));
-    this.#box = new SecretBox(this.#options.keys);
-    this.#hasher = new RecoveryCodeHasher(this.#options.keys);
+    const resolved = (this.#options = resolveTotpOptions(options));
+    this.store = resolved.store;
+    this.keyIds = Object.freeze(resolved.keys.map((key) => key.id));
+    this.#box = new SecretBox(resolved.keys);
+    this.#hasher = new RecoveryCodeHasher(resolved.keys);
     this.#emit = safeEmitter(options.onEvent);
     this.#generateSecret = options.generateSecret ?? (() => generateSecret());
-    const { factorCacheSize, maxAttempts, attemptWindowMs, window } = this.#options;
-    this.#factorCache = factorCacheSize > 0 ? new SealedFactorCache(factorCacheSize) : null;
-    this.#store = new GuardedStore(this.store, this.#options.storeTimeoutMs);
-    this.#limiter = new AttemptLimiter(this.#store, { maxAttempts, attemptWindowMs }, this.#emit);
-    this.#verifier = new CodeVerifier({
-      store: this.#store,
-      limiter: this.#limiter,
-      box: this.#box,
-      cache: this.#factorCache,
-      window,
+    const { factorCacheSize, window } = resolved;
+    const cache = (this.#factorCache = factorCacheSize > 0 ? new SealedFactorCache(factorCacheSize) : null);
+    const store = (this.#store = new GuardedStore(this.store, resolved.storeTimeoutMs));
+    // The lock memo is bounded like the factor cache, with a floor so that turning the cache off keeps the memo.
+    const limiter = (this.#limiter = new AttemptLimiter(
+      resolved,
+      new ClientKeyHasher(resolved.keys),
+      this.#emit,
+      Math.max(factorCacheSize, 1_000),
+    ));
+    this.#verifier = new CodeVerifier({ store, limiter, box: this.#box, cache, window, crypto: resolved.totpCrypto });
+    this.#recovery = new RecoveryCodeCheck({ store, limiter, hasher: this.#hasher, cache, emit: this.#emit });
+    this.#tokens = new StepUpTokens(resolved.keys, resolved.stepUpMaxAgeMs);
+    this.#gate = new StepUpGate({
+      verifier: this.#verifier,
+      recovery: this.#recovery,
+      tokens: this.#tokens,
       emit: this.#emit,
     });
   }
@@ -119,14 +134,17 @@ export class TotpMfaProvider implements MfaProvider {
     return { secret };
   }
 
-  /** With MFA enabled, checks the enabled factor (the login-time check); otherwise confirms the pending setup. */
-  verify(user: MfaUser, code: string, _ctx?: MfaCallContext): Promise<MfaVerifyResult> {
-    return this.#checkCode({ userId: user.id, code, now: this.#nowMs(), accepts: 'factor_or_setup' });
+  /**
+   * With MFA enabled, checks the enabled factor (the login-time check, answering a `stepUpToken`); otherwise confirms
+   * the pending setup.
+   */
+  verify(user: MfaUser, code: string, ctx?: MfaCallContext): Promise<MfaVerifyResult> {
+    return this.#checkCode({ userId: user.id, code, now: this.#nowMs(), accepts: 'factor_or_setup', ...client(ctx) });
   }
 
   /** The login-time check: the enabled factor only, never a pending setup. */
-  verifyFactor(user: MfaUser, code: string, _ctx?: MfaCallContext): Promise<MfaVerifyResult> {
-    return this.#checkCode({ userId: user.id, code, now: this.#nowMs(), accepts: 'factor' });
+  verifyFactor(user: MfaUser, code: string, ctx?: MfaCallContext): Promise<MfaVerifyResult> {
+    return this.#checkCode({ userId: user.id, code, now: this.#nowMs(), accepts: 'factor', ...client(ctx) });
   }
 
   async enable(user: MfaUser, options: { method: MfaMethod }, _ctx?: MfaCallContext): Promise<MfaEnableResult> {
@@ -142,52 +160,77 @@ export class TotpMfaProvider implements MfaProvider {
     const { recoveryCodes, hashes } = this.#newRecoveryCodes(user.id);
     const request = { userId: user.id, secretId: pending.secretId, recoveryCodeHashes: hashes, now };
     if (!(await this.#store.activatePending(request))) throw setupChanged();
+    // activatePending cleared every bucket of the user: no lock of theirs is known any more.
+    this.#limiter.forgetUser(user.id);
     this.#emit({ type: 'enabled', userId: user.id, at: new Date(now) });
     return { enabled: true, method: 'softwareToken', recoveryCodes };
   }
 
-  async disable(user: MfaUser, _ctx?: MfaCallContext): Promise<MfaDisableResult> {
+  /** Turns MFA off, after a fresh second factor (`proof`) for the factor that is removed. */
+  async disable(user: MfaUser, ctx?: MfaCallContext, proof?: MfaStepUpProof): Promise<MfaDisableResult> {
+    const now = this.#nowMs();
+    const secretId = await this.#gate.prove(user.id, proof, ctx?.clientKey, now);
     this.#factorCache?.delete(user.id);
-    const existed = await this.#store.deleteFactor({ userId: user.id });
-    if (existed) this.#emit({ type: 'disabled', userId: user.id, at: new Date(this.#nowMs()) });
+    if (!(await this.#store.deleteFactor({ userId: user.id, secretId }))) {
+      // The proof's factor is gone: replaced since (refused, nothing changed), or already removed (nothing to do).
+      if ((await this.#store.load({ userId: user.id })).factor) throw stepUpInvalid();
+      return { enabled: false };
+    }
+    this.#emit({ type: 'disabled', userId: user.id, at: new Date(now) });
     return { enabled: false };
   }
 
-  async verifyRecoveryCode(user: MfaUser, code: string, _ctx?: MfaCallContext): Promise<MfaRecoveryCodeResult> {
-    const now = this.#nowMs();
-    const { attempts, state } = await this.#limiter.begin(user.id, now);
-    if (!state.factor) throw this.#limiter.refuse(user.id, now, attempts, 'no_factor', notEnabled());
-    const canonical = canonicalRecoveryCode(code);
-    const remaining =
-      canonical === null
-        ? null
-        : await this.#store.consumeRecoveryCode({
-            userId: user.id,
-            candidateHashes: this.#hasher.candidates(user.id, canonical),
-          });
-    if (remaining === null)
-      throw this.#limiter.refuse(user.id, now, attempts, 'recovery_code_mismatch', recoveryCodeMismatch());
-    this.#emit({ type: 'recovery_code_used', userId: user.id, at: new Date(now), remaining });
-    return { remaining };
+  /**
+   * Support staff's way to turn MFA off for a user who lost every factor: no proof, so never behind a user's route.
+   * Removes the factor, the setup and the recovery codes, clears the attempt counters, and audits who and why.
+   */
+  async adminReset(user: MfaUser, options: MfaAdminResetOptions, _ctx?: MfaCallContext): Promise<MfaDisableResult> {
+    const { actor, reason } = options;
+    this.#factorCache?.delete(user.id);
+    await this.#store.deleteFactor({ userId: user.id });
+    await this.#store.clearAttempts({ userId: user.id });
+    this.#limiter.forgetUser(user.id);
+    this.#emit({ type: 'admin_reset', userId: user.id, at: new Date(this.#nowMs()), actor, reason });
+    return { enabled: false };
   }
 
-  async regenerateRecoveryCodes(user: MfaUser, _ctx?: MfaCallContext): Promise<MfaRecoveryCodesResult> {
+  /** Clears the user's attempt counters (every bucket, on every server's store) and emits `unlocked`. */
+  async unlock(user: MfaUser, _ctx?: MfaCallContext): Promise<void> {
+    await this.#store.clearAttempts({ userId: user.id });
+    this.#limiter.forgetUser(user.id);
+    this.#emit({ type: 'unlocked', userId: user.id, at: new Date(this.#nowMs()) });
+  }
+
+  /** Uses up one recovery code (its own attempt budget) and answers how many are left, and a `stepUpToken`. */
+  async verifyRecoveryCode(user: MfaUser, code: string, ctx?: MfaCallContext): Promise<MfaRecoveryCodeResult> {
+    const now = this.#nowMs();
+    const { remaining, secretId } = await this.#recovery.use(user.id, code, ctx?.clientKey, now);
+    return { remaining, stepUpToken: this.#tokens.issue(user.id, secretId, now) };
+  }
+
+  /** New recovery codes, after a fresh second factor (`proof`); bound to the factor the proof is for. */
+  async regenerateRecoveryCodes(
+    user: MfaUser,
+    ctx?: MfaCallContext,
+    proof?: MfaStepUpProof,
+  ): Promise<MfaRecoveryCodesResult> {
+    const now = this.#nowMs();
+    const secretId = await this.#gate.prove(user.id, proof, ctx?.clientKey, now);
     const { recoveryCodes, hashes } = this.#newRecoveryCodes(user.id);
-    if (!(await this.#store.replaceRecoveryCodes({ userId: user.id, hashes }))) throw notEnabled();
-    this.#emit({
-      type: 'recovery_codes_regenerated',
-      userId: user.id,
-      at: new Date(this.#nowMs()),
-      count: recoveryCodes.length,
-    });
+    if (!(await this.#store.replaceRecoveryCodes({ userId: user.id, hashes, secretId }))) {
+      if ((await this.#store.load({ userId: user.id })).factor) throw stepUpInvalid();
+      throw notEnabled();
+    }
+    this.#emit({ type: 'recovery_codes_regenerated', userId: user.id, at: new Date(now), count: recoveryCodes.length });
     return { recoveryCodes };
   }
 
   async #checkCode(attempt: VerifyAttempt): Promise<MfaVerifyResult> {
-    const target = await this.#verifier.verify(attempt);
+    const { target, secretId } = await this.#verifier.verify(attempt);
     const at = new Date(attempt.now);
     this.#emit({ type: 'verified', userId: attempt.userId, at, target: target === 'pending' ? 'setup' : 'factor' });
-    return { verified: true };
+    if (target === 'pending') return { verified: true };
+    return { verified: true, stepUpToken: this.#tokens.issue(attempt.userId, secretId, attempt.now) };
   }
 
   /** Fresh recovery codes for the user, and the hashes the store keeps instead of them. */
@@ -205,4 +248,9 @@ export class TotpMfaProvider implements MfaProvider {
     if (!Number.isFinite(ms)) throw new MfaConfigurationError('now() must return a valid Date');
     return ms;
   }
+}
+
+/** The call context's `clientKey`, when the app gave one. */
+function client(ctx: MfaCallContext | undefined): { clientKey?: string } {
+  return ctx?.clientKey === undefined ? {} : { clientKey: ctx.clientKey };
 }
