@@ -31,7 +31,7 @@ await describeEachStore('leaks on the %s store', (open) => {
     await attempt(() => client.verifySecondFactor(user, codes[1]!));
     await client.verifyRecoveryCode(user, recoveryCodes[0]!);
     await attempt(() => client.verifyRecoveryCode(user, recoveryCodes[0]!));
-    const { recoveryCodes: regenerated } = await client.regenerateRecoveryCodes(user);
+    const { recoveryCodes: regenerated } = await client.regenerateRecoveryCodes(user, { code: recoveryCodes[1]! });
     for (let i = 0; i < 6; i++)
       await attempt(() => client.verifySecondFactor(user, wrongCode(authenticator.code(setup.secret))));
     await attempt(() => client.verifySecondFactor(user, authenticator.code(setup.secret))); // locked

@@ -26,11 +26,9 @@ await describeEachStore('TOTP lifecycle on the %s store', (open) => {
     expect(await client.getStatus(user)).toEqual({ enabled: true, method: 'softwareToken' });
 
     clock.advance(STEP_MS);
-    expect(await client.verifySecondFactor(user, authenticator.code(setup.secret))).toEqual({
-      verified: true,
-      method: 'totp',
-    });
-    expect(await client.disable(user)).toEqual({ enabled: false });
+    const login = await client.verifySecondFactor(user, authenticator.code(setup.secret));
+    expect(login).toEqual({ verified: true, method: 'totp', stepUpToken: expect.any(String) });
+    expect(await client.disable(user, { stepUpToken: login.stepUpToken })).toEqual({ enabled: false });
     expect(await client.getStatus(user)).toEqual({ enabled: false, method: null });
     await expect(client.verifySecondFactor(user, authenticator.code(setup.secret))).rejects.toBeInstanceOf(
       MfaNotFoundError,
@@ -65,12 +63,10 @@ await describeEachStore('TOTP lifecycle on the %s store', (open) => {
     const user = newUser();
     const first = await enroll(user);
     await expect(client.createSetup(user)).rejects.toMatchObject({ code: 'already_enabled', status: 409 });
-    expect(
-      await client.verifySecondFactor(user, authenticator.code(first.secret)),
-      'the factor is undisturbed',
-    ).toMatchObject({ verified: true });
+    const login = await client.verifySecondFactor(user, authenticator.code(first.secret));
+    expect(login, 'the factor is undisturbed').toMatchObject({ verified: true });
 
-    await client.disable(user);
+    await client.disable(user, { stepUpToken: login.stepUpToken });
     clock.advance(STEP_MS);
     const second = await enroll(user);
     await expect(client.verifySecondFactor(user, authenticator.code(first.secret))).rejects.toBeInstanceOf(
@@ -78,7 +74,7 @@ await describeEachStore('TOTP lifecycle on the %s store', (open) => {
     );
     expect(await client.verifySecondFactor(user, authenticator.code(second.secret))).toMatchObject({ verified: true });
     await expect(client.verifyRecoveryCode(user, first.recoveryCodes[0]!)).rejects.toBeInstanceOf(MfaInvalidCodeError);
-    expect(await client.verifyRecoveryCode(user, second.recoveryCodes[0]!)).toEqual({ remaining: 9 });
+    expect(await client.verifyRecoveryCode(user, second.recoveryCodes[0]!)).toMatchObject({ remaining: 9 });
   });
 
   it('never enables an unverified setup', async () => {
@@ -165,12 +161,22 @@ await describeEachStore('TOTP lifecycle on the %s store', (open) => {
     await expect(client.enable(newUser(), { method: 'email' })).rejects.toBeInstanceOf(MfaValidationError);
   });
 
-  it('disable is idempotent and removes a pending setup too', async () => {
+  it('disable without MFA on needs no proof and changes nothing: a pending setup stays until replaced or expired', async () => {
     const { client, authenticator } = totpHarness(open.store);
     const user = newUser();
-    expect(await client.disable(user)).toEqual({ enabled: false });
+    expect(await client.disable(user, {} as never)).toEqual({ enabled: false });
     const setup = await client.createSetup(user);
-    await client.disable(user);
-    await expect(client.verify(user, authenticator.code(setup.secret))).rejects.toBeInstanceOf(MfaNotFoundError);
+    expect(await client.disable(user, {} as never)).toEqual({ enabled: false });
+    await expect(client.verify(user, authenticator.code(setup.secret))).resolves.toEqual({ verified: true });
+  });
+
+  it('disable removes the pending setup and the recovery codes with the factor', async () => {
+    const { client, authenticator, clock, enroll } = totpHarness(open.store);
+    const user = newUser();
+    const { secret, recoveryCodes } = await enroll(user);
+    await client.disable(user, { code: authenticator.code(secret) });
+    clock.advance(STEP_MS);
+    await expect(client.verifyRecoveryCode(user, recoveryCodes[1]!)).rejects.toBeInstanceOf(MfaNotFoundError);
+    expect(await open.store.load({ userId: user.id })).toEqual({ factor: null, pending: null, recoveryCodes: 0 });
   });
 });

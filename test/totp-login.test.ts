@@ -7,14 +7,14 @@ import { STEP_MS, newUser, totpHarness } from './support/totp.js';
 // The login flow an app builds: password OK → needsSecondFactor? → verifySecondFactor(code or recovery code) → token.
 describe('login helper', () => {
   it('says whether a second factor is needed: not before enable, yes after, not after disable', async () => {
-    const { client, enroll } = totpHarness(new MemoryMfaStore());
+    const { client, authenticator, enroll } = totpHarness(new MemoryMfaStore());
     const user = newUser();
     expect(await client.needsSecondFactor(user)).toBe(false);
     await client.createSetup(user);
     expect(await client.needsSecondFactor(user), 'a pending setup is not a factor').toBe(false);
-    await enroll(user);
+    const { secret } = await enroll(user);
     expect(await client.needsSecondFactor(user)).toBe(true);
-    await client.disable(user);
+    await client.disable(user, { code: authenticator.code(secret) });
     expect(await client.needsSecondFactor(user)).toBe(false);
   });
 
@@ -26,6 +26,7 @@ describe('login helper', () => {
     expect(await client.verifySecondFactor(user, `${code.slice(0, 3)} ${code.slice(3)}`)).toEqual({
       verified: true,
       method: 'totp',
+      stepUpToken: expect.any(String),
     });
   });
 
@@ -79,7 +80,9 @@ describe('login helper', () => {
       code: 'configuration_error',
     });
     // @ts-expect-error regenerateRecoveryCodes needs a self-hosted provider
-    await expect(client.regenerateRecoveryCodes(newUser())).rejects.toBeInstanceOf(MfaConfigurationError);
+    await expect(client.regenerateRecoveryCodes(newUser(), { code: '123456' })).rejects.toBeInstanceOf(
+      MfaConfigurationError,
+    );
   });
 
   it('emits audit events for every step, in order', async () => {
@@ -90,10 +93,10 @@ describe('login helper', () => {
     const { recoveryCodes } = await client.enable(user);
     clock.advance(STEP_MS);
     await client.verifySecondFactor(user, '000000').catch(() => {});
-    await client.verifySecondFactor(user, authenticator.code(setup.secret));
+    const { stepUpToken } = await client.verifySecondFactor(user, authenticator.code(setup.secret));
     await client.verifySecondFactor(user, recoveryCodes![0]!);
-    await client.regenerateRecoveryCodes(user);
-    await client.disable(user);
+    await client.regenerateRecoveryCodes(user, { stepUpToken });
+    await client.disable(user, { stepUpToken });
     expect(
       events.map((e) =>
         e.type === 'verified' ? `verified:${e.target}` : e.type === 'verify_failed' ? `failed:${e.reason}` : e.type,

@@ -10,8 +10,8 @@ await describeEachStore('recovery codes on the %s store', (open) => {
     const { client, enroll } = totpHarness(open.store);
     const user = newUser();
     const { recoveryCodes } = await enroll(user);
-    expect(await client.verifyRecoveryCode(user, recoveryCodes[3]!)).toEqual({ remaining: 9 });
-    expect(await client.verifyRecoveryCode(user, recoveryCodes[4]!)).toEqual({ remaining: 8 });
+    expect(await client.verifyRecoveryCode(user, recoveryCodes[3]!)).toMatchObject({ remaining: 9 });
+    expect(await client.verifyRecoveryCode(user, recoveryCodes[4]!)).toMatchObject({ remaining: 8 });
   });
 
   it('recovery-code reuse: a used code is refused', async () => {
@@ -27,8 +27,8 @@ await describeEachStore('recovery codes on the %s store', (open) => {
   });
 
   it('recovery-code reuse: 50 simultaneous uses of one code succeed exactly once, also across two servers', async () => {
-    const first = totpHarness(open.store, { maxAttempts: 100 });
-    const second = totpHarness(open.peer, { maxAttempts: 100 }, first.clock);
+    const first = totpHarness(open.store, { maxRecoveryCodeAttempts: 100 });
+    const second = totpHarness(open.peer, { maxRecoveryCodeAttempts: 100 }, first.clock);
     const user = newUser();
     const { recoveryCodes } = await first.enroll(user);
     const result = await outcomes(
@@ -36,7 +36,7 @@ await describeEachStore('recovery codes on the %s store', (open) => {
     );
     expect(result.fulfilled).toBe(1);
     expect(result.rejected).toEqual(Array(49).fill('invalid_code:mismatch'));
-    expect(await first.client.verifyRecoveryCode(user, recoveryCodes[1]!)).toEqual({ remaining: 8 });
+    expect(await first.client.verifyRecoveryCode(user, recoveryCodes[1]!)).toMatchObject({ remaining: 8 });
   });
 
   it('accepts the code as people type it: lower case, spaces instead of dashes', async () => {
@@ -44,7 +44,7 @@ await describeEachStore('recovery codes on the %s store', (open) => {
     const user = newUser();
     const { recoveryCodes } = await enroll(user);
     const typed = recoveryCodes.map((code) => code.toLowerCase().replace(/-/g, ' '));
-    expect(await client.verifyRecoveryCode(user, typed[0]!)).toEqual({ remaining: 9 });
+    expect(await client.verifyRecoveryCode(user, typed[0]!)).toMatchObject({ remaining: 9 });
   });
 
   it('the login helper takes a recovery code and reports what is left', async () => {
@@ -55,6 +55,7 @@ await describeEachStore('recovery codes on the %s store', (open) => {
       verified: true,
       method: 'recovery_code',
       recoveryCodesRemaining: 9,
+      stepUpToken: expect.any(String),
     });
   });
 
@@ -64,18 +65,18 @@ await describeEachStore('recovery codes on the %s store', (open) => {
     const codes = await enroll(alice);
     await enroll(bob);
     await expect(client.verifyRecoveryCode(bob, codes.recoveryCodes[0]!)).rejects.toBeInstanceOf(MfaInvalidCodeError);
-    expect(await client.verifyRecoveryCode(alice, codes.recoveryCodes[0]!)).toEqual({ remaining: 9 });
+    expect(await client.verifyRecoveryCode(alice, codes.recoveryCodes[0]!)).toMatchObject({ remaining: 9 });
   });
 
   it('regenerating replaces every code: the old ones stop working', async () => {
-    const { client, enroll, events } = totpHarness(open.store);
+    const { client, authenticator, enroll, events } = totpHarness(open.store);
     const user = newUser();
-    const { recoveryCodes } = await enroll(user);
-    const fresh = await client.regenerateRecoveryCodes(user);
+    const { secret, recoveryCodes } = await enroll(user);
+    const fresh = await client.regenerateRecoveryCodes(user, { code: authenticator.code(secret) });
     expect(fresh.recoveryCodes).toHaveLength(10);
     expect(fresh.recoveryCodes.some((code) => recoveryCodes.includes(code))).toBe(false);
     await expect(client.verifyRecoveryCode(user, recoveryCodes[0]!)).rejects.toBeInstanceOf(MfaInvalidCodeError);
-    expect(await client.verifyRecoveryCode(user, fresh.recoveryCodes[0]!)).toEqual({ remaining: 9 });
+    expect(await client.verifyRecoveryCode(user, fresh.recoveryCodes[0]!)).toMatchObject({ remaining: 9 });
     expect(events.some((e) => e.type === 'recovery_codes_regenerated')).toBe(true);
   });
 
@@ -85,12 +86,16 @@ await describeEachStore('recovery codes on the %s store', (open) => {
   });
 
   it('disabling MFA removes the recovery codes; there is nothing to regenerate without MFA', async () => {
-    const { client, enroll } = totpHarness(open.store);
+    const { client, authenticator, enroll } = totpHarness(open.store);
     const user = newUser();
-    const { recoveryCodes } = await enroll(user);
-    await client.disable(user);
+    const { secret, recoveryCodes } = await enroll(user);
+    const { stepUpToken } = await client.verifySecondFactor(user, authenticator.code(secret));
+    await client.disable(user, { stepUpToken });
     await expect(client.verifyRecoveryCode(user, recoveryCodes[0]!)).rejects.toBeInstanceOf(MfaNotFoundError);
-    await expect(client.regenerateRecoveryCodes(user)).rejects.toMatchObject({ code: 'not_found', status: 404 });
+    await expect(client.regenerateRecoveryCodes(user, { code: recoveryCodes[1]! })).rejects.toMatchObject({
+      code: 'not_found',
+      status: 404,
+    });
   });
 
   it('refuses malformed recovery codes before touching the store', async () => {
@@ -100,8 +105,8 @@ await describeEachStore('recovery codes on the %s store', (open) => {
     for (const bad of ['', 'short', 'ÄÖÜ-ÄÖÜ-ÄÖÜ', 'x'.repeat(65), 'AAAA\nBBBB\nCCCC', 12345678 as unknown as string]) {
       await expect(client.verifyRecoveryCode(user, bad)).rejects.toBeInstanceOf(MfaValidationError);
     }
-    // None of them used an attempt: five real guesses are still checked (the sixth would be refused).
-    for (let i = 0; i < 5; i++)
+    // None of them used an attempt: ten real guesses (the recovery budget) are still checked, the next is refused.
+    for (let i = 0; i < 10; i++)
       await expect(client.verifyRecoveryCode(user, 'AAAA-BBBB-CCCC')).rejects.toMatchObject({ reason: 'mismatch' });
     await expect(client.verifyRecoveryCode(user, 'AAAA-BBBB-CCCC')).rejects.toMatchObject({ code: 'rate_limited' });
   });

@@ -23,7 +23,7 @@ import { GuardedStore } from './guarded-store.js';
 import { resolveTotpOptions, type ResolvedTotpOptions, type TotpMfaProviderOptions } from './options.js';
 import { ClientKeyHasher } from './mac.js';
 import { RecoveryCodeCheck } from './recovery-check.js';
-import { RecoveryCodeHasher, canonicalRecoveryCode, generateRecoveryCodes } from './recovery-codes.js';
+import { RecoveryCodeHasher, newRecoveryCodes } from './recovery-codes.js';
 import { alreadyEnabled, notEnabled, notVerified, setupChanged, stepUpInvalid } from './refusals.js';
 import { SecretBox } from './secret-box.js';
 import { StepUpGate } from './step-up-gate.js';
@@ -157,7 +157,7 @@ export class TotpMfaProvider implements MfaProvider {
     if (state.factor) throw alreadyEnabled();
     const pending = state.pending !== null && now < state.pending.expiresAt ? state.pending : null;
     if (!pending?.confirmed) throw notVerified(state.pending !== null && pending === null);
-    const { recoveryCodes, hashes } = this.#newRecoveryCodes(user.id);
+    const { recoveryCodes, hashes } = newRecoveryCodes(this.#hasher, user.id, this.#options.recoveryCodeCount);
     const request = { userId: user.id, secretId: pending.secretId, recoveryCodeHashes: hashes, now };
     if (!(await this.#store.activatePending(request))) throw setupChanged();
     // activatePending cleared every bucket of the user: no lock of theirs is known any more.
@@ -166,9 +166,15 @@ export class TotpMfaProvider implements MfaProvider {
     return { enabled: true, method: 'softwareToken', recoveryCodes };
   }
 
-  /** Turns MFA off, after a fresh second factor (`proof`) for the factor that is removed. */
+  /**
+   * Turns MFA off, after a fresh second factor (`proof`) for the factor that is removed: the factor, any pending
+   * setup and the recovery codes go. Without MFA on and without a proof, answers `{ enabled: false }`, changing nothing.
+   */
   async disable(user: MfaUser, ctx?: MfaCallContext, proof?: MfaStepUpProof): Promise<MfaDisableResult> {
     const now = this.#nowMs();
+    // Without a proof and without MFA on there is nothing to protect and nothing is changed (a pending setup is left
+    // to expire or be replaced: deleting it unconditionally could race a factor being enabled meanwhile).
+    if (proof === undefined && !(await this.#store.load({ userId: user.id })).factor) return { enabled: false };
     const secretId = await this.#gate.prove(user.id, proof, ctx?.clientKey, now);
     this.#factorCache?.delete(user.id);
     if (!(await this.#store.deleteFactor({ userId: user.id, secretId }))) {
@@ -216,7 +222,7 @@ export class TotpMfaProvider implements MfaProvider {
   ): Promise<MfaRecoveryCodesResult> {
     const now = this.#nowMs();
     const secretId = await this.#gate.prove(user.id, proof, ctx?.clientKey, now);
-    const { recoveryCodes, hashes } = this.#newRecoveryCodes(user.id);
+    const { recoveryCodes, hashes } = newRecoveryCodes(this.#hasher, user.id, this.#options.recoveryCodeCount);
     if (!(await this.#store.replaceRecoveryCodes({ userId: user.id, hashes, secretId }))) {
       if ((await this.#store.load({ userId: user.id })).factor) throw stepUpInvalid();
       throw notEnabled();
@@ -231,15 +237,6 @@ export class TotpMfaProvider implements MfaProvider {
     this.#emit({ type: 'verified', userId: attempt.userId, at, target: target === 'pending' ? 'setup' : 'factor' });
     if (target === 'pending') return { verified: true };
     return { verified: true, stepUpToken: this.#tokens.issue(attempt.userId, secretId, attempt.now) };
-  }
-
-  /** Fresh recovery codes for the user, and the hashes the store keeps instead of them. */
-  #newRecoveryCodes(userId: string): { recoveryCodes: string[]; hashes: string[] } {
-    const recoveryCodes = generateRecoveryCodes(this.#options.recoveryCodeCount);
-    return {
-      recoveryCodes,
-      hashes: recoveryCodes.map((code) => this.#hasher.hash(userId, canonicalRecoveryCode(code)!)),
-    };
   }
 
   #nowMs(): number {

@@ -61,3 +61,13 @@ export class RecoveryCodeHasher {
     return `sha256.${createHash('sha256').update(`saasus-mfa recovery code\0${userId}\0${code}`).digest('base64url')}`;
   }
 }
+
+/** Fresh recovery codes for the user, and the hashes the store keeps instead of them. */
+export function newRecoveryCodes(
+  hasher: RecoveryCodeHasher,
+  userId: string,
+  count: number,
+): { recoveryCodes: string[]; hashes: string[] } {
+  const recoveryCodes = generateRecoveryCodes(count);
+  return { recoveryCodes, hashes: recoveryCodes.map((code) => hasher.hash(userId, canonicalRecoveryCode(code)!)) };
+}
