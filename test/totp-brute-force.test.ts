@@ -85,7 +85,7 @@ await describeEachStore('brute force on the %s store', (open) => {
     });
   });
 
-  it('brute force: a burst of 20 simultaneous wrong codes checks at most 5 and counts all 20 exactly', async () => {
+  it('brute force: a burst of 20 simultaneous wrong codes gets at most 5 checked and counted, the other 15 locked', async () => {
     const { client, authenticator, enroll, events } = totpHarness(open.store);
     const user = newUser();
     const { secret } = await enroll(user);
@@ -95,17 +95,42 @@ await describeEachStore('brute force on the %s store', (open) => {
     expect(result.rejected.filter((r) => r === 'invalid_code:mismatch')).toHaveLength(5);
     expect(result.rejected.filter((r) => r === 'rate_limited')).toHaveLength(15);
     const counted = events.flatMap((e) => (e.type === 'verify_failed' ? [e.attempts] : [])).sort((a, b) => a - b);
-    expect(counted).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(counted, 'five failures counted, then the lock holds at five').toEqual([1, 2, 3, 4, ...Array(16).fill(5)]);
+    expect(
+      events.filter((e) => e.type === 'locked'),
+      'one lock started',
+    ).toHaveLength(1);
   });
 
-  it('brute force: recovery-code guesses count toward the same limit', async () => {
-    const { client, authenticator, enroll } = totpHarness(open.store);
+  it('brute force: recovery-code guesses have their own limit (10), apart from TOTP codes, both ways', async () => {
+    const { client, authenticator, enroll, clock } = totpHarness(open.store);
     const user = newUser();
-    const { secret } = await enroll(user);
-    for (let i = 0; i < 5; i++)
+    const { secret, recoveryCodes } = await enroll(user);
+    for (let i = 0; i < 10; i++)
       await expect(client.verifySecondFactor(user, 'AAAA-BBBB-CCCC')).rejects.toMatchObject({ reason: 'mismatch' });
-    await expect(client.verifySecondFactor(user, authenticator.code(secret))).rejects.toMatchObject({
+    await expect(client.verifySecondFactor(user, recoveryCodes[0]!)).rejects.toMatchObject({ code: 'rate_limited' });
+    await expect(client.verifySecondFactor(user, authenticator.code(secret)), 'TOTP still open').resolves.toMatchObject(
+      {
+        verified: true,
+      },
+    );
+    clock.advance(STEP_MS);
+    const other = newUser();
+    const codes = await enroll(other);
+    for (let i = 0; i < 5; i++)
+      await expect(client.verifySecondFactor(other, wrongCode(authenticator.code(codes.secret)))).rejects.toMatchObject(
+        {
+          reason: 'mismatch',
+        },
+      );
+    await expect(client.verifySecondFactor(other, authenticator.code(codes.secret))).rejects.toMatchObject({
       code: 'rate_limited',
+    });
+    await expect(
+      client.verifySecondFactor(other, codes.recoveryCodes[0]!),
+      'recovery still open',
+    ).resolves.toMatchObject({
+      method: 'recovery_code',
     });
   });
 
