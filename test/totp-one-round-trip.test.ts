@@ -1,17 +1,9 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { MfaConfigurationError } from '../src/index.js';
-import {
-  MemoryMfaStore,
-  TotpMfaProvider,
-  withAttemptAndClaim,
-  type MfaEvent,
-  type MfaStore,
-  type StepClaim,
-} from '../src/totp/index.js';
+import { MemoryMfaStore, TotpMfaProvider, type MfaEvent, type MfaStore } from '../src/totp/index.js';
 import { describeEachStore } from './support/stores.js';
 import { STEP_MS, TEST_KEY, newUser, outcomes, totpHarness, wrongCode } from './support/totp.js';
-import { STORE_OPERATIONS } from './support/store-records.js';
 
 // One store round trip per verify: the provider caches each user's factor as the store returned it (sealed) and, on
 // the next verify, checks the code first, then counts and claims in one atomic operation that also checks the factor
@@ -53,7 +45,7 @@ await describeEachStore('one round trip per verify on the %s store', (open) => {
     expect(
       await storeCalls(calls, () => client.verifySecondFactor(user, authenticator.code(secret))),
       'first verify on this server',
-    ).toEqual(['beginAttempt', 'claimStep']);
+    ).toEqual(['load', 'attemptAndClaim']);
     clock.advance(STEP_MS);
     expect(await storeCalls(calls, () => client.verifySecondFactor(user, authenticator.code(secret)))).toEqual([
       'attemptAndClaim',
@@ -69,6 +61,28 @@ await describeEachStore('one round trip per verify on the %s store', (open) => {
     ]);
   });
 
+  it('a warm verify is still one store round trip with clientKey set: right, wrong and replayed codes alike', async () => {
+    const { store, calls } = counted(open.store);
+    const { client, authenticator, clock, enroll } = totpHarness(store);
+    const user = newUser();
+    const { secret } = await enroll(user);
+    const ctx = { clientKey: '203.0.113.9' };
+    expect(await storeCalls(calls, () => client.verifySecondFactor(user, authenticator.code(secret), ctx))).toEqual([
+      'load',
+      'attemptAndClaim',
+    ]);
+    clock.advance(STEP_MS);
+    const code = authenticator.code(secret);
+    for (const [label, typed] of [
+      ['right', code],
+      ['replayed', code],
+      ['wrong', wrongCode(code)],
+    ] as const)
+      expect(await storeCalls(calls, () => client.verifySecondFactor(user, typed, ctx)), label).toEqual([
+        'attemptAndClaim',
+      ]);
+  });
+
   it("stale cache: after the user disabled MFA and enrolled a new authenticator on another server, the old one's codes are refused here, the new one's accepted", async () => {
     const here = totpHarness(open.store, { maxAttempts: 10 });
     const there = totpHarness(open.peer, { maxAttempts: 10 }, here.clock);
@@ -77,7 +91,7 @@ await describeEachStore('one round trip per verify on the %s store', (open) => {
     await here.client.verifySecondFactor(user, here.authenticator.code(oldSecret)); // this server now caches the old factor
     here.clock.advance(STEP_MS);
 
-    await there.client.disable(user);
+    await there.client.disable(user, { code: there.authenticator.code(oldSecret) });
     const { secret: newSecret } = await there.enroll(user);
     expect(newSecret).not.toBe(oldSecret);
 
@@ -110,7 +124,7 @@ await describeEachStore('one round trip per verify on the %s store', (open) => {
     const { secret } = await here.enroll(user);
     await here.client.verifySecondFactor(user, here.authenticator.code(secret));
     here.clock.advance(STEP_MS);
-    await there.client.disable(user);
+    await there.client.disable(user, { code: there.authenticator.code(secret) });
     await expect(here.client.verifySecondFactor(user, here.authenticator.code(secret))).rejects.toMatchObject({
       code: 'not_found',
     });
@@ -122,8 +136,8 @@ await describeEachStore('one round trip per verify on the %s store', (open) => {
     const there = totpHarness(open.peer, { maxAttempts: 4 }, here.clock);
     const user = newUser();
     const { secret: oldSecret } = await here.enroll(user);
-    await here.client.verifySecondFactor(user, here.authenticator.code(oldSecret));
-    await there.client.disable(user);
+    const { stepUpToken } = await here.client.verifySecondFactor(user, here.authenticator.code(oldSecret));
+    await there.client.disable(user, { stepUpToken });
     const { secret: newSecret } = await there.enroll(user);
 
     const wrong = () => wrongCode(here.authenticator.code(newSecret));
@@ -137,7 +151,8 @@ await describeEachStore('one round trip per verify on the %s store', (open) => {
       here.client.verifySecondFactor(user, here.authenticator.code(newSecret)),
       'the 5th attempt, right code',
     ).rejects.toMatchObject({ code: 'rate_limited' });
-    expect(failures(here.events)).toEqual(['mismatch:1', 'mismatch:3', 'mismatch:4', 'rate_limited:5']);
+    // The fourth failure reached the limit: the lock holds the count at 4 (a locked attempt is not counted).
+    expect(failures(here.events)).toEqual(['mismatch:1', 'mismatch:3', 'mismatch:4', 'rate_limited:4']);
     expect(failures(there.events)).toEqual(['mismatch:2']);
     expect(here.events.filter((e) => e.type === 'locked')).toHaveLength(1);
   });
@@ -166,7 +181,7 @@ await describeEachStore('one round trip per verify on the %s store', (open) => {
     expect(wrongCalls).toEqual(rightCalls);
     expect(right).toMatchObject({ code: 'rate_limited', retryAfterMs: expect.any(Number) });
     expect(wrong).toEqual(right);
-    expect(failures(events).slice(-2)).toEqual(['rate_limited:3', 'rate_limited:4']);
+    expect(failures(events).slice(-2)).toEqual(['rate_limited:2', 'rate_limited:2']);
     expect((await open.store.load({ userId: user.id })).factor?.lastStep, 'the right code was not claimed').toBe(
       lastStep,
     );
@@ -226,67 +241,46 @@ await describeEachStore('one round trip per verify on the %s store', (open) => {
 });
 
 describe('the factor cache and custom stores', () => {
-  /** A store written against the contract before attemptAndClaim existed (every method but that one), or with `extra`. */
-  function oldContractStore(extra: Partial<MfaStore> = {}): { store: MfaStore; calls: string[] } {
+  /** A memory store whose `attemptAndClaim` answers `answer` for the enabled factor (a setup still confirms). */
+  function sloppyStore(answer: unknown): MfaStore {
     const base = new MemoryMfaStore();
-    const calls: string[] = [];
-    const methods = STORE_OPERATIONS;
-    const store: Record<string, unknown> = { name: 'custom', ...extra };
-    for (const method of methods) {
-      store[method] = (...args: unknown[]) => {
-        calls.push(method);
-        return (base[method] as (...a: unknown[]) => unknown).apply(base, args);
-      };
-    }
-    return { store: store as unknown as MfaStore, calls };
+    return {
+      name: 'custom',
+      load: (query) => base.load(query),
+      savePending: (request) => base.savePending(request),
+      activatePending: (request) => base.activatePending(request),
+      useRecoveryCode: (request) => base.useRecoveryCode(request),
+      replaceRecoveryCodes: (request) => base.replaceRecoveryCodes(request),
+      deleteFactor: (request) => base.deleteFactor(request),
+      clearAttempts: (query) => base.clearAttempts(query),
+      attemptAndClaim: (claim) =>
+        claim.target === 'factor' ? Promise.resolve(answer as never) : base.attemptAndClaim(claim),
+    };
   }
 
-  it('a custom store without attemptAndClaim is refused at construction, naming withAttemptAndClaim', () => {
-    const { store } = oldContractStore();
-    expect(() => new TotpMfaProvider({ store, encryptionKey: TEST_KEY })).toThrow(MfaConfigurationError);
-    expect(() => new TotpMfaProvider({ store, encryptionKey: TEST_KEY })).toThrow(/withAttemptAndClaim\(store\)/);
-  });
-
-  it('a custom store without attemptAndClaim, through withAttemptAndClaim, works in two round trips, with replay protection', async () => {
-    const { store, calls } = oldContractStore();
-    const { client, authenticator, clock, enroll } = totpHarness(withAttemptAndClaim(store));
-    const user = newUser();
-    const { secret } = await enroll(user);
-    for (let i = 0; i < 2; i++) {
-      const code = authenticator.code(secret);
-      expect(await storeCalls(calls, () => client.verifySecondFactor(user, code))).toEqual([
-        'beginAttempt',
-        'claimStep',
-      ]);
-      await expect(client.verifySecondFactor(user, code)).rejects.toMatchObject({ reason: 'replayed' });
-      clock.advance(STEP_MS);
-    }
-  });
-
-  it('a subclass of a built-in store that overrides claimStep (to audit it), through withAttemptAndClaim, sees every claim: two round trips for it', async () => {
-    class AuditedStore extends MemoryMfaStore {
-      readonly audited: number[] = [];
-      override claimStep(claim: StepClaim) {
-        this.audited.push(claim.step);
-        return super.claimStep(claim);
-      }
-    }
-    const store = new AuditedStore();
-    const { client, authenticator, clock, enroll } = totpHarness(withAttemptAndClaim(store));
-    const user = newUser();
-    const { secret } = await enroll(user);
-    for (let i = 0; i < 3; i++) {
-      await client.verifySecondFactor(user, authenticator.code(secret));
-      clock.advance(STEP_MS);
-    }
-    // One claim for the setup's confirmation, then one per login.
-    expect(store.audited).toHaveLength(4);
+  it('a custom store written for the first contract (beginAttempt, claimStep, consumeRecoveryCode) is refused at construction, naming what it lacks', () => {
+    const base = new MemoryMfaStore();
+    const v1 = {
+      name: 'custom',
+      load: base.load.bind(base),
+      savePending: base.savePending.bind(base),
+      activatePending: base.activatePending.bind(base),
+      replaceRecoveryCodes: base.replaceRecoveryCodes.bind(base),
+      deleteFactor: base.deleteFactor.bind(base),
+      beginAttempt: async () => ({}),
+      claimStep: async () => true,
+      consumeRecoveryCode: async () => 0,
+    } as unknown as MfaStore;
+    expect(() => new TotpMfaProvider({ store: v1, encryptionKey: TEST_KEY })).toThrow(MfaConfigurationError);
+    expect(() => new TotpMfaProvider({ store: v1, encryptionKey: TEST_KEY })).toThrow(
+      /attemptAndClaim, useRecoveryCode, clearAttempts/,
+    );
   });
 
   it('factorCacheSize: 0 turns the cache off, and a bound of 1 keeps only the last user', async () => {
     for (const [size, expected] of [
-      [0, ['beginAttempt', 'claimStep']],
-      [1, ['beginAttempt', 'claimStep']],
+      [0, ['load', 'attemptAndClaim']],
+      [1, ['load', 'attemptAndClaim']],
       [2, ['attemptAndClaim']],
     ] as const) {
       const { store, calls } = counted(new MemoryMfaStore());
@@ -313,15 +307,20 @@ describe('the factor cache and custom stores', () => {
     ['an unknown outcome', { outcome: 'ok' }],
     ['nothing', undefined],
     ['"locked" without a count', { outcome: 'locked' }],
-    ['"counted" with a count that is not a number', { outcome: 'counted', attempts: { count: '1', resetAt: 0 } }],
-    ['"stale" without the state', { outcome: 'stale', attempts: { count: 1, resetAt: 0 } }],
+    ['"locked" below every limit', { outcome: 'locked', attempts: [{ bucket: 'code', count: 0, resetAt: 0 }] }],
+    [
+      '"mismatch" for a code that matched',
+      { outcome: 'mismatch', attempts: [{ bucket: 'code', count: 1, resetAt: 1 }] },
+    ],
+    ['a count that is not a number', { outcome: 'replayed', attempts: [{ bucket: 'code', count: '1', resetAt: 0 }] }],
+    ['a window for another bucket', { outcome: 'replayed', attempts: [{ bucket: 'setup', count: 0, resetAt: 0 }] }],
+    ['no window per limit', { outcome: 'replayed', attempts: [] }],
+    ['the v1 "counted"', { outcome: 'counted', attempts: [{ bucket: 'code', count: 1, resetAt: 1 }] }],
+    ['"stale" without the state', { outcome: 'stale', attempts: [{ bucket: 'code', count: 0, resetAt: 0 }] }],
   ])('fails closed: a custom attemptAndClaim answering %s never verifies', async (_label, answer) => {
-    const { store } = oldContractStore({ attemptAndClaim: async () => answer as never });
-    const { client, authenticator, clock, enroll } = totpHarness(store);
+    const { client, authenticator, enroll } = totpHarness(sloppyStore(answer));
     const user = newUser();
     const { secret } = await enroll(user);
-    await client.verifySecondFactor(user, authenticator.code(secret)); // fills the cache through beginAttempt
-    clock.advance(STEP_MS);
     await expect(client.verifySecondFactor(user, authenticator.code(secret))).rejects.toMatchObject({
       code: 'provider_error',
       type: 'invalid_response',
