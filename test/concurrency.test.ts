@@ -43,7 +43,7 @@ await describeEachStore('concurrency on two servers sharing the %s store', (open
   });
 
   it('recovery-code reuse: 50 simultaneous logins with one recovery code over both servers succeed exactly once, and the store lost exactly one code', async () => {
-    const { first, servers } = twoServers({ maxAttempts: 100 });
+    const { first, servers } = twoServers({ maxRecoveryCodeAttempts: 100 });
     const user = newUser();
     const { recoveryCodes } = await first.enroll(user);
     const result = await outcomes(
@@ -54,25 +54,38 @@ await describeEachStore('concurrency on two servers sharing the %s store', (open
     expect((await open.store.load({ userId: user.id })).recoveryCodes).toBe(9);
   });
 
-  it('brute force: 20 simultaneous wrong codes (TOTP and recovery guesses) over both servers leave the store counter at exactly 20, and only 5 were checked', async () => {
+  it('brute force: 20 simultaneous wrong TOTP codes and 20 wrong recovery codes over both servers: 5 and 10 checked, each counter exact in the store', async () => {
     const { first, servers } = twoServers();
     const user = newUser();
     const { secret } = await first.enroll(user);
     const wrong = wrongCode(first.authenticator.code(secret));
-    const result = await outcomes(
-      Array.from({ length: 20 }, (_, i) =>
-        servers[i % 2]!.client.verifySecondFactor(user, i % 3 === 0 ? 'AAAA-BBBB-CCCC' : wrong),
-      ),
+    const totp = outcomes(Array.from({ length: 20 }, (_, i) => servers[i % 2]!.client.verifySecondFactor(user, wrong)));
+    const recovery = outcomes(
+      Array.from({ length: 20 }, (_, i) => servers[i % 2]!.client.verifySecondFactor(user, 'AAAA-BBBB-CCCC')),
     );
-    expect(result.fulfilled).toBe(0);
-    expect(result.rejected.filter((r) => r === 'invalid_code:mismatch')).toHaveLength(5);
-    expect(result.rejected.filter((r) => r === 'rate_limited')).toHaveLength(15);
-    // Read back from the store itself: the next attempt it counts is the 21st of the same window.
-    const { attempts } = await open.peer.beginAttempt({
+    for (const [result, checked] of [
+      [await totp, 5],
+      [await recovery, 10],
+    ] as const) {
+      expect(result.fulfilled).toBe(0);
+      expect(result.rejected.filter((r) => r === 'invalid_code:mismatch')).toHaveLength(checked);
+      expect(result.rejected.filter((r) => r === 'rate_limited')).toHaveLength(20 - checked);
+    }
+    // Read back from the store itself, with an operation that changes nothing (a secret id no record has, no step).
+    const { attempts } = await open.peer.attemptAndClaim({
       userId: user.id,
-      now: first.clock.nowMs(),
-      windowMs: 15 * 60_000,
+      target: 'factor',
+      secretId: 'nothing-has-this-id',
+      step: null,
+      budget: {
+        now: first.clock.nowMs(),
+        windowMs: 15 * 60_000,
+        limits: [
+          { bucket: 'code', max: 1000 },
+          { bucket: 'recovery', max: 1000 },
+        ],
+      },
     });
-    expect(attempts.count).toBe(21);
+    expect(attempts.map((window) => window.count)).toEqual([5, 10]);
   });
 });

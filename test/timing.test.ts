@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { signaturesEqual } from '../src/saasus/signer.js';
-import { MemoryMfaStore, type ConsumeRecoveryCode } from '../src/totp/index.js';
+import { MemoryMfaStore, type UseRecoveryCode } from '../src/totp/index.js';
 import { nodeCrypto } from '../src/totp/node-crypto.js';
 import { newUser, totpHarness, wrongCode } from './support/totp.js';
 
@@ -9,10 +9,10 @@ import { newUser, totpHarness, wrongCode } from './support/totp.js';
 // how much of a guess was right, so a secret can be found byte by byte instead of all at once.
 //
 // Audit of src/ (every ===, includes, indexOf, Map/Set lookup, Buffer.equals near a secret-derived value):
-// - TOTP codes: otplib's verifySync compares each candidate code of the window with the crypto plugin's
-//   constantTimeEqual; the provider passes `nodeCrypto` (src/totp/node-crypto.ts), whose comparison is
-//   node:crypto timingSafeEqual. (otplib's own default, in @otplib/core, is an XOR-accumulate loop, also
-//   constant-time.) Proven below by watching timingSafeEqual.
+// - TOTP codes: every step of the window is generated with otplib and compared with the crypto plugin's
+//   constantTimeEqual, without stopping at a match (src/totp/window-match.ts; otplib's verify stops at the first);
+//   the default plugin is `nodeCrypto` (src/totp/node-crypto.ts), whose comparison is node:crypto timingSafeEqual.
+//   Proven below by watching timingSafeEqual; test/totp-locked-timing.test.ts counts the HMACs.
 // - Recovery codes: never compared in JavaScript. The typed code is hashed with HMAC-SHA-256 under a server key, and
 //   the store looks the hash up (Set#has / SREM / WHERE code_hash = ANY($2)). Such a lookup may take longer for a
 //   longer common prefix, but the attacker chooses the code, not its HMAC: without the key a guess cannot be steered
@@ -57,6 +57,15 @@ describe('timing: TOTP codes are compared in constant time', () => {
     ]);
   });
 
+  it('a right code is compared against every code of the window too: no early exit at the match', async () => {
+    const { client, authenticator, enroll } = totpHarness(new MemoryMfaStore());
+    const user = newUser();
+    const { secret } = await enroll(user);
+    timingSafeEqual.mockClear();
+    await client.verifySecondFactor(user, authenticator.code(secret));
+    expect(compared()).toHaveLength(3);
+  });
+
   it('a right code, at login and when confirming a setup, is accepted through timingSafeEqual too', async () => {
     const { client, authenticator } = totpHarness(new MemoryMfaStore());
     const user = newUser();
@@ -83,9 +92,9 @@ describe('timing: recovery codes are never compared in JavaScript, only looked u
   /** A store an app could write (the MfaStore interface), noting what the provider asks it to look up. */
   class RecordingStore extends MemoryMfaStore {
     readonly lookups: string[][] = [];
-    override consumeRecoveryCode(request: ConsumeRecoveryCode) {
+    override useRecoveryCode(request: UseRecoveryCode) {
       this.lookups.push([...request.candidateHashes]);
-      return super.consumeRecoveryCode(request);
+      return super.useRecoveryCode(request);
     }
   }
 
