@@ -1,29 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { MfaProviderError } from '../src/index.js';
-import { MemoryMfaStore, withAttemptAndClaim, type MfaStore, type MfaStoredState } from '../src/totp/index.js';
+import { MemoryMfaStore, type MfaStore, type MfaStoredState } from '../src/totp/index.js';
 import { newUser, totpHarness } from './support/totp.js';
 
 // The store guard checks each answer once against the contract, so the code behind it trusts what it gets. A custom
 // store whose state has a factor it cannot describe must never read as "no factor" (MFA off for that user) nor reach
 // the code check half-filled: it fails closed, as invalid_response.
 
-/** A memory store whose state answers are bent by `bend` (as a hand-written store's mapping slip would bend them). */
+/** A memory store whose state answers (load, and the state of a stale claim) are bent by `bend`. */
 function bentStore(bend: (state: MfaStoredState) => unknown): MfaStore {
   const base = new MemoryMfaStore();
-  return withAttemptAndClaim({
+  return {
     name: 'bent',
     load: async (query) => bend(await base.load(query)) as MfaStoredState,
-    beginAttempt: async (request) => {
-      const begun = await base.beginAttempt(request);
-      return { ...begun, state: bend(begun.state) as MfaStoredState };
+    attemptAndClaim: async (claim) => {
+      const answer = await base.attemptAndClaim(claim);
+      return answer.outcome === 'stale' ? { ...answer, state: bend(answer.state) as MfaStoredState } : answer;
     },
     savePending: (request) => base.savePending(request),
-    claimStep: (claim) => base.claimStep(claim),
     activatePending: (request) => base.activatePending(request),
-    consumeRecoveryCode: (request) => base.consumeRecoveryCode(request),
+    useRecoveryCode: (request) => base.useRecoveryCode(request),
     replaceRecoveryCodes: (request) => base.replaceRecoveryCodes(request),
-    deleteFactor: (query) => base.deleteFactor(query),
-  });
+    deleteFactor: (request) => base.deleteFactor(request),
+    clearAttempts: (query) => base.clearAttempts(query),
+  };
 }
 
 describe('the store guard refuses a malformed state', () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { generateSecret } from 'otplib';
 import { MfaConfigurationError, MfaValidationError } from '../errors.js';
+import { invalidResponse } from '../internal/provider-failures.js';
 import type {
   MfaAdminResetOptions,
   MfaCallContext,
@@ -33,7 +34,6 @@ const BASE32_SECRET = /^[A-Z2-7]{26,128}$/; // at least 16 bytes
 
 /**
  * Self-hosted TOTP: the app keeps the state, in a store shared by all its servers.
- *
  * - Every code check: the code is checked here (on the cached sealed factor, or on the state `load` read), every
  *   step of the window computed, then ONE atomic `attemptAndClaim` decides budget, claim and count. A replay (a step
  *   already claimed) is refused and not counted; a burst cannot outrun the limit.
@@ -179,7 +179,7 @@ export class TotpMfaProvider implements MfaProvider {
     this.#factorCache?.delete(user.id);
     if (!(await this.#store.deleteFactor({ userId: user.id, secretId }))) {
       // The proof's factor is gone: replaced since (refused, nothing changed), or already removed (nothing to do).
-      if ((await this.#store.load({ userId: user.id })).factor) throw stepUpInvalid();
+      await this.#refusedChange(user.id, secretId, false);
       return { enabled: false };
     }
     this.#emit({ type: 'disabled', userId: user.id, at: new Date(now) });
@@ -223,10 +223,8 @@ export class TotpMfaProvider implements MfaProvider {
     const now = this.#nowMs();
     const secretId = await this.#gate.prove(user.id, proof, ctx?.clientKey, now);
     const { recoveryCodes, hashes } = newRecoveryCodes(this.#hasher, user.id, this.#options.recoveryCodeCount);
-    if (!(await this.#store.replaceRecoveryCodes({ userId: user.id, hashes, secretId }))) {
-      if ((await this.#store.load({ userId: user.id })).factor) throw stepUpInvalid();
-      throw notEnabled();
-    }
+    if (!(await this.#store.replaceRecoveryCodes({ userId: user.id, hashes, secretId })))
+      await this.#refusedChange(user.id, secretId, true);
     this.#emit({ type: 'recovery_codes_regenerated', userId: user.id, at: new Date(now), count: recoveryCodes.length });
     return { recoveryCodes };
   }
@@ -237,6 +235,18 @@ export class TotpMfaProvider implements MfaProvider {
     this.#emit({ type: 'verified', userId: attempt.userId, at, target: target === 'pending' ? 'setup' : 'factor' });
     if (target === 'pending') return { verified: true };
     return { verified: true, stepUpToken: this.#tokens.issue(attempt.userId, secretId, attempt.now) };
+  }
+
+  /**
+   * Why the store did not make a change bound to `secretId`: that factor was replaced (the proof is for another
+   * one), or MFA is off (`noFactorIsError`: throws not enabled); if that very factor is still there, the store broke
+   * its contract.
+   */
+  async #refusedChange(userId: string, secretId: string, noFactorIsError: boolean): Promise<void> {
+    const { factor } = await this.#store.load({ userId });
+    if (factor?.secretId === secretId) throw invalidResponse('The MFA store did not make a change it was asked for');
+    if (factor) throw stepUpInvalid();
+    if (noFactorIsError) throw notEnabled();
   }
 
   #nowMs(): number {

@@ -19,14 +19,14 @@ export const pending = (overrides: Partial<StoredPendingSetup> = {}): StoredPend
   ...overrides,
 });
 
-/** Every `MfaStore` operation but `attemptAndClaim`: what a custom store written against the smaller set implements. */
+/** Every `MfaStore` operation (contract v2): what a custom store implements. */
 export const STORE_OPERATIONS = [
   'load',
-  'beginAttempt',
   'savePending',
-  'claimStep',
+  'attemptAndClaim',
   'activatePending',
-  'consumeRecoveryCode',
+  'useRecoveryCode',
   'replaceRecoveryCodes',
   'deleteFactor',
+  'clearAttempts',
 ] as const;
