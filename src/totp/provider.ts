@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { generateSecret } from 'otplib';
 import { MfaConfigurationError, MfaValidationError } from '../errors.js';
-import { invalidResponse } from '../internal/provider-failures.js';
 import type {
   MfaAdminResetOptions,
   MfaCallContext,
@@ -25,7 +24,7 @@ import { resolveTotpOptions, type ResolvedTotpOptions, type TotpMfaProviderOptio
 import { ClientKeyHasher } from './mac.js';
 import { RecoveryCodeCheck } from './recovery-check.js';
 import { RecoveryCodeHasher, newRecoveryCodes } from './recovery-codes.js';
-import { alreadyEnabled, notEnabled, notVerified, setupChanged, stepUpInvalid } from './refusals.js';
+import { alreadyEnabled, notVerified, setupChanged } from './refusals.js';
 import { SecretBox } from './secret-box.js';
 import { StepUpGate } from './step-up-gate.js';
 import { StepUpTokens } from './step-up-token.js';
@@ -75,25 +74,24 @@ export class TotpMfaProvider implements MfaProvider {
     this.#hasher = new RecoveryCodeHasher(resolved.keys);
     this.#emit = safeEmitter(options.onEvent);
     this.#generateSecret = options.generateSecret ?? (() => generateSecret());
-    const { factorCacheSize, window } = resolved;
+    const { factorCacheSize, window, keys } = resolved;
     const cache = (this.#factorCache = factorCacheSize > 0 ? new SealedFactorCache(factorCacheSize) : null);
     const store = (this.#store = new GuardedStore(this.store, resolved.storeTimeoutMs));
     // The lock memo is bounded like the factor cache, with a floor so that turning the cache off keeps the memo.
-    const limiter = (this.#limiter = new AttemptLimiter(
-      resolved,
-      new ClientKeyHasher(resolved.keys),
-      this.#emit,
-      Math.max(factorCacheSize, 1_000),
-    ));
-    this.#verifier = new CodeVerifier({ store, limiter, box: this.#box, cache, window, crypto: resolved.totpCrypto });
-    this.#recovery = new RecoveryCodeCheck({ store, limiter, hasher: this.#hasher, cache, emit: this.#emit });
-    this.#tokens = new StepUpTokens(resolved.keys, resolved.stepUpMaxAgeMs);
-    this.#gate = new StepUpGate({
-      verifier: this.#verifier,
-      recovery: this.#recovery,
-      tokens: this.#tokens,
-      emit: this.#emit,
-    });
+    const memoSize = Math.max(factorCacheSize, 1_000);
+    const limiter = (this.#limiter = new AttemptLimiter(resolved, new ClientKeyHasher(keys), this.#emit, memoSize));
+    const [box, hasher, emit] = [this.#box, this.#hasher, this.#emit];
+    const verifier = (this.#verifier = new CodeVerifier({
+      store,
+      limiter,
+      box,
+      cache,
+      window,
+      crypto: resolved.totpCrypto,
+    }));
+    const recovery = (this.#recovery = new RecoveryCodeCheck({ store, limiter, hasher, cache, emit }));
+    const tokens = (this.#tokens = new StepUpTokens(keys, resolved.stepUpMaxAgeMs));
+    this.#gate = new StepUpGate({ store, verifier, recovery, tokens, emit });
   }
 
   async getStatus(user: MfaUser, _ctx?: MfaCallContext): Promise<MfaStatus> {
@@ -139,12 +137,18 @@ export class TotpMfaProvider implements MfaProvider {
    * the pending setup.
    */
   verify(user: MfaUser, code: string, ctx?: MfaCallContext): Promise<MfaVerifyResult> {
-    return this.#checkCode({ userId: user.id, code, now: this.#nowMs(), accepts: 'factor_or_setup', ...client(ctx) });
+    return this.#checkCode({
+      userId: user.id,
+      code,
+      now: this.#nowMs(),
+      accepts: 'factor_or_setup',
+      clientKey: ctx?.clientKey,
+    });
   }
 
   /** The login-time check: the enabled factor only, never a pending setup. */
   verifyFactor(user: MfaUser, code: string, ctx?: MfaCallContext): Promise<MfaVerifyResult> {
-    return this.#checkCode({ userId: user.id, code, now: this.#nowMs(), accepts: 'factor', ...client(ctx) });
+    return this.#checkCode({ userId: user.id, code, now: this.#nowMs(), accepts: 'factor', clientKey: ctx?.clientKey });
   }
 
   async enable(user: MfaUser, options: { method: MfaMethod }, _ctx?: MfaCallContext): Promise<MfaEnableResult> {
@@ -179,7 +183,7 @@ export class TotpMfaProvider implements MfaProvider {
     this.#factorCache?.delete(user.id);
     if (!(await this.#store.deleteFactor({ userId: user.id, secretId }))) {
       // The proof's factor is gone: replaced since (refused, nothing changed), or already removed (nothing to do).
-      await this.#refusedChange(user.id, secretId, false);
+      await this.#gate.refusedChange(user.id, secretId, false);
       return { enabled: false };
     }
     this.#emit({ type: 'disabled', userId: user.id, at: new Date(now) });
@@ -224,7 +228,7 @@ export class TotpMfaProvider implements MfaProvider {
     const secretId = await this.#gate.prove(user.id, proof, ctx?.clientKey, now);
     const { recoveryCodes, hashes } = newRecoveryCodes(this.#hasher, user.id, this.#options.recoveryCodeCount);
     if (!(await this.#store.replaceRecoveryCodes({ userId: user.id, hashes, secretId })))
-      await this.#refusedChange(user.id, secretId, true);
+      await this.#gate.refusedChange(user.id, secretId, true);
     this.#emit({ type: 'recovery_codes_regenerated', userId: user.id, at: new Date(now), count: recoveryCodes.length });
     return { recoveryCodes };
   }
@@ -237,27 +241,10 @@ export class TotpMfaProvider implements MfaProvider {
     return { verified: true, stepUpToken: this.#tokens.issue(attempt.userId, secretId, attempt.now) };
   }
 
-  /**
-   * Why the store did not make a change bound to `secretId`: that factor was replaced (the proof is for another
-   * one), or MFA is off (`noFactorIsError`: throws not enabled); if that very factor is still there, the store broke
-   * its contract.
-   */
-  async #refusedChange(userId: string, secretId: string, noFactorIsError: boolean): Promise<void> {
-    const { factor } = await this.#store.load({ userId });
-    if (factor?.secretId === secretId) throw invalidResponse('The MFA store did not make a change it was asked for');
-    if (factor) throw stepUpInvalid();
-    if (noFactorIsError) throw notEnabled();
-  }
-
   #nowMs(): number {
     const now = this.#options.now();
     const ms = now instanceof Date ? now.getTime() : Number.NaN;
     if (!Number.isFinite(ms)) throw new MfaConfigurationError('now() must return a valid Date');
     return ms;
   }
-}
-
-/** The call context's `clientKey`, when the app gave one. */
-function client(ctx: MfaCallContext | undefined): { clientKey?: string } {
-  return ctx?.clientKey === undefined ? {} : { clientKey: ctx.clientKey };
 }

@@ -1,14 +1,17 @@
 import type { MfaStepUpProof } from '../types.js';
 import type { CodeVerifier } from './code-verifier.js';
+import { invalidResponse } from '../internal/provider-failures.js';
 import type { MfaEvent } from './events.js';
+import type { GuardedStore } from './guarded-store.js';
 import type { RecoveryCodeCheck } from './recovery-check.js';
-import { stepUpInvalid, stepUpMissing } from './refusals.js';
+import { notEnabled, stepUpInvalid, stepUpMissing } from './refusals.js';
 import type { StepUpTokens } from './step-up-token.js';
 
 const SIX_DIGITS = /^[0-9]{6}$/;
 
 /** The parts the gate works with, built once by the provider. */
 export interface StepUpGateParts {
+  store: GuardedStore;
   verifier: CodeVerifier;
   recovery: RecoveryCodeCheck;
   tokens: StepUpTokens;
@@ -53,5 +56,17 @@ export class StepUpGate {
       return verified.secretId;
     }
     return (await this.#parts.recovery.use(userId, code, clientKey, now)).secretId;
+  }
+
+  /**
+   * Why the store did not make a change bound to `secretId`: that factor was replaced (the proof is for another
+   * one: `step_up_required`), or MFA is off (throws not enabled when `noFactorIsError`); if that very factor is
+   * still there, the store broke its contract.
+   */
+  async refusedChange(userId: string, secretId: string, noFactorIsError: boolean): Promise<void> {
+    const { factor } = await this.#parts.store.load({ userId });
+    if (factor?.secretId === secretId) throw invalidResponse('The MFA store did not make a change it was asked for');
+    if (factor) throw stepUpInvalid();
+    if (noFactorIsError) throw notEnabled();
   }
 }
