@@ -92,6 +92,8 @@ for (const fixture of await faultyStoreFixtures()) {
         loginCode: () => authenticator.code(secret),
         /** The setup's code now. */
         setupCode: () => authenticator.code(setup.secret),
+        /** The code of the setup that is being enabled, now (a step after its confirmation). */
+        enablingCode: () => authenticator.codeAt(enablingSetup.secret, harness.clock.nowMs() + 30_000),
         /** The TOTP time step of "now", as the store records it. */
         step: () => Math.floor(harness.clock.nowMs() / STEP_MS),
         stored: (user: MfaUser) => faulty.direct.load({ userId: user.id }),
@@ -114,8 +116,11 @@ for (const fixture of await faultyStoreFixtures()) {
         'verifySecondFactor (recovery code)',
         client.verifySecondFactor(s.enrolled, s.recoveryCodes[0]!),
       );
-      await storeUnavailable('regenerateRecoveryCodes', client.regenerateRecoveryCodes(s.enrolled));
-      await storeUnavailable('disable', client.disable(s.enrolled));
+      await storeUnavailable(
+        'regenerateRecoveryCodes',
+        client.regenerateRecoveryCodes(s.enrolled, { code: s.recoveryCodes[5]! }),
+      );
+      await storeUnavailable('disable', client.disable(s.enrolled, { code: s.recoveryCodes[6]! }));
 
       faulty.proxy.restore();
       // The same client and provider, not new ones; nothing above reached the store, so nothing was used up.
@@ -130,7 +135,7 @@ for (const fixture of await faultyStoreFixtures()) {
       await expect(client.enable(s.enabling)).resolves.toMatchObject({ enabled: true });
       await expect(client.getStatus(s.fresh)).resolves.toEqual({ enabled: false, method: null });
       await expect(client.createSetup(s.fresh)).resolves.toHaveProperty('secret');
-      await expect(client.disable(s.enrolled)).resolves.toEqual({ enabled: false });
+      await expect(client.disable(s.enrolled, { code: s.recoveryCodes[6]! })).resolves.toEqual({ enabled: false });
       expect(faulty.proxy.accepted, 'the driver reconnected by itself').toBeGreaterThan(accepted);
     });
 
@@ -152,7 +157,7 @@ for (const fixture of await faultyStoreFixtures()) {
           'verifySecondFactor recovery (stalled)',
           client.verifySecondFactor(s.enrolled, s.recoveryCodes[0]!),
         ),
-        storeUnavailable('disable (stalled)', client.disable(leaving)),
+        storeUnavailable('disable (stalled)', client.disable(leaving, { code: 'AAAA-BBBB-CCCC' })),
       ]);
 
       faulty.proxy.restore();
@@ -217,9 +222,10 @@ for (const fixture of await faultyStoreFixtures()) {
 
       it('disable: MFA stays on, and disabling again works', async () => {
         const s = await scene();
-        await cutDuring('before', 'deleteFactor', 'disable', () => s.client.disable(s.enrolled));
+        const { stepUpToken } = await s.client.verifySecondFactor(s.enrolled, s.loginCode());
+        await cutDuring('before', 'deleteFactor', 'disable', () => s.client.disable(s.enrolled, { stepUpToken }));
         await expect(s.client.getStatus(s.enrolled)).resolves.toEqual({ enabled: true, method: 'softwareToken' });
-        await expect(s.client.disable(s.enrolled)).resolves.toEqual({ enabled: false });
+        await expect(s.client.disable(s.enrolled, { stepUpToken })).resolves.toEqual({ enabled: false });
       });
 
       it('createSetup and getStatus: fail, then work', async () => {
@@ -277,7 +283,8 @@ for (const fixture of await faultyStoreFixtures()) {
         await cutDuring('after-reply', 'activate', 'enable', () => s.client.enable(s.enabling));
         await expect(s.client.getStatus(s.enabling)).resolves.toEqual({ enabled: true, method: 'softwareToken' });
         await expect(s.client.enable(s.enabling)).rejects.toMatchObject({ code: 'already_enabled' });
-        const { recoveryCodes } = await s.client.regenerateRecoveryCodes(s.enabling);
+        // A recovery code it was never shown is no proof; a current code is.
+        const { recoveryCodes } = await s.client.regenerateRecoveryCodes(s.enabling, { code: s.enablingCode() });
         await expect(s.client.verifySecondFactor(s.enabling, recoveryCodes[0]!)).resolves.toMatchObject({
           recoveryCodesRemaining: 9,
         });
@@ -285,9 +292,10 @@ for (const fixture of await faultyStoreFixtures()) {
 
       it('disable: MFA is off although the call failed, and disabling again answers the same', async () => {
         const s = await scene();
-        await cutDuring('after-reply', 'deleteFactor', 'disable', () => s.client.disable(s.enrolled));
+        const { stepUpToken } = await s.client.verifySecondFactor(s.enrolled, s.loginCode());
+        await cutDuring('after-reply', 'deleteFactor', 'disable', () => s.client.disable(s.enrolled, { stepUpToken }));
         await expect(s.client.getStatus(s.enrolled)).resolves.toEqual({ enabled: false, method: null });
-        await expect(s.client.disable(s.enrolled)).resolves.toEqual({ enabled: false });
+        await expect(s.client.disable(s.enrolled, { stepUpToken })).resolves.toEqual({ enabled: false });
       });
 
       it('createSetup: the setup the user never saw is replaced by the next one', async () => {

@@ -55,7 +55,7 @@ describe('a store that stops answering', () => {
       getStatus: client.getStatus(user),
       needsSecondFactor: client.needsSecondFactor(user),
       verifySecondFactor: client.verifySecondFactor(user, authenticator.code(secret)),
-      disable: client.disable(user),
+      disable: client.disable(user, { code: 'AAAA-BBBB-CCCC' }),
     };
     for (const [name, call] of Object.entries(calls)) {
       const outcome = await settledWithin(call, 5_000);

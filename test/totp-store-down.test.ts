@@ -46,8 +46,9 @@ describe.each(unreachable)('when the %s store is unreachable', (_name, open) => 
         () => client.verifySecondFactor(user, '123456'),
         () => client.verifySecondFactor(user, 'AAAA-BBBB-CCCC'),
         () => client.enable(user),
-        () => client.disable(user),
-        () => client.regenerateRecoveryCodes(user),
+        () => client.disable(user, {} as never),
+        () => client.disable(user, { code: '123456' }),
+        () => client.regenerateRecoveryCodes(user, { code: 'AAAA-BBBB-CCCC' }),
         () => client.needsSecondFactor(user),
       ];
       for (const call of calls) {
