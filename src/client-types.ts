@@ -14,7 +14,10 @@ export interface MfaClientOptions<P extends MfaProvider = MfaProvider> {
  * of an enrolled authenticator, so no step-up is enforced there) the optional call context; with any other provider a
  * step-up proof (`{ code }` or `{ stepUpToken }`) with the call context, required.
  */
-export type MfaDisableArgs<P extends MfaProvider> = P extends { readonly selfHosted: false }
+export type MfaDisableArgs<P extends MfaProvider> = P extends {
+  /** Declared false by a provider that cannot check a step-up proof (SaaSus). */
+  readonly selfHosted: false;
+}
   ? [ctx?: MfaCallContext]
   : [options: MfaStepUpProof & MfaCallContext];
 

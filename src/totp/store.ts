@@ -145,15 +145,21 @@ export interface AttemptClaim extends UserQuery {
  */
 export type AttemptClaimResult =
   | {
+      /** The step was claimed and the listed buckets cleared. */
       outcome: 'claimed';
     }
   | {
+      /** Refused before anything changed (`locked`), not counted (`replayed`), or counted (`mismatch`). */
       outcome: 'locked' | 'replayed' | 'mismatch';
+      /** One window per limit, in the limits' order (after counting, for `mismatch`). */
       attempts: AttemptWindow[];
     }
   | {
+      /** The target does not hold the `secretId`: nothing changed or counted. */
       outcome: 'stale';
+      /** One window per limit, in the limits' order, as found. */
       attempts: AttemptWindow[];
+      /** The user's state, read in the same operation. */
       state: MfaStoredState;
     };
 
@@ -184,9 +190,22 @@ export interface UseRecoveryCode extends UserQuery {
  * - `mismatch`: none matches: every listed bucket counted one failure.
  */
 export type RecoveryCodeUse =
-  | { outcome: 'used'; remaining: number }
-  | { outcome: 'no_factor' }
-  | { outcome: 'locked' | 'mismatch'; attempts: AttemptWindow[] };
+  | {
+      /** The code matched and was removed. */
+      outcome: 'used';
+      /** Unused recovery codes left. */
+      remaining: number;
+    }
+  | {
+      /** No factor is enabled. */
+      outcome: 'no_factor';
+    }
+  | {
+      /** Refused before anything changed (`locked`), or counted (`mismatch`). */
+      outcome: 'locked' | 'mismatch';
+      /** One window per limit, in the limits' order (after counting, for `mismatch`). */
+      attempts: AttemptWindow[];
+    };
 
 /** `replaceRecoveryCodes`: the user's new set of recovery codes, as hashes. */
 export interface ReplaceRecoveryCodes extends UserQuery {
