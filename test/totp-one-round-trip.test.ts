@@ -83,6 +83,22 @@ await describeEachStore('one round trip per verify on the %s store', (open) => {
       ]);
   });
 
+  it('a recovery code is one store round trip on a server that has seen the user (the factor id is cached), else load + use', async () => {
+    const { store, calls } = counted(open.store);
+    const { client, enroll, clock } = totpHarness(store, { factorCacheSize: 0 });
+    const warm = totpHarness(store, {}, clock);
+    const user = newUser();
+    const { recoveryCodes, secret } = await enroll(user);
+    expect(await storeCalls(calls, () => client.verifySecondFactor(user, recoveryCodes[0]!)), 'cold').toEqual([
+      'load',
+      'useRecoveryCode',
+    ]);
+    await warm.client.verifySecondFactor(user, warm.authenticator.code(secret));
+    expect(await storeCalls(calls, () => warm.client.verifySecondFactor(user, recoveryCodes[1]!)), 'warm').toEqual([
+      'useRecoveryCode',
+    ]);
+  });
+
   it("stale cache: after the user disabled MFA and enrolled a new authenticator on another server, the old one's codes are refused here, the new one's accepted", async () => {
     const here = totpHarness(open.store, { maxAttempts: 10 });
     const there = totpHarness(open.peer, { maxAttempts: 10 }, here.clock);
