@@ -40,17 +40,15 @@ export const RECOMMENDED_PG_POOL_OPTIONS = {
   query_timeout: 2000,
 } satisfies pg.PoolConfig;
 
-/** Text found in the request of each store operation, for the proxy's traps. */
+/** Text found in the request of each store operation (contract v2), for the proxy's traps. */
 export interface OperationMarkers {
   load: string;
-  beginAttempt: string;
   savePending: string;
-  /** claimStep, the two-round-trip claim. */
-  claim: string;
-  /** attemptAndClaim, the one-round-trip count and claim of a verify on a cached factor. */
+  /** attemptAndClaim: the budget check and the claim or count of every code check. */
   attemptAndClaim: string;
   activate: string;
-  consume: string;
+  /** useRecoveryCode: the budget check and the use or count of a recovery code. */
+  useRecoveryCode: string;
   deleteFactor: string;
 }
 
@@ -105,12 +103,10 @@ async function openRedis(): Promise<FaultyStore> {
     proxy,
     markers: {
       load: redisScripts.LOAD.sha,
-      beginAttempt: redisScripts.BEGIN_ATTEMPT.sha,
       savePending: redisScripts.SAVE_PENDING.sha,
-      claim: redisScripts.CLAIM_STEP.sha,
       attemptAndClaim: redisScripts.ATTEMPT_AND_CLAIM.sha,
       activate: redisScripts.ACTIVATE_PENDING.sha,
-      consume: redisScripts.CONSUME_RECOVERY_CODE.sha,
+      useRecoveryCode: redisScripts.USE_RECOVERY_CODE.sha,
       deleteFactor: redisScripts.DELETE_FACTOR.sha,
     },
     redisStoreWith(options) {
@@ -143,14 +139,13 @@ async function openPostgres(): Promise<FaultyStore> {
     direct,
     proxy,
     markers: {
+      // The deciding operations are calls of the store's PL/pgSQL functions, named after the table prefix.
       load: 'FROM (SELECT 1) AS one',
-      beginAttempt: 'WITH counted AS',
       savePending: `INSERT INTO "${tablePrefix}pending_setups"`,
-      claim: 'WITH claimed AS',
-      attemptAndClaim: 'WITH held AS MATERIALIZED',
-      activate: 'promoted AS MATERIALIZED',
-      consume: 'WITH gone AS',
-      deleteFactor: 'seen_pending AS',
+      attemptAndClaim: `SELECT "${tablePrefix}attempt_and_claim"(`,
+      activate: `SELECT "${tablePrefix}activate_pending"(`,
+      useRecoveryCode: `SELECT "${tablePrefix}use_recovery_code"(`,
+      deleteFactor: `SELECT "${tablePrefix}delete_factor"(`,
     },
     async close() {
       await proxy.close();
