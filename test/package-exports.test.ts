@@ -112,7 +112,7 @@ const surface: Record<string, { entry: string; values: string[]; types: string[]
   'saasus-mfa/stores/redis': {
     entry: 'src/stores/redis/index.ts',
     values: ['RedisMfaStore'],
-    types: ['RedisMfaStoreOptions', 'RedisScriptClient'],
+    types: ['RedisMfaStoreOptions', 'RedisScriptClient', 'RedisScriptPipeline', 'ReplicaAcks'],
   },
   'saasus-mfa/stores/postgres': {
     entry: 'src/stores/postgres/index.ts',

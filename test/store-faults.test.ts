@@ -344,6 +344,8 @@ for (const fixture of await faultyStoreFixtures()) {
             expect(fired()).toBe(true);
             await expect(client.verifySecondFactor(user, code)).rejects.toMatchObject({ reason: 'replayed' });
 
+            // One use first, so this client has sent the script once (a store may send a script whole until then).
+            await client.verifySecondFactor(user, recoveryCodes[9]!);
             fired = armed(faulty.proxy.cutAfterReply(faulty.markers.useRecoveryCode));
             expect(['accepted', 'mismatch']).toContain(
               await settle(client.verifySecondFactor(user, recoveryCodes[0]!)),
@@ -353,7 +355,7 @@ for (const fixture of await faultyStoreFixtures()) {
               reason: 'mismatch',
             });
             expect((await faulty.direct.load({ userId: user.id })).recoveryCodes, 'the first run used the code').toBe(
-              9,
+              8,
             );
 
             // Cut before the store saw it: the resent claim is the first, and the login passes, once.
