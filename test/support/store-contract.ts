@@ -7,7 +7,7 @@ import type {
   AttemptWindow,
   MfaStore,
   RecoveryCodeUse,
-} from '../../src/totp/index.js';
+} from '../../src/totp/store.js';
 import { NOW, WINDOW, newUser, pending } from './store-records.js';
 
 // Shared steps of the store contract suites (store-contract*.test.ts): building budgets, enrolling a user through

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { MemoryMfaStore, type MfaStore } from '../../src/totp/index.js';
+import { dropMfaSchema } from './postgres-schema.js';
 import { newRedisClusterClient, newRedisSentinelClient } from './redis-deployment-clients.js';
 import { newPgPool, newRedisClient, postgresAvailable, redisAvailable, redisKeysUnder } from './services.js';
 
@@ -105,7 +106,7 @@ async function openPostgres(): Promise<OpenStore> {
       return parts.join('\n');
     },
     async close() {
-      for (const table of await tables()) await first.query(`drop table if exists "${table}"`);
+      await dropMfaSchema(first, tablePrefix);
       await Promise.all([first.end(), second.end()]);
     },
   };
