@@ -1,0 +1,43 @@
+// One "server" process of the SQLite cross-process tests (sqlite-store-processes.test.ts), run with tsx:
+//   node --import tsx test/support/sqlite-process.ts <request as JSON>
+// It opens its own better-sqlite3 connection to the file, waits for the shared start instant so every process
+// runs at once, performs its operations and prints their outcomes (and when it ran) as one JSON line.
+import Database from 'better-sqlite3';
+import { SqliteMfaStore, betterSqlite3Driver } from '../../src/stores/sqlite/index.js';
+import type { AttemptBudget } from '../../src/totp/store.js';
+
+interface Request {
+  file: string;
+  startAt: number;
+  operation: 'wrong-code' | 'claim' | 'recovery';
+  times: number;
+  userId: string;
+  secretId: string;
+  budget: AttemptBudget;
+}
+
+const request = JSON.parse(process.argv[2] ?? '{}') as Request;
+const db = new Database(request.file, { timeout: 10_000 });
+const store = new SqliteMfaStore({ driver: betterSqlite3Driver(db) });
+const { userId, secretId, budget } = request;
+
+await new Promise((resolve) => setTimeout(resolve, Math.max(0, request.startAt - Date.now())));
+const startedAt = Date.now();
+const outcomes: string[] = [];
+for (let i = 0; i < request.times; i++) {
+  const answer =
+    request.operation === 'recovery'
+      ? await store.useRecoveryCode({ userId, candidateHashes: ['only'], budget })
+      : await store.attemptAndClaim({
+          userId,
+          target: 'factor',
+          secretId,
+          step: request.operation === 'claim' ? 7000 : null,
+          budget,
+        });
+  outcomes.push(answer.outcome);
+  // Yield between operations so the processes interleave at the database, not in turns.
+  await new Promise((resolve) => setImmediate(resolve));
+}
+db.close();
+process.stdout.write(`${JSON.stringify({ outcomes, startedAt, endedAt: Date.now() })}\n`);
