@@ -1,14 +1,14 @@
 // One "server" process of the SQLite cross-process tests (sqlite-store-processes.test.ts), run with tsx:
 //   node --import tsx test/support/sqlite-process.ts <request as JSON>
-// It opens its own better-sqlite3 connection to the file, waits for the shared start instant so every process
-// runs at once, performs its operations and prints their outcomes (and when it ran) as one JSON line.
+// It opens its own better-sqlite3 connection to the file, says "ready", waits for a line on stdin (sent once every
+// process is ready, so they all run at once), performs its operations and prints their outcomes (and when it ran)
+// as one JSON line.
 import Database from 'better-sqlite3';
 import { SqliteMfaStore, betterSqlite3Driver } from '../../src/stores/sqlite/index.js';
 import type { AttemptBudget } from '../../src/totp/store.js';
 
 interface Request {
   file: string;
-  startAt: number;
   operation: 'wrong-code' | 'claim' | 'recovery';
   times: number;
   userId: string;
@@ -21,7 +21,9 @@ const db = new Database(request.file, { timeout: 10_000 });
 const store = new SqliteMfaStore({ driver: betterSqlite3Driver(db) });
 const { userId, secretId, budget } = request;
 
-await new Promise((resolve) => setTimeout(resolve, Math.max(0, request.startAt - Date.now())));
+process.stdout.write('ready\n');
+await new Promise((resolve) => process.stdin.once('data', resolve));
+process.stdin.destroy();
 const startedAt = Date.now();
 const outcomes: string[] = [];
 for (let i = 0; i < request.times; i++) {

@@ -19,6 +19,8 @@ function loadBetterSqlite3(): SqliteBinding {
   const name = 'better-sqlite3';
   try {
     const Database = require('better-sqlite3') as typeof import('better-sqlite3');
+    // The native binding loads on the first open: a build for another Node version fails here, not in a suite.
+    new Database(':memory:').close();
     return {
       name,
       missing: null,
