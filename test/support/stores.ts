@@ -20,7 +20,8 @@ export interface OpenStore {
 }
 
 export interface StoreFixture {
-  name: 'memory' | 'redis' | 'redis-cluster' | 'redis-sentinel' | 'postgres' | 'sqlite' | 'sqlite-node';
+  name:
+    'memory' | 'redis' | 'redis-cluster' | 'redis-sentinel' | 'postgres' | 'sqlite' | 'sqlite-node' | 'sqlite-d1-api';
   /** False when the service is unreachable and not required: the suite is skipped with a visible message. */
   available: boolean;
   open(): Promise<OpenStore>;
@@ -142,7 +143,9 @@ function sqliteFixtures(): StoreFixture[] {
   return sqliteBindings.map((binding) => {
     if (binding.missing) console.warn(`\n  SKIPPED: the ${binding.name} store tests, because ${binding.missing}.\n`);
     return {
-      name: binding.name === 'better-sqlite3' ? 'sqlite' : 'sqlite-node',
+      name: ({ 'better-sqlite3': 'sqlite', 'node:sqlite': 'sqlite-node', 'd1-api': 'sqlite-d1-api' } as const)[
+        binding.name
+      ],
       available: binding.missing === null,
       open: () => openSqlite(binding),
     };
