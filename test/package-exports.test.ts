@@ -128,6 +128,7 @@ const surface: Record<string, { entry: string; values: string[]; types: string[]
       'D1BoundStatementLike',
       'D1DatabaseLike',
       'D1PreparedStatementLike',
+      'D1ResultLike',
       'SqliteDriver',
       'SqliteMfaSchemaOptions',
       'SqliteMfaStoreOptions',

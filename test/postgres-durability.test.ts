@@ -87,8 +87,8 @@ async function failoverTrial(
       if (again.outcome !== 'replayed') lost++;
     }
     const mode = `${synchronous ? 'synchronous' : 'asynchronous'} standby${cutReplication ? ', replication cut first' : ''}`;
-    console.log(
-      `  PostgreSQL failover, ${mode}: ${CLAIMS} claims sent, ${acknowledged.length} acknowledged, ${lost} of them lost (accepted twice), promote ${promoteMs} ms`,
+    process.stdout.write(
+      `  PostgreSQL failover, ${mode}: ${CLAIMS} claims sent, ${acknowledged.length} acknowledged, ${lost} of them lost (accepted twice), promote ${promoteMs} ms\n`,
     );
     return { acknowledged: acknowledged.length, lost, promoteMs };
   } finally {

@@ -12,12 +12,18 @@ export interface D1PreparedStatementLike {
   bind(...values: unknown[]): D1BoundStatementLike;
 }
 
+/** One statement's result in a D1 batch, by shape (Cloudflare's `D1Result`): only `results` is read. */
+export interface D1ResultLike {
+  /** The statement's rows; empty (or absent) for a statement that returns none. */
+  results?: unknown[];
+}
+
 /** The Cloudflare D1 binding (`env.DB`), by shape: only `prepare` and `batch` are used. */
 export interface D1DatabaseLike {
   /** Compiles a statement. */
   prepare(sql: string): D1PreparedStatementLike;
   /** Runs bound statements in order as one transaction (D1's documented guarantee), one result per statement. */
-  batch(statements: D1BoundStatementLike[]): Promise<Array<{ results?: unknown[] }>>;
+  batch(statements: D1BoundStatementLike[]): Promise<D1ResultLike[]>;
 }
 
 /**

@@ -6,4 +6,4 @@ export type { SqliteDriver, SqliteRow, SqliteStatement, SqliteValue } from './dr
 export { betterSqlite3Driver, bunSqliteDriver, nodeSqliteDriver } from './drivers.js';
 export type { SyncSqliteDatabase, SyncSqliteStatement } from './drivers.js';
 export { d1Driver } from './d1-driver.js';
-export type { D1BoundStatementLike, D1DatabaseLike, D1PreparedStatementLike } from './d1-driver.js';
+export type { D1BoundStatementLike, D1DatabaseLike, D1PreparedStatementLike, D1ResultLike } from './d1-driver.js';
