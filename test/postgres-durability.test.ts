@@ -1,8 +1,8 @@
 import pg from 'pg';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { PostgresMfaStore } from '../src/stores/postgres/index.js';
 import { CuttableProxy } from './support/cuttable-proxy.js';
-import { postgresBinaries, startPrimaryWithStandby } from './support/pg-standby.js';
+import { postgresBinaries, removeClusterTemplate, startPrimaryWithStandby } from './support/pg-standby.js';
 import { budget, enabledUser } from './support/store-contract.js';
 
 // Durable before acknowledged (issue 13, item 4): with a synchronous standby, every claim PostgreSQL acknowledged
@@ -50,8 +50,7 @@ async function failoverTrial(
   try {
     const store = new PostgresMfaStore({ pool: primary });
     await store.migrate();
-    const users = [];
-    for (let i = 0; i < CLAIMS; i++) users.push(await enabledUser(store, ['h1']));
+    const users = await Promise.all(Array.from({ length: CLAIMS }, () => enabledUser(store, ['h1'])));
     // A partition between primary and standby: the primary stays up for its clients.
     if (cutReplication) link.refuse();
     const answers = await Promise.allSettled(
@@ -99,6 +98,8 @@ async function failoverTrial(
 }
 
 describe.skipIf(binaries.missing !== undefined)('PostgreSQL failover: kill -9 of the primary, standby promoted', () => {
+  afterAll(removeClusterTemplate);
+
   it(
     `replay after failover: with a synchronous standby, all ${CLAIMS} acknowledged claims survive the promotion`,
     { timeout: 120_000 },

@@ -69,6 +69,33 @@ async function until(what: string, check: () => Promise<boolean> | boolean, time
   }
 }
 
+/** One initdb per test file (the slowest step), copied for each primary; `removeClusterTemplate()` deletes it. */
+let template: Promise<string> | undefined;
+let templateDir: string | undefined;
+function initializedCluster(bin: string): Promise<string> {
+  template ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'saasus-mfa-pg-template-'));
+    templateDir = dir;
+    await ownedByPostgres(dir);
+    const data = join(dir, 'data');
+    await asPostgres(bin, 'initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+    return data;
+  })();
+  return template;
+}
+
+/** Deletes the initdb template (call it after the last trial of a file). */
+export function removeClusterTemplate(): void {
+  if (templateDir) rmSync(templateDir, { recursive: true, force: true });
+  template = templateDir = undefined;
+}
+
+async function ownedByPostgres(dir: string): Promise<void> {
+  if (!asRoot) return;
+  const id = async (flag: string) => Number((await run('id', [flag, 'postgres'])).stdout.trim());
+  chownSync(dir, await id('-u'), await id('-g'));
+}
+
 export async function startPrimaryWithStandby(options: {
   bin: string;
   primaryPort: number;
@@ -81,10 +108,7 @@ export async function startPrimaryWithStandby(options: {
 }): Promise<PrimaryWithStandby> {
   const { bin, primaryPort, standbyPort } = options;
   const dir = mkdtempSync(join(tmpdir(), 'saasus-mfa-pg-ha-'));
-  if (asRoot) {
-    const id = async (flag: string) => Number((await run('id', [flag, 'postgres'])).stdout.trim());
-    chownSync(dir, await id('-u'), await id('-g'));
-  }
+  await ownedByPostgres(dir);
   const primary = join(dir, 'primary');
   const standby = join(dir, 'standby');
   const common = (port: number) =>
@@ -104,7 +128,7 @@ export async function startPrimaryWithStandby(options: {
   };
 
   try {
-    await asPostgres(bin, 'initdb', ['-D', primary, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+    await run('cp', ['-a', await initializedCluster(bin), primary]);
     appendFileSync(
       join(primary, 'postgresql.conf'),
       `${common(primaryPort)}wal_level = replica\nmax_wal_senders = 4\nsynchronous_commit = on\n` +
