@@ -16,7 +16,7 @@ export interface SqliteBinding {
   /** Null when the binding loads here; otherwise the reason the suites on it are skipped. */
   missing: string | null;
   /** A new connection to `file` with a busy timeout (two connections on one file stand for two processes). */
-  open(file: string): { driver: SqliteDriver; all(sql: string): unknown[]; close(): void };
+  open(file: string): { driver: SqliteDriver; all(sql: string): unknown[]; exec(sql: string): void; close(): void };
 }
 
 const require = createRequire(import.meta.url);
@@ -33,7 +33,12 @@ function loadBetterSqlite3(): SqliteBinding {
       open(file) {
         const db = new Database(file, { timeout: 5000 });
         db.pragma('journal_mode = WAL');
-        return { driver: betterSqlite3Driver(db), all: (sql) => db.prepare(sql).all(), close: () => db.close() };
+        return {
+          driver: betterSqlite3Driver(db),
+          all: (sql) => db.prepare(sql).all(),
+          exec: (sql) => void db.exec(sql),
+          close: () => db.close(),
+        };
       },
     };
   } catch (error) {
@@ -52,7 +57,12 @@ function loadNodeSqlite(): SqliteBinding {
       open(file) {
         const db = new DatabaseSync(file);
         db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL');
-        return { driver: nodeSqliteDriver(db), all: (sql) => db.prepare(sql).all(), close: () => db.close() };
+        return {
+          driver: nodeSqliteDriver(db),
+          all: (sql) => db.prepare(sql).all(),
+          exec: (sql) => void db.exec(sql),
+          close: () => db.close(),
+        };
       },
     };
   } catch {
@@ -103,7 +113,12 @@ function loadD1Api(): SqliteBinding {
         }),
         batch: async (statements) => db.transaction(() => (statements as Bound[]).map(run)).immediate(),
       };
-      return { driver: d1Driver(d1), all: (sql) => db.prepare(sql).all(), close: () => db.close() };
+      return {
+        driver: d1Driver(d1),
+        all: (sql) => db.prepare(sql).all(),
+        exec: (sql) => void db.exec(sql),
+        close: () => db.close(),
+      };
     },
   };
 }
