@@ -9,90 +9,92 @@ import { sqliteBindings, temporaryDatabase } from './support/sqlite-stores.js';
 // keeps each operation atomic.
 
 const PROCESSES = 4;
-const better = sqliteBindings.find((binding) => binding.name === 'better-sqlite3')!;
+// The synchronous bindings (the D1 API fake is better-sqlite3 again).
+const bindings = sqliteBindings.filter((binding) => binding.name !== 'd1-api');
 
-describe.skipIf(better.missing !== null)(
-  'SqliteMfaStore across processes (better-sqlite3, one file)',
-  { timeout: 90_000 },
-  () => {
-    const database = temporaryDatabase();
-    let connection: ReturnType<typeof better.open>;
-    let store: SqliteMfaStore;
-    beforeAll(async () => {
-      connection = better.open(database.file);
-      store = new SqliteMfaStore({ driver: connection.driver });
-      await store.migrate();
-    });
-    afterAll(() => {
-      connection?.close();
-      database.remove();
-    });
-
-    /**
-     * Runs `times` operations in each of four processes, released together once all have started; answers every
-     * outcome, after checking that the processes really ran at the same time (each started before any other ended).
-     */
-    async function inProcesses(request: Record<string, unknown>, times: number): Promise<string[]> {
-      const children = Array.from({ length: PROCESSES }, () => {
-        const args = [
-          '--import',
-          'tsx',
-          'test/support/sqlite-process.ts',
-          JSON.stringify({ file: database.file, times, ...request }),
-        ];
-        const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'], timeout: 60_000 });
-        let output = '';
-        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-        const ready = new Promise<void>((resolve) => {
-          const check = () => (output.startsWith('ready\n') ? resolve() : undefined);
-          child.stdout.on('data', check);
-        });
-        const done = new Promise<string>((resolve, reject) =>
-          child.on('close', (code) =>
-            code === 0 ? resolve(output.slice('ready\n'.length)) : reject(new Error(`exit ${code}`)),
-          ),
-        );
-        return { child, ready, done };
+for (const binding of bindings)
+  describe.skipIf(binding.missing !== null)(
+    `SqliteMfaStore across processes (${binding.name}, one file)`,
+    { timeout: 90_000 },
+    () => {
+      const database = temporaryDatabase();
+      let connection: ReturnType<typeof binding.open>;
+      let store: SqliteMfaStore;
+      beforeAll(async () => {
+        connection = binding.open(database.file);
+        store = new SqliteMfaStore({ driver: connection.driver });
+        await store.migrate();
       });
-      await Promise.all(children.map((c) => c.ready));
-      for (const { child } of children) child.stdin.end('go\n');
-      const reports = (await Promise.all(children.map((c) => c.done))).map(
-        (line) => JSON.parse(line) as { outcomes: string[]; startedAt: number; endedAt: number },
-      );
-      const lastStart = Math.max(...reports.map((r) => r.startedAt));
-      expect(Math.min(...reports.map((r) => r.endedAt)), 'the processes overlapped').toBeGreaterThan(lastStart);
-      return reports.flatMap((report) => report.outcomes);
-    }
+      afterAll(() => {
+        connection?.close();
+        database.remove();
+      });
 
-    it('brute force: 400 wrong codes from 4 processes with a budget of 5: exactly 5 counted, 395 locked', async () => {
-      const { user, secretId } = await enabledUser(store);
-      const outcomes = await inProcesses(
-        { operation: 'wrong-code', userId: user, secretId, budget: budget([['code', 5]]) },
-        100,
-      );
-      expect(outcomes.filter((o) => o === 'mismatch')).toHaveLength(5);
-      expect(outcomes.filter((o) => o === 'locked')).toHaveLength(395);
-      expect((await peek(store, user, ['code']))[0]?.count).toBe(5);
-    });
+      /**
+       * Runs `times` operations in each of four processes, released together once all have started; answers every
+       * outcome, after checking that the processes really ran at the same time (each started before any other ended).
+       */
+      async function inProcesses(request: Record<string, unknown>, times: number): Promise<string[]> {
+        const children = Array.from({ length: PROCESSES }, () => {
+          const args = [
+            '--import',
+            'tsx',
+            'test/support/sqlite-process.ts',
+            JSON.stringify({ binding: binding.name, file: database.file, times, ...request }),
+          ];
+          const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'], timeout: 60_000 });
+          let output = '';
+          child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+          const ready = new Promise<void>((resolve) => {
+            const check = () => (output.startsWith('ready\n') ? resolve() : undefined);
+            child.stdout.on('data', check);
+          });
+          const done = new Promise<string>((resolve, reject) =>
+            child.on('close', (code) =>
+              code === 0 ? resolve(output.slice('ready\n'.length)) : reject(new Error(`exit ${code}`)),
+            ),
+          );
+          return { child, ready, done };
+        });
+        await Promise.all(children.map((c) => c.ready));
+        for (const { child } of children) child.stdin.end('go\n');
+        const reports = (await Promise.all(children.map((c) => c.done))).map(
+          (line) => JSON.parse(line) as { outcomes: string[]; startedAt: number; endedAt: number },
+        );
+        const lastStart = Math.max(...reports.map((r) => r.startedAt));
+        expect(Math.min(...reports.map((r) => r.endedAt)), 'the processes overlapped').toBeGreaterThan(lastStart);
+        return reports.flatMap((report) => report.outcomes);
+      }
 
-    it('replay: 400 claims of one step from 4 processes: exactly 1 claimed', async () => {
-      const { user, secretId } = await enabledUser(store);
-      const outcomes = await inProcesses(
-        { operation: 'claim', userId: user, secretId, budget: budget([['code', 1000]]) },
-        100,
-      );
-      expect(outcomes.filter((o) => o === 'claimed')).toHaveLength(1);
-      expect(outcomes.filter((o) => o === 'replayed')).toHaveLength(399);
-    });
+      it('brute force: 400 wrong codes from 4 processes with a budget of 5: exactly 5 counted, 395 locked', async () => {
+        const { user, secretId } = await enabledUser(store);
+        const outcomes = await inProcesses(
+          { operation: 'wrong-code', userId: user, secretId, budget: budget([['code', 5]]) },
+          100,
+        );
+        expect(outcomes.filter((o) => o === 'mismatch')).toHaveLength(5);
+        expect(outcomes.filter((o) => o === 'locked')).toHaveLength(395);
+        expect((await peek(store, user, ['code']))[0]?.count).toBe(5);
+      });
 
-    it('recovery-code reuse: 400 uses of one code from 4 processes: exactly 1 used', async () => {
-      const { user, secretId } = await enabledUser(store, ['only', 'other']);
-      const outcomes = await inProcesses(
-        { operation: 'recovery', userId: user, secretId, budget: budget([['recovery', 1000]]) },
-        100,
-      );
-      expect(outcomes.filter((o) => o === 'used')).toHaveLength(1);
-      expect((await store.load({ userId: user })).recoveryCodes).toBe(1);
-    });
-  },
-);
+      it('replay: 400 claims of one step from 4 processes: exactly 1 claimed', async () => {
+        const { user, secretId } = await enabledUser(store);
+        const outcomes = await inProcesses(
+          { operation: 'claim', userId: user, secretId, budget: budget([['code', 1000]]) },
+          100,
+        );
+        expect(outcomes.filter((o) => o === 'claimed')).toHaveLength(1);
+        expect(outcomes.filter((o) => o === 'replayed')).toHaveLength(399);
+      });
+
+      it('recovery-code reuse: 400 uses of one code from 4 processes: exactly 1 used', async () => {
+        const { user, secretId } = await enabledUser(store, ['only', 'other']);
+        const outcomes = await inProcesses(
+          { operation: 'recovery', userId: user, secretId, budget: budget([['recovery', 1000]]) },
+          100,
+        );
+        expect(outcomes.filter((o) => o === 'used')).toHaveLength(1);
+        expect((await store.load({ userId: user })).recoveryCodes).toBe(1);
+      });
+    },
+  );

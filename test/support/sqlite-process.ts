@@ -1,13 +1,14 @@
 // One "server" process of the SQLite cross-process tests (sqlite-store-processes.test.ts), run with tsx:
 //   node --import tsx test/support/sqlite-process.ts <request as JSON>
-// It opens its own better-sqlite3 connection to the file, says "ready", waits for a line on stdin (sent once every
+// It opens its own connection to the file (through the binding the request names), says "ready", waits for a line on stdin (sent once every
 // process is ready, so they all run at once), performs its operations and prints their outcomes (and when it ran)
 // as one JSON line.
-import Database from 'better-sqlite3';
-import { SqliteMfaStore, betterSqlite3Driver } from '../../src/stores/sqlite/index.js';
+import { SqliteMfaStore } from '../../src/stores/sqlite/index.js';
 import type { AttemptBudget } from '../../src/totp/store.js';
+import { sqliteBindings, type SqliteBinding } from './sqlite-stores.js';
 
 interface Request {
+  binding: SqliteBinding['name'];
   file: string;
   operation: 'wrong-code' | 'claim' | 'recovery';
   times: number;
@@ -17,8 +18,10 @@ interface Request {
 }
 
 const request = JSON.parse(process.argv[2] ?? '{}') as Request;
-const db = new Database(request.file, { timeout: 10_000 });
-const store = new SqliteMfaStore({ driver: betterSqlite3Driver(db) });
+const binding = sqliteBindings.find((candidate) => candidate.name === request.binding);
+if (!binding || binding.missing) throw new Error(`${request.binding} is not available: ${binding?.missing}`);
+const db = binding.open(request.file);
+const store = new SqliteMfaStore({ driver: db.driver });
 const { userId, secretId, budget } = request;
 
 process.stdout.write('ready\n');
