@@ -9,6 +9,7 @@ export default defineConfig({
     'totp/index': 'src/totp/index.ts',
     'stores/redis/index': 'src/stores/redis/index.ts',
     'stores/postgres/index': 'src/stores/postgres/index.ts',
+    'stores/sqlite/index': 'src/stores/sqlite/index.ts',
     'testing/index': 'src/testing/index.ts',
     'testing/saasus/index': 'src/testing/saasus/index.ts',
   },

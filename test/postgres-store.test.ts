@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MfaConfigurationError } from '../src/index.js';
 import { PostgresMfaStore, postgresMfaSchema } from '../src/stores/postgres/index.js';
+import { dropMfaSchema } from './support/postgres-schema.js';
 import { newPgPool, postgresAvailable } from './support/services.js';
 
 // What only the PostgreSQL store has: its schema, migrations from several servers at once, and the cleanup job.
 const NOW = Date.UTC(2025, 0, 2, 15, 4, 10);
+const WINDOW = 15 * 60_000;
 const prefix = `mfa_pgonly_${process.pid}_`;
 
 describe.skipIf(!(await postgresAvailable()))('PostgresMfaStore', () => {
@@ -15,11 +17,7 @@ describe.skipIf(!(await postgresAvailable()))('PostgresMfaStore', () => {
     await Promise.all(pools.map((p) => new PostgresMfaStore({ pool: p, tablePrefix: prefix }).migrate()));
   });
   afterAll(async () => {
-    for (const { tablename } of (
-      await pool.query('select tablename from pg_tables where tablename like $1', [`${prefix}%`])
-    ).rows) {
-      await pool.query(`drop table "${tablename}"`);
-    }
+    await dropMfaSchema(pool, prefix);
     await Promise.all(pools.map((p) => p.end()));
   });
 
@@ -31,6 +29,12 @@ describe.skipIf(!(await postgresAvailable()))('PostgresMfaStore', () => {
     expect(rows.map((r) => r.tablename)).toEqual(
       ['attempts', 'factors', 'pending_setups', 'recovery_codes'].map((t) => prefix + t),
     );
+    const functions = await pool.query('select proname from pg_proc where proname like $1 order by 1', [`${prefix}%`]);
+    expect(functions.rows.map((r) => r.proname)).toEqual(
+      ['activate_pending', 'attempt_and_claim', 'delete_factor', 'replace_codes', 'use_recovery_code'].map(
+        (f) => prefix + f,
+      ),
+    );
   });
 
   it('publishes the same schema as SQL text for apps with their own migration tool', () => {
@@ -38,6 +42,7 @@ describe.skipIf(!(await postgresAvailable()))('PostgresMfaStore', () => {
     for (const table of ['factors', 'pending_setups', 'recovery_codes', 'attempts'])
       expect(sql).toContain(`"acme_mfa_${table}"`);
     expect(sql).toMatch(/CREATE TABLE IF NOT EXISTS/i);
+    expect(sql).toContain('CREATE OR REPLACE FUNCTION "acme_mfa_attempt_and_claim"');
   });
 
   it('injection: refuses a table prefix that is not a plain identifier', () => {
@@ -48,8 +53,6 @@ describe.skipIf(!(await postgresAvailable()))('PostgresMfaStore', () => {
 
   it('deleteExpired removes ended attempt windows and long-expired setups, never a live one or a factor', async () => {
     const user = (name: string) => `${prefix}${name}`;
-    await store.beginAttempt({ userId: user('ended'), now: NOW - 20 * 60_000, windowMs: 15 * 60_000 });
-    await store.beginAttempt({ userId: user('live'), now: NOW, windowMs: 15 * 60_000 });
     const setup = (expiresAt: number) => ({
       secretId: 's',
       sealedSecret: 'v1.k.a.b.c',
@@ -58,11 +61,27 @@ describe.skipIf(!(await postgresAvailable()))('PostgresMfaStore', () => {
       expiresAt,
       confirmed: false,
     });
+    await store.savePending({ userId: user('enabled'), pending: setup(NOW + 600_000) });
+    await store.attemptAndClaim({
+      userId: user('enabled'),
+      target: 'pending',
+      secretId: 's',
+      step: 1,
+      budget: { now: NOW, windowMs: WINDOW, limits: [] },
+    });
+    await store.activatePending({ userId: user('enabled'), secretId: 's', recoveryCodeHashes: ['h'], now: NOW });
+    const fail = (now: number, bucket: string) =>
+      store.attemptAndClaim({
+        userId: user('enabled'),
+        target: 'factor',
+        secretId: 's',
+        step: null,
+        budget: { now, windowMs: WINDOW, limits: [{ bucket, max: 100 }] },
+      });
+    await fail(NOW - 20 * 60_000, 'code:c:ended');
+    await fail(NOW, 'code');
     await store.savePending({ userId: user('stale'), pending: setup(NOW - 25 * 60 * 60_000) });
     await store.savePending({ userId: user('recent'), pending: setup(NOW - 60_000) });
-    await store.savePending({ userId: user('enabled'), pending: { ...setup(NOW + 600_000) } });
-    await store.claimStep({ userId: user('enabled'), target: 'pending', secretId: 's', step: 1 });
-    await store.activatePending({ userId: user('enabled'), secretId: 's', recoveryCodeHashes: ['h'], now: NOW });
 
     expect(await store.deleteExpired(NOW)).toEqual({ attempts: 1, pendingSetups: 1 });
     expect((await store.load({ userId: user('stale') })).pending).toBeNull();
@@ -70,9 +89,7 @@ describe.skipIf(!(await postgresAvailable()))('PostgresMfaStore', () => {
       (await store.load({ userId: user('recent') })).pending,
       'expired a minute ago: still reported as expired',
     ).not.toBeNull();
-    expect((await store.beginAttempt({ userId: user('live'), now: NOW, windowMs: 15 * 60_000 })).attempts.count).toBe(
-      2,
-    );
+    expect(await fail(NOW, 'code')).toMatchObject({ outcome: 'mismatch', attempts: [{ count: 2 }] });
     expect(await store.load({ userId: user('enabled') })).toMatchObject({
       factor: { secretId: 's' },
       recoveryCodes: 1,

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { MemoryMfaStore, type MfaStore } from '../../src/totp/index.js';
+import { dropMfaSchema } from './postgres-schema.js';
 import { newRedisClusterClient, newRedisSentinelClient } from './redis-deployment-clients.js';
+import { sqliteBindings, temporaryDatabase, type SqliteBinding } from './sqlite-stores.js';
 import { newPgPool, newRedisClient, postgresAvailable, redisAvailable, redisKeysUnder } from './services.js';
 
 /**
@@ -18,7 +20,8 @@ export interface OpenStore {
 }
 
 export interface StoreFixture {
-  name: 'memory' | 'redis' | 'redis-cluster' | 'redis-sentinel' | 'postgres';
+  name:
+    'memory' | 'redis' | 'redis-cluster' | 'redis-sentinel' | 'postgres' | 'sqlite' | 'sqlite-node' | 'sqlite-d1-api';
   /** False when the service is unreachable and not required: the suite is skipped with a visible message. */
   available: boolean;
   open(): Promise<OpenStore>;
@@ -105,14 +108,52 @@ async function openPostgres(): Promise<OpenStore> {
       return parts.join('\n');
     },
     async close() {
-      for (const table of await tables()) await first.query(`drop table if exists "${table}"`);
+      await dropMfaSchema(first, tablePrefix);
       await Promise.all([first.end(), second.end()]);
     },
   };
 }
 
 /**
- * The stores: memory, Redis, PostgreSQL, and Redis Cluster and Sentinel when the run started them
+ * A SQLite store on a file in a fresh temporary directory, with two connections on the file as two processes
+ * would have (`store` and `peer`), through `binding` (better-sqlite3 on Node 20, node:sqlite from Node 22.5).
+ */
+async function openSqlite(binding: SqliteBinding): Promise<OpenStore> {
+  const { SqliteMfaStore } = await import('../../src/stores/sqlite/index.js');
+  const database = temporaryDatabase();
+  const [first, second] = [binding.open(database.file), binding.open(database.file)];
+  const store = new SqliteMfaStore({ driver: first.driver });
+  await store.migrate();
+  return {
+    store,
+    peer: new SqliteMfaStore({ driver: second.driver }),
+    async dump() {
+      const tables = first.all("select name from sqlite_master where type = 'table'") as { name: string }[];
+      return tables.map(({ name }) => `${name} ${JSON.stringify(first.all(`select * from "${name}"`))}`).join('\n');
+    },
+    async close() {
+      first.close();
+      second.close();
+      database.remove();
+    },
+  };
+}
+
+function sqliteFixtures(): StoreFixture[] {
+  return sqliteBindings.map((binding) => {
+    if (binding.missing) console.warn(`\n  SKIPPED: the ${binding.name} store tests, because ${binding.missing}.\n`);
+    return {
+      name: ({ 'better-sqlite3': 'sqlite', 'node:sqlite': 'sqlite-node', 'd1-api': 'sqlite-d1-api' } as const)[
+        binding.name
+      ],
+      available: binding.missing === null,
+      open: () => openSqlite(binding),
+    };
+  });
+}
+
+/**
+ * The stores: memory, Redis, PostgreSQL, SQLite (better-sqlite3; node:sqlite where the runtime has it), and Redis Cluster and Sentinel when the run started them
  * (global-redis-deployments.ts); the service-backed ones are probed once per file.
  */
 export async function storeFixtures(): Promise<StoreFixture[]> {
@@ -122,6 +163,7 @@ export async function storeFixtures(): Promise<StoreFixture[]> {
     { name: 'memory', available: true, open: openMemory },
     { name: 'redis', available: redis, open: openRedis },
     { name: 'postgres', available: postgres, open: openPostgres },
+    ...sqliteFixtures(),
   ];
   if (deployments) {
     fixtures.push(

@@ -2,20 +2,19 @@ import { MfaConfigurationError } from '../../errors.js';
 import {
   EXPIRED_SETUP_GRACE_MS,
   type ActivatePending,
-  type AttemptBegun,
+  type AttemptBudget,
   type AttemptClaim,
   type AttemptClaimResult,
-  type BeginAttempt,
-  type ConsumeRecoveryCode,
+  type DeleteFactor,
   type MfaStore,
   type MfaStoredState,
+  type RecoveryCodeUse,
   type ReplaceRecoveryCodes,
   type SavePending,
-  type StepClaim,
+  type UseRecoveryCode,
   type UserQuery,
 } from '../../totp/store.js';
-import { factorStatements, type FactorStatements } from './factor-statements.js';
-import { attemptsFromRow, stateFromRow, type PostgresRow } from './rows.js';
+import { answerOf, stateFromRow, windowsOf, type PostgresRow } from './rows.js';
 import { schemaProblem } from './schema-problem.js';
 import { postgresMfaSchema, postgresTables, type PostgresTables } from './schema.js';
 import { postgresStatements, type PostgresStatements } from './statements.js';
@@ -50,22 +49,20 @@ export interface PostgresMfaStoreOptions {
 const MIGRATION_LOCK_KEY = '7406125383467319661';
 
 /**
- * A rewrite of the code set starts again only when another one committed on the same user during its statement;
- * each conflict means some other call made progress, so this bound is only reached by a storm of writes to one user.
- */
-const MAX_CONFLICT_RETRIES = 32;
-
-/**
- * State in PostgreSQL, shared by every app server. Each method is a single SQL statement, atomic under READ COMMITTED
- * (statements.ts says why); the three that rewrite the recovery codes run again in the rare case a concurrent write
- * to the same user committed meanwhile (factor-statements.ts). No transaction is held open between calls. Run
- * `migrate()` once (at deploy or start-up), or put `postgresMfaSchema()` in the app's own migrations.
+ * State in PostgreSQL, shared by every app server. Each method is a single SQL statement (one round trip): the
+ * deciding ones call a PL/pgSQL function of the schema that runs as one transaction under the user's lock
+ * (functions.ts says why), the others are plain statements. No transaction is held open between calls, and no pool
+ * client is checked out. Run `migrate()` once (at deploy or start-up), or put `postgresMfaSchema()` in the app's own
+ * migrations; both also upgrade a schema v1 in place.
+ *
+ * Durability is the server's: a method resolves once PostgreSQL has committed, so with `synchronous_commit = on`
+ * and a synchronous standby (`synchronous_standby_names`) an accepted code, a used recovery code or an enable
+ * survives the loss of the primary.
  */
 export class PostgresMfaStore implements MfaStore {
   readonly name = 'postgres';
   readonly #pool: PostgresQueryable;
   readonly #sql: PostgresStatements;
-  readonly #factorSql: FactorStatements;
   readonly #migration: string;
   readonly #tables: PostgresTables;
 
@@ -78,16 +75,16 @@ export class PostgresMfaStore implements MfaStore {
     const tables = postgresTables(options.tablePrefix);
     this.#tables = tables;
     this.#sql = postgresStatements(tables);
-    this.#factorSql = factorStatements(tables);
     this.#migration = `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY});\n${postgresMfaSchema({ tablePrefix: options.tablePrefix })}`;
   }
 
   /**
-   * Creates the tables if missing. Idempotent, and safe when several servers call it at the same time.
+   * Creates the tables and functions if missing, and upgrades a schema v1 (one attempts row per user) in place.
+   * Idempotent, and safe when several servers call it at the same time.
    *
    * Why it is safe: a simple-protocol query (no bind values) holding several statements runs as one implicit
    * transaction, so the transaction-scoped advisory lock taken first is held until every CREATE has committed. Two
-   * servers migrating at once run one after the other, and the second finds the tables and creates nothing. Without
+   * servers migrating at once run one after the other, and the second finds the tables and creates nothing (it replaces the functions with the same text). Without
    * the lock, concurrent CREATE TABLE IF NOT EXISTS can fail on the unique index of pg_type. Sending it all as one
    * query avoids checking a client out of the pool, so `query` is all the store needs.
    */
@@ -126,70 +123,76 @@ export class PostgresMfaStore implements MfaStore {
     return stateFromRow(await this.#row(this.#sql.load, [userId]));
   }
 
-  async beginAttempt({ userId, now, windowMs }: BeginAttempt): Promise<AttemptBegun> {
-    const row = await this.#row(this.#sql.beginAttempt, [userId, now, windowMs]);
-    return { attempts: attemptsFromRow(row), state: stateFromRow(row) };
-  }
-
   async savePending({ userId, pending }: SavePending): Promise<void> {
     const { secretId, sealedSecret, lastStep, confirmed, createdAt, expiresAt } = pending;
     const values = [userId, secretId, sealedSecret, lastStep, confirmed, createdAt, expiresAt];
     await this.#query(this.#sql.savePending, values);
   }
 
-  async claimStep({ userId, target, secretId, step, resealedSecret }: StepClaim): Promise<boolean> {
-    // The table comes from the enum, never from text the caller passed.
-    const sql = target === 'factor' ? this.#sql.claimFactor : this.#sql.claimPending;
-    return Number((await this.#row(sql, [userId, secretId, step, resealedSecret ?? null])).claimed) === 1;
-  }
-
   async attemptAndClaim(claim: AttemptClaim): Promise<AttemptClaimResult> {
-    const { userId, secretId, step, now, windowMs, maxAttempts, resealedSecret } = claim;
-    const values = [userId, secretId, step, resealedSecret ?? null, now, windowMs, maxAttempts];
-    const row = await this.#row(this.#sql.attemptAndClaim, values);
-    if (Number(row.claimed) === 1) return { outcome: 'claimed' };
-    const attempts = attemptsFromRow(row);
-    if (attempts.count > maxAttempts) return { outcome: 'locked', attempts };
-    if (Number(row.current) !== 1) return { outcome: 'stale', attempts, state: stateFromRow(row) };
-    return { outcome: step === null ? 'counted' : 'replayed', attempts };
+    const { userId, target, secretId, step, budget, resealedSecret } = claim;
+    // The target picks one of two fixed statements inside the function, never a table name from the caller.
+    const values = [userId, target === 'pending' ? 'pending' : 'factor', secretId, step, resealedSecret ?? null];
+    const answer = await this.#answer(this.#sql.attemptAndClaim, [...values, ...budgetValues(budget)]);
+    const outcome = String(answer.outcome);
+    if (outcome === 'claimed') return { outcome };
+    if (outcome === 'stale') {
+      return { outcome, attempts: windowsOf(answer), state: stateFromRow(answerOf(answer.state)) };
+    }
+    if (outcome === 'locked' || outcome === 'replayed' || outcome === 'mismatch')
+      return { outcome, attempts: windowsOf(answer) };
+    throw new MfaConfigurationError(`PostgresMfaStore: attempt_and_claim answered an unknown outcome`);
   }
 
   async activatePending({ userId, secretId, recoveryCodeHashes, now }: ActivatePending): Promise<boolean> {
-    return this.#rewriteCodes(this.#factorSql.activatePending, [userId, secretId, [...recoveryCodeHashes], now]);
+    return this.#done(this.#sql.activatePending, [userId, secretId, [...recoveryCodeHashes], now]);
   }
 
-  async consumeRecoveryCode({ userId, candidateHashes }: ConsumeRecoveryCode): Promise<number | null> {
-    const row = await this.#row(this.#sql.consumeRecoveryCode, [userId, [...candidateHashes]]);
-    return Number(row.consumed) === 1 ? Number(row.remaining) : null;
+  async useRecoveryCode({ userId, candidateHashes, budget }: UseRecoveryCode): Promise<RecoveryCodeUse> {
+    const answer = await this.#answer(this.#sql.useRecoveryCode, [
+      userId,
+      [...candidateHashes],
+      ...budgetValues(budget),
+    ]);
+    const outcome = String(answer.outcome);
+    if (outcome === 'used') return { outcome, remaining: Number(answer.remaining) };
+    if (outcome === 'no_factor') return { outcome };
+    if (outcome === 'locked' || outcome === 'mismatch') return { outcome, attempts: windowsOf(answer) };
+    throw new MfaConfigurationError(`PostgresMfaStore: use_recovery_code answered an unknown outcome`);
   }
 
-  async replaceRecoveryCodes({ userId, hashes }: ReplaceRecoveryCodes): Promise<boolean> {
-    return this.#rewriteCodes(this.#factorSql.replaceRecoveryCodes, [userId, [...hashes]]);
+  async replaceRecoveryCodes({ userId, hashes, secretId }: ReplaceRecoveryCodes): Promise<boolean> {
+    return this.#done(this.#sql.replaceCodes, [userId, [...hashes], secretId ?? null]);
   }
 
-  async deleteFactor({ userId }: UserQuery): Promise<boolean> {
-    return this.#rewriteCodes(this.#factorSql.deleteFactor, [userId]);
+  async deleteFactor({ userId, secretId }: DeleteFactor): Promise<boolean> {
+    return this.#done(this.#sql.deleteFactor, [userId, secretId ?? null]);
   }
 
-  /**
-   * Runs a statement of factor-statements.ts until it settles without a conflict. True if any run did its work: a
-   * deleteFactor may remove the factor in one run and the codes in the next.
-   */
-  async #rewriteCodes(sql: string, values: unknown[]): Promise<boolean> {
-    let done = false;
-    for (let run = 0; run <= MAX_CONFLICT_RETRIES; run++) {
-      const row = await this.#row(sql, values);
-      done ||= Number(row.done) === 1;
-      if (row.conflict !== true) return done;
-    }
-    throw new Error('PostgresMfaStore: too many concurrent changes to one user; try again');
+  async clearAttempts({ userId }: UserQuery): Promise<void> {
+    await this.#query(this.#sql.clearAttempts, [userId]);
   }
 
-  /** Every statement but savePending answers exactly one row; anything else means `pool` is not what it claims. */
+  /** A function answering a boolean. */
+  async #done(sql: string, values: unknown[]): Promise<boolean> {
+    return (await this.#row(sql, values)).done === true;
+  }
+
+  /** A function answering a jsonb object. */
+  async #answer(sql: string, values: unknown[]): Promise<PostgresRow> {
+    return answerOf((await this.#row(sql, values)).answer);
+  }
+
+  /** Every statement but savePending and clearAttempts answers exactly one row; anything else means `pool` is not what it claims. */
   async #row(sql: string, values: unknown[]): Promise<PostgresRow> {
     const { rows } = await this.#query(sql, values);
     const row = rows[0];
     if (row === undefined) throw new MfaConfigurationError('PostgresMfaStore: the pool answered a query with no row');
     return row;
   }
+}
+
+/** The budget as the functions take it: now, window, and the limits as two parallel arrays. */
+function budgetValues({ now, windowMs, limits }: AttemptBudget): unknown[] {
+  return [now, windowMs, limits.map((limit) => limit.bucket), limits.map((limit) => limit.max)];
 }

@@ -7,7 +7,10 @@ export type PostgresRow = Record<string, unknown>;
 const nullableNumber = (value: unknown): number | null =>
   value === null || value === undefined ? null : Number(value);
 
-/** Maps the state columns shared by `load` and `beginAttempt` to the records of the store contract. */
+/**
+ * Maps the state columns of `load` (or the same keys in a function's `state` object) to the records of the store
+ * contract.
+ */
 export function stateFromRow(row: PostgresRow): MfaStoredState {
   return {
     factor:
@@ -34,6 +37,19 @@ export function stateFromRow(row: PostgresRow): MfaStoredState {
   };
 }
 
-export function attemptsFromRow(row: PostgresRow): AttemptWindow {
-  return { count: Number(row.attempt_count), resetAt: Number(row.attempt_reset_at) };
+/** A function's `jsonb` answer: pg parses it; a driver that hands over the text gets it parsed here. */
+export function answerOf(value: unknown): PostgresRow {
+  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+  if (typeof parsed !== 'object' || parsed === null) throw new TypeError('the store function answered no object');
+  return parsed as PostgresRow;
+}
+
+/** The `attempts` array of a function's answer (one window per limit, in the limits' order). */
+export function windowsOf(answer: PostgresRow): AttemptWindow[] {
+  const list = Array.isArray(answer.attempts) ? (answer.attempts as PostgresRow[]) : [];
+  return list.map((window) => ({
+    bucket: String(window.bucket),
+    count: Number(window.count),
+    resetAt: Number(window.resetAt),
+  }));
 }
