@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from '../internal/crypto/index.js';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { SaasusAuthApi, SaasusCredentialsRequest, SaasusMfaPreference, SaasusRequestOptions } from './api.js';
 import { SaasusFailure } from './failure.js';

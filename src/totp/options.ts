@@ -1,4 +1,5 @@
 import { MfaConfigurationError } from '../errors.js';
+import { emitRuntimeWarning, guardedEnvironment } from '../internal/environment.js';
 import type { MfaEventListener } from './events.js';
 import { keyringFromEnvironment, parseKeyring, type EncryptionKey, type EncryptionKeyOption } from './keyring.js';
 import { MemoryMfaStore } from './memory-store.js';
@@ -51,8 +52,11 @@ export interface TotpMfaProviderOptions {
    * bytes, as RFC 4226 recommends). Meant for tests with known vectors, not for production.
    */
   generateSecret?: () => string;
-  /** Where `MFA_ENCRYPTION_KEY` and `NODE_ENV` are read. Default: `process.env`. */
-  env?: NodeJS.ProcessEnv;
+  /**
+   * Where `MFA_ENCRYPTION_KEY` and `NODE_ENV` are read. Default: `process.env`, read at construction only; a runtime
+   * that refuses it (Deno without `--allow-env`) fails with `MfaConfigurationError` naming the variable.
+   */
+  env?: Record<string, string | undefined>;
 }
 
 export interface ResolvedTotpOptions {
@@ -82,7 +86,8 @@ let warnedAboutMissingKey = false;
 export function resolveTotpOptions(options: TotpMfaProviderOptions): ResolvedTotpOptions {
   if (typeof options !== 'object' || options === null)
     throw new MfaConfigurationError('TotpMfaProvider options must be an object');
-  const env = options.env ?? process.env;
+  const env =
+    options.env ?? guardedEnvironment('TotpMfaProvider', { MFA_ENCRYPTION_KEY: 'encryptionKey', NODE_ENV: 'env' });
   const store = options.store ?? new MemoryMfaStore();
   if (typeof store.beginAttempt !== 'function' || typeof store.claimStep !== 'function') {
     throw new MfaConfigurationError('store must implement MfaStore (MemoryMfaStore, RedisMfaStore, PostgresMfaStore)');
@@ -104,11 +109,9 @@ export function resolveTotpOptions(options: TotpMfaProviderOptions): ResolvedTot
     }
     if (!warnedAboutMissingKey) {
       warnedAboutMissingKey = true;
-      process.emitWarning(
+      emitRuntimeWarning(
         'saasus-mfa: no encryptionKey (MFA_ENCRYPTION_KEY); TOTP secrets are stored unencrypted. Fine for development only.',
-        {
-          code: 'SAASUS_MFA_NO_ENCRYPTION_KEY',
-        },
+        'SAASUS_MFA_NO_ENCRYPTION_KEY',
       );
     }
   }
