@@ -1,0 +1,3 @@
+import { installPackedPackage } from './support/packed-package.js';
+const p = await installPackedPackage({ peers: ['msw'] });
+console.log(p.dir);
