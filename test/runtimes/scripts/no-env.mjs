@@ -14,7 +14,10 @@ const { SaasusMfaProvider } = await import('saasus-mfa/saasus');
 for (const [name, construct] of [
   ['TotpMfaProvider', () => new TotpMfaProvider()],
   ['SaasusMfaProvider', () => new SaasusMfaProvider()],
-  ['TotpMfaProvider with every option', () => new TotpMfaProvider({ encryptionKey: 'q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=' })],
+  [
+    'TotpMfaProvider with every option',
+    () => new TotpMfaProvider({ encryptionKey: 'q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=' }),
+  ],
 ]) {
   try {
     construct();
