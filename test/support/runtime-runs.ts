@@ -98,7 +98,7 @@ export async function startWrangler(dir: string, config: string): Promise<Runnin
       cwd: dir,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1', CI: 'true', WRANGLER_SEND_METRICS: 'false' },
+      env: { ...process.env, NO_COLOR: '1', CI: 'true', WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
     },
   );
   let output = '';
