@@ -53,11 +53,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await served?.close();
-  console.log(
+  // The runtime table as measured, in the CI log.
+  process.stdout.write(
     [
       'runtime    self-hosted + QR   saasus over HTTP',
       ...[...reports].map(([name, report]) => summary(name, report)),
-    ].join('\n'),
+    ].join('\n') + '\n',
   );
 });
 

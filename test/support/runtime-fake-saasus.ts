@@ -27,7 +27,8 @@ const CREDENTIALS = { saasId: 'runtime-saas-id', apiKey: 'runtime-api-key', secr
  * (Bun, Deno, workerd) calls it over the wire, signatures checked, exactly as it would call SaaSus.
  */
 export async function serveFakeSaasus(): Promise<ServedFakeSaasus> {
-  let fake: FakeSaasus | undefined;
+  // Made once the port is known (its baseUrl names it); the server only answers after that.
+  const made: { fake?: FakeSaasus } = {};
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -36,24 +37,25 @@ export async function serveFakeSaasus(): Promise<ServedFakeSaasus> {
       const headers = new Headers();
       for (const [name, value] of Object.entries(request.headers))
         if (typeof value === 'string') headers.set(name, value);
-      const fetchRequest = new Request(`${fake!.baseUrl}${request.url}`, {
+      const fetchRequest = new Request(`${made.fake!.baseUrl}${request.url}`, {
         method: request.method,
         headers,
         body: body.length > 0 ? body : undefined,
       });
-      const answer = (await getResponse(fake!.handlers, fetchRequest)) ?? new Response('no route', { status: 404 });
+      const answer =
+        (await getResponse(made.fake!.handlers, fetchRequest)) ?? new Response('no route', { status: 404 });
       response.writeHead(answer.status, Object.fromEntries(answer.headers));
       response.end(Buffer.from(await answer.arrayBuffer()));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  fake = createFakeSaasus({ baseUrl: `http://127.0.0.1:${port}`, ...CREDENTIALS });
+  const fake = (made.fake = createFakeSaasus({ baseUrl: `http://127.0.0.1:${port}`, ...CREDENTIALS }));
   return {
     fake,
     addressForNewUser() {
-      const user = fake!.addUser({ email: 'grace@example.com' });
-      return { baseUrl: fake!.baseUrl, ...CREDENTIALS, userId: user.id, accessToken: user.accessToken };
+      const user = fake.addUser({ email: 'grace@example.com' });
+      return { baseUrl: fake.baseUrl, ...CREDENTIALS, userId: user.id, accessToken: user.accessToken };
     },
     close: () =>
       new Promise<void>((resolve) => {

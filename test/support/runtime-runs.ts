@@ -24,7 +24,7 @@ export async function packedProject(): Promise<string> {
   const projects = join(repoRoot, 'test-artifacts/runtimes/projects');
   const cached = join(projects, basename(tarball, '.tgz'));
   if (!existsSync(cached)) {
-    const project = await installPackedPackage({ peers: ['msw'] });
+    const project = await installPackedPackage({ peers: ['msw', 'hono'] });
     // Projects of older tarballs are of no further use.
     rmSync(projects, { recursive: true, force: true });
     mkdirSync(projects, { recursive: true });
@@ -33,6 +33,8 @@ export async function packedProject(): Promise<string> {
     project.remove();
   }
   cpSync(join(repoRoot, 'test/runtimes/scripts'), cached, { recursive: true });
+  // The examples, importing 'saasus-mfa' by name as a user's app does: here that name is the packed package.
+  cpSync(join(repoRoot, 'examples'), join(cached, 'examples'), { recursive: true });
   return cached;
 }
 
@@ -89,34 +91,60 @@ export interface RunningWorker {
  * `wrangler dev` in local mode (workerd on 127.0.0.1, nothing deployed), on Node 22 (wrangler needs 22+), with the
  * config `config` in `dir`. Resolves once wrangler says it is ready; stopped by its process group id.
  */
-export async function startWrangler(dir: string, config: string): Promise<RunningWorker> {
+export async function startWrangler(dir: string, config: string, extra: string[] = []): Promise<RunningWorker> {
   const port = await freePort();
-  const child = spawn(
+  const args = ['dev', '--config', config, '--local', '--ip', '127.0.0.1', '--port', String(port), ...extra];
+  return startServer(
     runtimeBinary('node22'),
-    [runtimeBinary('wrangler'), 'dev', '--config', config, '--local', '--ip', '127.0.0.1', '--port', String(port)],
+    [runtimeBinary('wrangler'), ...args],
+    dir,
+    `http://127.0.0.1:${port}`,
+    'Ready on',
     {
-      cwd: dir,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1', CI: 'true', WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
+      WRANGLER_SEND_METRICS: 'false',
+      // No Request.cf lookup: the only network here is loopback and the npm registry.
+      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
     },
   );
+}
+
+/**
+ * Starts a server process in its own process group and resolves once it prints `ready` (a URL when `url` is
+ * undefined: the first http://127.0.0.1:N it prints). Stopped by its process group id, the server's children too.
+ */
+export async function startServer(
+  command: string,
+  args: string[],
+  dir: string,
+  url: string | undefined,
+  ready: string,
+  env: Record<string, string> = {},
+): Promise<RunningWorker> {
+  const child = spawn(command, args, {
+    cwd: dir,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1', CI: 'true', ...env },
+  });
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`wrangler dev did not start:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      process.kill(-child.pid!, 'SIGTERM');
+      reject(new Error(`${basename(command)} did not start:\n${output}`));
+    }, 60_000);
     const listen = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('Ready on')) {
+      if (output.includes(ready)) {
         clearTimeout(timer);
         resolve();
       }
     };
     child.stdout.on('data', listen);
     child.stderr.on('data', listen);
-    child.on('exit', (code) => reject(new Error(`wrangler dev exited (${code}):\n${output}`)));
+    child.on('exit', (code) => reject(new Error(`${basename(command)} exited (${code}):\n${output}`)));
   });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: url ?? /http:\/\/127\.0\.0\.1:\d+/.exec(output)![0],
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.on('exit', resolve));

@@ -4,4 +4,6 @@ import { runLifecycle } from './lifecycle.mjs';
 
 const argument = (globalThis.Deno?.args ?? globalThis.process?.argv.slice(2) ?? [])[0];
 const result = await runLifecycle(argument ? JSON.parse(argument) : undefined);
+// The one line of output the suite parses.
+// eslint-disable-next-line no-console
 console.log(JSON.stringify(result));
