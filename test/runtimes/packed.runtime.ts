@@ -120,3 +120,38 @@ describe.runIf(runtimes.includes('deno'))('environment access refused (Deno with
     expect(outcome['TotpMfaProvider with every option']).toBe('constructed');
   });
 });
+
+describe('every subpath imports', () => {
+  const table = new Map<string, Record<string, string>>();
+  afterAll(() => {
+    const subpaths = Object.keys([...table.values()][0] ?? {});
+    process.stdout.write(
+      [
+        ['subpath'.padEnd(28), ...table.keys()].join(' '),
+        ...subpaths.map((subpath) =>
+          [
+            subpath.padEnd(28),
+            ...[...table.values()].map((row) => (row[subpath] === 'imports' ? 'ok' : 'refused')),
+          ].join(' '),
+        ),
+      ].join('\n') + '\n',
+    );
+  });
+
+  it.each(runtimes.filter((name) => name !== 'workerd') as Exclude<SuiteRuntime, 'workerd'>[])(
+    'on %s, every subpath of the packed package imports (the stores with their drivers installed)',
+    async (runtime) => {
+      // Deno: no --allow-env and no --allow-read at all.
+      const flags = runtime === 'deno' ? ['run', '--no-prompt'] : undefined;
+      const outcome = (await runScript(runtime, dir, 'imports.mjs', [], flags)) as Record<string, string>;
+      table.set(runtime, outcome);
+      for (const [subpath, result] of Object.entries(outcome)) {
+        // msw itself (the fake SaaSus's optional peer) reads NODE_ENV when it loads: on Deno that subpath needs
+        // --allow-env=NODE_ENV. Nothing of this package's own reads the environment at import.
+        if (runtime === 'deno' && subpath === 'saasus-mfa/testing/saasus')
+          expect(result, subpath).toMatch(/^NotCapable: .*"NODE_ENV"/);
+        else expect(result, subpath).toBe('imports');
+      }
+    },
+  );
+});

@@ -24,7 +24,7 @@ export async function packedProject(): Promise<string> {
   const projects = join(repoRoot, 'test-artifacts/runtimes/projects');
   const cached = join(projects, basename(tarball, '.tgz'));
   if (!existsSync(cached)) {
-    const project = await installPackedPackage({ peers: ['msw', 'hono'] });
+    const project = await installPackedPackage({ peers: ['msw', 'hono', 'ioredis', 'pg'] });
     // Projects of older tarballs are of no further use.
     rmSync(projects, { recursive: true, force: true });
     mkdirSync(projects, { recursive: true });
