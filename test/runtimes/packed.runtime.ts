@@ -154,4 +154,18 @@ describe('every subpath imports', () => {
       }
     },
   );
+
+  it.runIf(runtimes.includes('workerd'))(
+    'on workerd with nodejs_compat, every subpath imports (without it, the lifecycle Worker shows the core four need no flag)',
+    async () => {
+      const worker = await startWrangler(dir, 'wrangler-imports.toml');
+      try {
+        const outcome = (await (await fetch(worker.url)).json()) as Record<string, string>;
+        table.set('workerd+compat', outcome);
+        for (const [subpath, result] of Object.entries(outcome)) expect(result, subpath).toBe('imports');
+      } finally {
+        await worker.stop();
+      }
+    },
+  );
 });
