@@ -1,3 +1,0 @@
-import { installPackedPackage } from './support/packed-package.js';
-const p = await installPackedPackage({ peers: ['msw'] });
-console.log(p.dir);
