@@ -54,14 +54,19 @@ export function buildOtpauthUri(issuer: string, accountName: string, secret: str
   return `${prefix}${safeLabel}${uri.slice(queryStart)}&algorithm=${algorithm}&digits=${digits}&period=${period}`;
 }
 
-/** Renders the URI as SVG and PNG data URL locally: the secret never leaves the process. */
+/** Quiet zone around the code, in modules. */
+const QR_MARGIN = 2;
+
+/**
+ * Renders the URI as SVG and PNG data URL locally: the secret never leaves the process. qrcode computes the matrix and
+ * writes the SVG (its SVG writer is plain string code on every build); the PNG is encoded from the same matrix in pure
+ * JavaScript (qr-png.ts), so both are byte-identical on Node, Bun, Deno and Workers, none of which needs a canvas.
+ */
 export async function renderQrCodes(otpauthUri: string): Promise<{ qrCodeSvg: string; qrCodeDataUrl: string }> {
   // Loaded on first use: qrcode is the larger part of importing 'saasus-mfa' cold, and only createSetup needs it.
-  const { default: QRCode } = await import('qrcode');
-  const options = { errorCorrectionLevel: 'M' as const, margin: 2 };
-  const [qrCodeSvg, qrCodeDataUrl] = await Promise.all([
-    QRCode.toString(otpauthUri, { ...options, type: 'svg' }),
-    QRCode.toDataURL(otpauthUri, { ...options, type: 'image/png' }),
-  ]);
+  const [{ default: QRCode }, { qrPngDataUrl }] = await Promise.all([import('qrcode'), import('./qr-png.js')]);
+  const options = { errorCorrectionLevel: 'M' as const, margin: QR_MARGIN };
+  const qrCodeSvg = await QRCode.toString(otpauthUri, { ...options, type: 'svg' });
+  const qrCodeDataUrl = qrPngDataUrl(QRCode.create(otpauthUri, options), QR_MARGIN);
   return { qrCodeSvg, qrCodeDataUrl };
 }

@@ -1,5 +1,6 @@
 import type { AxiosInstance } from 'axios';
 import { MfaConfigurationError } from '../errors.js';
+import { guardedEnvironment } from '../internal/environment.js';
 import type { CredentialApiLike, SaasUserApiLike, SaasusAuthApi, UserInfoApiLike } from './api.js';
 import type { SaasusCallSettings } from './calls.js';
 import type { SaasusLogger } from './logger.js';
@@ -46,7 +47,10 @@ export interface SaasusMfaProviderOptions {
   logger?: SaasusLogger;
   /** Clock for request signatures. Default: the system clock. */
   now?: () => Date;
-  /** Where credentials are read from when not passed. Default: `process.env`. */
+  /**
+   * Where credentials are read from when not passed. Default: `process.env`, read at construction only; a runtime that
+   * refuses it (Deno without `--allow-env`) fails with `MfaConfigurationError` naming the variable and the option.
+   */
   env?: Record<string, string | undefined>;
 }
 
@@ -60,7 +64,14 @@ export interface ResolvedSaasusOptions {
 
 /** Checks every option once, so a misconfiguration fails at startup rather than at a user's login. */
 export function resolveSaasusOptions(options: SaasusMfaProviderOptions): ResolvedSaasusOptions {
-  const env = options.env ?? process.env;
+  const env =
+    options.env ??
+    guardedEnvironment('SaasusMfaProvider', {
+      SAASUS_API_URL_BASE: 'baseUrl',
+      SAASUS_SAAS_ID: 'saasId',
+      SAASUS_API_KEY: 'apiKey',
+      SAASUS_SECRET_KEY: 'secretKey',
+    });
   const timeoutMs = positive(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs');
   const retryPolicy = {
     maxRetries: nonNegativeInteger(options.maxRetries, DEFAULT_RETRY_POLICY.maxRetries, 'maxRetries'),

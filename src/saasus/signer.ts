@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { constantTimeEqual, primitives, toHex, utf8 } from '../internal/crypto/index.js';
 
 /** The three SaaSus credentials. Never logged, never put on an error. */
 export interface SaasusCredentials {
@@ -41,7 +41,7 @@ export function saasusSignature(input: {
   body: string;
 }): string {
   const message = input.timestamp + input.apiKey + input.method.toUpperCase() + signedUrl(input.url) + input.body;
-  return createHmac('sha256', input.secretKey).update(message, 'utf8').digest('hex');
+  return toHex(primitives().hmac('sha256', utf8(input.secretKey), utf8(message)));
 }
 
 /** The `Authorization` header value: `SAASUSSIGV1 Sig=<hex>, SaaSID=<id>, APIKey=<key>`. */
@@ -73,7 +73,5 @@ export function parseSaasusAuthorization(
 
 /** Constant-time comparison of two hex signatures of equal length. */
 export function signaturesEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'utf8');
-  const right = Buffer.from(b, 'utf8');
-  return left.length === right.length && timingSafeEqual(left, right);
+  return constantTimeEqual(utf8(a), utf8(b));
 }

@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { randomUUID } from '../internal/crypto/index.js';
+import type { AxiosInstance, AxiosResponse } from 'axios';
+import { createDefaultAxios } from './default-axios.js';
 import type { SaasusAuthApi, SaasusCredentialsRequest, SaasusMfaPreference, SaasusRequestOptions } from './api.js';
 import { SaasusFailure } from './failure.js';
 import { MAX_RESPONSE_BYTES, failureFromAnswer, failureFromThrown, headerValue } from './failure-from.js';
@@ -28,14 +29,17 @@ function segment(value: string): string {
  * is read as text and parsed here, so an HTML error page or a malformed body is recognised, not half-parsed.
  */
 export class SaasusHttpTransport implements SaasusAuthApi {
-  private readonly http: AxiosInstance;
+  /** The app's axios instance, else the default one, created on the first request (default-axios.ts). */
+  private http: AxiosInstance | Promise<AxiosInstance>;
   private readonly authBase: string;
   private readonly credentials: SaasusCredentials;
   private readonly now: () => Date;
   private readonly logger: SaasusLogger | undefined;
 
   constructor(options: SaasusHttpTransportOptions) {
-    this.http = options.axios ?? axios.create();
+    this.http = options.axios ?? createDefaultAxios();
+    // Until the first request awaits it; a failure to load shows there, as a provider error.
+    if (this.http instanceof Promise) this.http.catch(() => undefined);
     this.authBase = `${options.baseUrl.replace(/\/+$/, '')}/v1/auth`;
     this.credentials = options.credentials;
     this.now = options.now ?? (() => new Date());
@@ -106,7 +110,8 @@ export class SaasusHttpTransport implements SaasusAuthApi {
     const started = Date.now();
     let response: AxiosResponse<string>;
     try {
-      response = await this.http.request<string>({
+      const http = await this.http;
+      response = await http.request<string>({
         method,
         url,
         headers,

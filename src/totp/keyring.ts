@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { MfaConfigurationError } from '../errors.js';
+import { fromBase64, fromHex, primitives, toBase64Url, utf8 } from '../internal/crypto/index.js';
 
 /** A 32-byte key as base64 (or base64url) text, 64 hex digits, or bytes, optionally with an explicit id. */
 export type EncryptionKeyInput =
@@ -17,7 +17,7 @@ export type EncryptionKeyOption = EncryptionKeyInput | readonly EncryptionKeyInp
 
 export interface EncryptionKey {
   readonly id: string;
-  readonly key: Buffer;
+  readonly key: Uint8Array;
 }
 
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
@@ -29,19 +29,19 @@ const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
  */
 const HEX_KEY = /^[0-9A-Fa-f]{64}$/;
 
-function keyBytes(value: string | Uint8Array, position: number): Buffer {
+function keyBytes(value: string | Uint8Array, position: number): Uint8Array {
   const where = `encryptionKey${position === 0 ? '' : `[${position}]`}`;
-  let bytes: Buffer;
+  let bytes: Uint8Array | undefined;
   if (typeof value === 'string') {
     const text = value.trim();
-    if (HEX_KEY.test(text)) return Buffer.from(text, 'hex');
-    if (!BASE64.test(text))
+    if (HEX_KEY.test(text)) return fromHex(text);
+    bytes = BASE64.test(text) ? fromBase64(text) : undefined;
+    if (!bytes)
       throw new MfaConfigurationError(
         `${where} must be 32 bytes as base64 text or 64 hex digits (generate one with: openssl rand -base64 32)`,
       );
-    bytes = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   } else if (value instanceof Uint8Array) {
-    bytes = Buffer.from(value);
+    bytes = new Uint8Array(value);
   } else {
     throw new MfaConfigurationError(`${where} must be a base64 or hex string, or a Buffer`);
   }
@@ -54,8 +54,12 @@ function keyBytes(value: string | Uint8Array, position: number): Buffer {
  * A stable id for a key that was given without one: a short hash of it, so old ciphertexts find their key again after
  * a restart without the app naming keys. A one-way, domain-separated hash reveals nothing usable about the key.
  */
-function derivedKeyId(key: Buffer): string {
-  return createHash('sha256').update('saasus-mfa key id\0').update(key).digest('base64url').slice(0, 10);
+function derivedKeyId(key: Uint8Array): string {
+  const label = utf8('saasus-mfa key id\0');
+  const input = new Uint8Array(label.length + key.length);
+  input.set(label, 0);
+  input.set(key, label.length);
+  return toBase64Url(primitives().sha256(input)).slice(0, 10);
 }
 
 /** Parses the `encryptionKey` option (or `MFA_ENCRYPTION_KEY`, comma-separated, newest first) into a keyring. */
@@ -86,7 +90,7 @@ export function parseKeyring(option: EncryptionKeyOption | undefined): Encryptio
 }
 
 /** Reads `MFA_ENCRYPTION_KEY`: one base64 or hex key, or several separated by commas, newest first. */
-export function keyringFromEnvironment(env: NodeJS.ProcessEnv = process.env): EncryptionKeyInput[] | undefined {
+export function keyringFromEnvironment(env: Record<string, string | undefined>): EncryptionKeyInput[] | undefined {
   const text = env.MFA_ENCRYPTION_KEY?.trim();
   if (!text) return undefined;
   return splitKeyList(text);

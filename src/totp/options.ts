@@ -1,5 +1,6 @@
 import type { CryptoPlugin } from 'otplib';
 import { MfaConfigurationError } from '../errors.js';
+import { emitRuntimeWarning, guardedEnvironment } from '../internal/environment.js';
 import type { MfaEventListener } from './events.js';
 import { keyringFromEnvironment, parseKeyring, type EncryptionKey, type EncryptionKeyOption } from './keyring.js';
 import { MemoryMfaStore } from './memory-store.js';
@@ -75,8 +76,11 @@ export interface TotpMfaProviderOptions {
    * bytes, as RFC 4226 recommends). Meant for tests with known vectors, not for production.
    */
   generateSecret?: () => string;
-  /** Where `MFA_ENCRYPTION_KEY` and `NODE_ENV` are read. Default: `process.env`. */
-  env?: NodeJS.ProcessEnv;
+  /**
+   * Where `MFA_ENCRYPTION_KEY` and `NODE_ENV` are read. Default: `process.env`, read at construction only; a runtime
+   * that refuses it (Deno without `--allow-env`) fails with `MfaConfigurationError` naming the variable.
+   */
+  env?: Record<string, string | undefined>;
 }
 
 export interface ResolvedTotpOptions {
@@ -122,7 +126,8 @@ const REQUIRED_STORE_METHODS = [
 export function resolveTotpOptions(options: TotpMfaProviderOptions): ResolvedTotpOptions {
   if (typeof options !== 'object' || options === null)
     throw new MfaConfigurationError('TotpMfaProvider options must be an object');
-  const env = options.env ?? process.env;
+  const env =
+    options.env ?? guardedEnvironment('TotpMfaProvider', { MFA_ENCRYPTION_KEY: 'encryptionKey', NODE_ENV: 'env' });
   const store = options.store ?? new MemoryMfaStore();
   const missing = REQUIRED_STORE_METHODS.filter(
     (method) => typeof (store as unknown as Record<string, unknown>)[method] !== 'function',
@@ -147,11 +152,9 @@ export function resolveTotpOptions(options: TotpMfaProviderOptions): ResolvedTot
     }
     if (!warnedAboutMissingKey) {
       warnedAboutMissingKey = true;
-      process.emitWarning(
+      emitRuntimeWarning(
         'saasus-mfa: no encryptionKey (MFA_ENCRYPTION_KEY); TOTP secrets are stored unencrypted. Fine for development only.',
-        {
-          code: 'SAASUS_MFA_NO_ENCRYPTION_KEY',
-        },
+        'SAASUS_MFA_NO_ENCRYPTION_KEY',
       );
     }
   }

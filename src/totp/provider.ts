@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from '../internal/crypto/index.js';
 import { generateSecret } from 'otplib';
 import { MfaConfigurationError, MfaValidationError } from '../errors.js';
 import type {

@@ -1,4 +1,4 @@
-import { createHash, createHmac, hkdfSync, randomInt } from 'node:crypto';
+import { primitives, randomInt, toBase64Url, utf8 } from '../internal/crypto/index.js';
 import type { EncryptionKey } from './keyring.js';
 
 /** Crockford's base32: no I, L, O or U, so a code read aloud or off paper is not misread. */
@@ -7,7 +7,7 @@ const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const CODE_LENGTH = 12;
 const CODE_SHAPE = /^[0-9A-HJKMNP-TV-Z]{12}$/;
 
-/** Fresh codes, shown as `XXXX-XXXX-XXXX`. Drawn with `randomInt`, which has no modulo bias. */
+/** Fresh codes, shown as `XXXX-XXXX-XXXX`. Drawn with `randomInt` (Web Crypto, rejection sampling): no modulo bias. */
 export function generateRecoveryCodes(count: number): string[] {
   return Array.from({ length: count }, () => {
     let code = '';
@@ -29,12 +29,12 @@ export function canonicalRecoveryCode(input: string): string | null {
  * The user id is part of every hash: one user's hash never matches another user's code.
  */
 export class RecoveryCodeHasher {
-  readonly #keys: readonly { id: string; key: Buffer }[];
+  readonly #keys: readonly { id: string; key: Uint8Array }[];
 
   constructor(keys: readonly EncryptionKey[]) {
     this.#keys = keys.map(({ id, key }) => ({
       id,
-      key: Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'saasus-mfa recovery codes', 32)),
+      key: primitives().hkdfSha256(key, utf8('saasus-mfa recovery codes'), 32),
     }));
   }
 
@@ -53,12 +53,12 @@ export class RecoveryCodeHasher {
     return this.#keys.map((key) => this.#keyed(key, userId, canonicalCode));
   }
 
-  #keyed(key: { id: string; key: Buffer }, userId: string, code: string): string {
-    return `${key.id}.${createHmac('sha256', key.key).update(`${userId}\0${code}`).digest('base64url')}`;
+  #keyed(key: { id: string; key: Uint8Array }, userId: string, code: string): string {
+    return `${key.id}.${toBase64Url(primitives().hmac('sha256', key.key, utf8(`${userId}\0${code}`)))}`;
   }
 
   #unkeyed(userId: string, code: string): string {
-    return `sha256.${createHash('sha256').update(`saasus-mfa recovery code\0${userId}\0${code}`).digest('base64url')}`;
+    return `sha256.${toBase64Url(primitives().sha256(utf8(`saasus-mfa recovery code\0${userId}\0${code}`)))}`;
   }
 }
 

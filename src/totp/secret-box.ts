@@ -1,12 +1,13 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { MfaConfigurationError } from '../errors.js';
+import { fromBase64, fromUtf8, primitives, randomBytes, toBase64Url, utf8 } from '../internal/crypto/index.js';
 import { storeCorrupt } from '../internal/provider-failures.js';
 import type { EncryptionKey } from './keyring.js';
 
 /**
  * Seals TOTP secrets for the store with AES-256-GCM.
  *
- * Format: `v1.<keyId>.<iv>.<tag>.<ciphertext>` (base64url parts). The key id says which key of the ring opens it, so
+ * Format: `v1.<keyId>.<iv>.<tag>.<ciphertext>` (base64url parts). The same bytes on every runtime: node:crypto where
+ * present, the pure-JavaScript AES-GCM elsewhere (src/internal/crypto), so a store sealed on Node opens on Workers. The key id says which key of the ring opens it, so
  * keys rotate: new secrets are sealed with the first key, old ones still open with theirs. The user id and key id
  * are authenticated data: a sealed secret copied onto another user's record (by someone who can write to the
  * store but has no key) does not open.
@@ -30,16 +31,13 @@ export class SecretBox {
     const current = this.#keys[0];
     if (!current) return `plain.${secret}`;
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', current.key, iv, { authTagLength: 16 });
-    cipher.setAAD(additionalData(userId, current.id));
-    const ciphertext = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
-    return [
-      'v1',
-      current.id,
-      iv.toString('base64url'),
-      cipher.getAuthTag().toString('base64url'),
-      ciphertext.toString('base64url'),
-    ].join('.');
+    const { ciphertext, tag } = primitives().aesGcmSeal(
+      current.key,
+      iv,
+      utf8(secret),
+      additionalData(userId, current.id),
+    );
+    return ['v1', current.id, toBase64Url(iv), toBase64Url(tag), toBase64Url(ciphertext)].join('.');
   }
 
   /** True when the sealed secret should be sealed again: keys are configured and it was sealed with an older one. */
@@ -65,17 +63,16 @@ export class SecretBox {
       throw new MfaConfigurationError(`The MFA secret was sealed with ${named} that is not in encryptionKey any more`);
     }
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key.key, Buffer.from(iv, 'base64url'), { authTagLength: 16 });
-      decipher.setAAD(additionalData(userId, keyId));
-      // A fixed 16-byte tag length: Node would otherwise accept a truncated tag, which is easier to forge.
-      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-      return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+      const [ivBytes, tagBytes, cipherBytes] = [fromBase64(iv), fromBase64(tag), fromBase64(ciphertext)];
+      // A 12-byte nonce and a full 16-byte tag only: a truncated tag is easier to forge.
+      if (ivBytes?.length !== 12 || tagBytes?.length !== 16 || !cipherBytes) throw new Error('malformed');
+      return fromUtf8(primitives().aesGcmOpen(key.key, ivBytes, cipherBytes, tagBytes, additionalData(userId, keyId)));
     } catch {
       throw storeCorrupt('A stored MFA secret failed its integrity check');
     }
   }
 }
 
-function additionalData(userId: string, keyId: string): Buffer {
-  return Buffer.from(`saasus-mfa:v1:${keyId}:${userId}`, 'utf8');
+function additionalData(userId: string, keyId: string): Uint8Array {
+  return utf8(`saasus-mfa:v1:${keyId}:${userId}`);
 }

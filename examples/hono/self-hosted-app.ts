@@ -1,0 +1,33 @@
+import type { Hono } from 'hono';
+import { MfaClient } from 'saasus-mfa';
+import { MemoryMfaStore, type MfaStore } from 'saasus-mfa/totp';
+import { SelfHostedAuth } from '../shared/self-hosted/auth.js';
+import { MemoryAccountStore } from '../shared/self-hosted/memory-accounts.js';
+import { TotpMfaProvider } from 'saasus-mfa/totp';
+import { type HonoAppOptions, createHonoApp } from './app.js';
+
+/** What the runtime entries (bun.ts, deno.ts, worker.ts) pass: no environment is read below this line. */
+export interface SelfHostedHonoOptions extends HonoAppOptions {
+  /** MFA_ENCRYPTION_KEY, read by the entry in its runtime's own way. */
+  encryptionKey: string;
+  /**
+   * Where MFA state lives. Default: memory (this isolate or process only). This is the one place a persistent
+   * store plugs in: on Workers, `saasus-mfa/stores/sqlite` over the D1 binding (`env.DB`) once that store lands; on
+   * Bun or Deno a SQLite file.
+   */
+  mfaStore?: MfaStore;
+}
+
+/**
+ * The self-hosted example as the Fetch-API runtimes start it: TotpMfaProvider on the store, accounts and sessions in
+ * memory, the Hono app over them. Built without shared/self-hosted/backends.ts, whose Redis and PostgreSQL stores a
+ * Worker cannot bundle without them.
+ */
+export function selfHostedHonoApp(options: SelfHostedHonoOptions): Hono {
+  const provider = new TotpMfaProvider({
+    store: options.mfaStore ?? new MemoryMfaStore(),
+    encryptionKey: options.encryptionKey,
+  });
+  const mfa = new MfaClient({ provider, issuer: 'Acme' });
+  return createHonoApp({ auth: new SelfHostedAuth(mfa, new MemoryAccountStore()) }, options);
+}
