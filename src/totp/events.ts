@@ -1,3 +1,4 @@
+import { emitRuntimeWarning } from '../internal/environment.js';
 import { failureClass } from '../internal/failure-hint.js';
 /**
  * Audit events from `TotpMfaProvider`. They name the user and what happened, never a secret, a code, a recovery
@@ -144,9 +145,8 @@ export type MfaEventListener = (event: MfaEvent) => void | Promise<void>;
 export function safeEmitter(listener: MfaEventListener | undefined): (event: MfaEvent) => void {
   if (!listener) return () => {};
   const report = (error: unknown) => {
-    process.emitWarning(`saasus-mfa: the onEvent listener failed (${failureClass(error)})`, {
-      code: 'SAASUS_MFA_EVENT_LISTENER',
-    });
+    // A Workers runtime without nodejs_compat has no process.emitWarning: emitRuntimeWarning falls back to console.warn.
+    emitRuntimeWarning(`saasus-mfa: the onEvent listener failed (${failureClass(error)})`, 'SAASUS_MFA_EVENT_LISTENER');
   };
   return (event) => {
     try {

@@ -1,29 +1,29 @@
-import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { constantTimeEqual, primitives, randomBytes, toHex, utf8 } from '../internal/crypto/index.js';
 import type { EncryptionKey } from './keyring.js';
 
 /*
- * The keyed MACs of the login policy (step-up tokens, client-key bucket names), in one file so the crypto they use
- * has one place to change when the core stops assuming node:crypto.
+ * The keyed MACs of the login policy (step-up tokens, client-key bucket names), on the runtime-neutral crypto layer
+ * (node:crypto where the runtime has it, pure JavaScript elsewhere), in one file.
  */
 
 /** A 32-byte key for `purpose`, derived with HKDF-SHA-256 from a configured encryption key. */
-export function deriveKey(key: Buffer, purpose: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `saasus-mfa ${purpose}`, 32));
+export function deriveKey(key: Uint8Array, purpose: string): Uint8Array {
+  return primitives().hkdfSha256(key, utf8(`saasus-mfa ${purpose}`), 32);
 }
 
 /** 32 random bytes: the per-process key used when no encryption key is configured. */
-export function randomKey(): Buffer {
+export function randomKey(): Uint8Array {
   return randomBytes(32);
 }
 
 /** HMAC-SHA-256 of `message` under `key`. */
-export function mac(key: Buffer, message: string): Buffer {
-  return createHmac('sha256', key).update(message, 'utf8').digest();
+export function mac(key: Uint8Array, message: string): Uint8Array {
+  return primitives().hmac('sha256', key, utf8(message));
 }
 
 /** Equal bytes, compared in constant time (different lengths are simply unequal). */
-export function macEqual(left: Buffer, right: Buffer): boolean {
-  return left.length === right.length && timingSafeEqual(left, right);
+export function macEqual(left: Uint8Array, right: Uint8Array): boolean {
+  return left.length === right.length && constantTimeEqual(left, right);
 }
 
 /**
@@ -33,7 +33,7 @@ export function macEqual(left: Buffer, right: Buffer): boolean {
  * so that every server still names the same client alike.
  */
 export class ClientKeyHasher {
-  readonly #key: Buffer | null;
+  readonly #key: Uint8Array | null;
 
   constructor(keys: readonly EncryptionKey[]) {
     this.#key = keys[0] ? deriveKey(keys[0].key, 'client key') : null;
@@ -41,9 +41,7 @@ export class ClientKeyHasher {
 
   hash(clientKey: string): string {
     const digest =
-      this.#key === null
-        ? createHash('sha256').update(`saasus-mfa client key\0${clientKey}`, 'utf8').digest()
-        : mac(this.#key, clientKey);
-    return digest.subarray(0, 16).toString('hex');
+      this.#key === null ? primitives().sha256(utf8(`saasus-mfa client key\0${clientKey}`)) : mac(this.#key, clientKey);
+    return toHex(digest.subarray(0, 16));
   }
 }
