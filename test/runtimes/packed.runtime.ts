@@ -84,6 +84,7 @@ describe.each(runtimes)('packed package on %s', (runtime) => {
     expect(steps.status!.value).toEqual({ enabled: true, method: 'softwareToken' });
     expect(steps.replayRefused!.value).toBe('invalid_code:replayed');
     expect(steps.recoveryCode!.value).toBe('recovery_code');
+    expect(steps.disableWithoutProof!.value).toBe('step_up_required');
     expect(steps.disable!.value).toBe(false);
   });
 

@@ -50,9 +50,22 @@ async function selfHosted() {
     }
   });
   const recoveryCode = enabled?.recoveryCodes?.[0];
-  await record(steps, 'recoveryCode', async () => (await mfa.verifySecondFactor(user, recoveryCode)).method);
-  // After the login-security work lands, disable takes a fresh factor: pass it here then.
-  await record(steps, 'disable', async () => (await mfa.disable(user)).enabled);
+  let stepUpToken;
+  await record(steps, 'recoveryCode', async () => {
+    const login = await mfa.verifySecondFactor(user, recoveryCode);
+    stepUpToken = login.stepUpToken;
+    return login.method;
+  });
+  // A stolen session alone cannot turn MFA off; the step-up token of the login just made can.
+  await record(steps, 'disableWithoutProof', async () => {
+    try {
+      await mfa.disable(user);
+      return 'disabled (no step-up!)';
+    } catch (error) {
+      return isMfaError(error) ? error.code : String(error);
+    }
+  });
+  await record(steps, 'disable', async () => (await mfa.disable(user, { stepUpToken })).enabled);
   return {
     steps,
     qr: { otpauthUri: setup.otpauthUri, qrCodeSvg: setup.qrCodeSvg, qrCodeDataUrl: setup.qrCodeDataUrl },
