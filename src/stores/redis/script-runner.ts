@@ -25,6 +25,8 @@ export interface RedisScriptClient {
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
   /** A pipeline on the connection that owns the keys (ioredis); needed only with replica acknowledgement. */
   pipeline?(): RedisScriptPipeline;
+  /** ioredis `Cluster`: reloads the slot map; the store calls it when a pipelined script was redirected. */
+  refreshSlotsCache?(callback?: (error?: Error | null) => void): void;
   /** ioredis: true on a `Cluster` (replica acknowledgement then defaults to on). */
   readonly isCluster?: boolean;
   /** ioredis: the client's options; a non-empty `sentinels` list turns replica acknowledgement on by default. */
@@ -52,6 +54,11 @@ export interface ScriptReply {
 function isNoScript(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('NOSCRIPT');
 }
+
+/** Cluster refusals answered before anything ran: the slot moved, is moving, or has no master for a moment. */
+const REDIRECTED = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN) /;
+/** How often a redirected pipeline is sent again (after a slot map reload) before its error is the answer. */
+const REDIRECT_ATTEMPTS = 5;
 
 /**
  * Runs the store's scripts, each in one network round trip.
@@ -87,15 +94,39 @@ export class ScriptRunner {
   /** Runs `script`; `write` asks for replica acknowledgement (when configured). `keys[0]` names the slot. */
   async run(script: LuaScript, keys: readonly string[], args: readonly string[], write: boolean): Promise<ScriptReply> {
     const slot = this.#cluster && keys.length > 0 ? clusterSlot(keys[0]!) : 0;
-    const whole = !this.#isCached(script, slot);
-    try {
-      return await this.#send(script, whole, keys, args, write, slot);
-    } catch (error) {
-      if (whole || !isNoScript(error)) throw error;
-      // Nothing ran (NOSCRIPT is answered before any command): safe to send again, whole this time.
-      this.#cached.delete(script);
-      return this.#send(script, true, keys, args, write, slot);
+    for (let attempt = 1; ; attempt++) {
+      const whole = !this.#isCached(script, slot);
+      try {
+        return await this.#send(script, whole, keys, args, write, slot);
+      } catch (error) {
+        // NOSCRIPT and a redirection are answered before the script runs, so sending it again is safe.
+        if (!whole && isNoScript(error)) {
+          this.#cached.delete(script);
+          continue;
+        }
+        if (attempt < REDIRECT_ATTEMPTS && this.#redirected(error)) {
+          await this.#reloadSlots();
+          continue;
+        }
+        throw error;
+      }
     }
+  }
+
+  /**
+   * ioredis follows MOVED and ASK itself for a lone command, but not for a pipeline holding a command that is not
+   * read-only (WAIT): the script's error comes back instead. Only pipelines (acknowledged writes) land here.
+   */
+  #redirected(error: unknown): boolean {
+    return (
+      error instanceof Error && REDIRECTED.test(error.message) && typeof this.#client.refreshSlotsCache === 'function'
+    );
+  }
+
+  async #reloadSlots(): Promise<void> {
+    await new Promise<void>((resolve) => this.#client.refreshSlotsCache!(() => resolve()));
+    // A slot without a master (TRYAGAIN, CLUSTERDOWN, a failover under way) needs a moment, not a tight loop.
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
   async #send(
