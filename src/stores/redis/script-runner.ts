@@ -100,7 +100,7 @@ export class ScriptRunner {
         return await this.#send(script, whole, keys, args, write, slot);
       } catch (error) {
         // NOSCRIPT and a redirection are answered before the script runs, so sending it again is safe.
-        if (!whole && isNoScript(error)) {
+        if (!whole && isNoScript(error) && attempt === 1) {
           this.#cached.delete(script);
           continue;
         }
