@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MfaConfigurationError, MfaProviderError } from '../src/index.js';
 import { RedisMfaStore, type RedisScriptClient } from '../src/stores/redis/index.js';
 import { NOW, WINDOW, budget, pendingSetup, unique } from './support/redis-store-clients.js';
@@ -170,5 +171,21 @@ describe.skipIf(!(await redisAvailable()))('RedisMfaStore', () => {
     );
     expect(() => new RedisMfaStore({ client, replicaAcks: { replicas: 0 } })).toThrow(MfaConfigurationError);
     expect(() => new RedisMfaStore({ client, resendWindowMs: 10 })).toThrow(MfaConfigurationError);
+  });
+});
+
+const deployments = inject('redisDeployments');
+describe.skipIf(deployments === null)('RedisMfaStore on a Cluster node', () => {
+  it('computes the Cluster slot of a key as Redis does (CLUSTER KEYSLOT), hash tag or not', async () => {
+    const { clusterSlot } = await import('../src/stores/redis/cluster-slot.js');
+    const node = new Redis({ ...deployments!.cluster.nodes[0]!, lazyConnect: true });
+    await node.connect();
+    try {
+      const keys = ['plain', 'a{b}c', '{}x', '{user-1}:factor', `${keyPrefix}{ada%3A%7Bx%7D}:attempts`, 'x{}{y}'];
+      for (let i = 0; i < 50; i++) keys.push(`${keyPrefix}{${unique()}}:op:${unique()}`);
+      for (const key of keys) expect(clusterSlot(key), key).toBe(await node.call('CLUSTER', 'KEYSLOT', key));
+    } finally {
+      node.disconnect();
+    }
   });
 });
