@@ -30,6 +30,8 @@ export interface TrialFigures extends TrialSettings {
   /** Operations answered as a success before the kill (of 3 per trial), and refused as store_unavailable. */
   acknowledged: number;
   unavailable: number;
+  /** Operations in flight at the kill (3 per trial) that got an answer at all (the rest failed: outcome unknown). */
+  inFlightAnswered: number;
   doubleAccepts: number;
   doubleUses: number;
   lostEnables: number;
@@ -82,6 +84,7 @@ export async function runFailoverTrials(deployment: TrialDeployment, settings: T
     deployment: deployment.name,
     acknowledged: 0,
     unavailable: 0,
+    inFlightAnswered: 0,
     doubleAccepts: 0,
     doubleUses: 0,
     lostEnables: 0,
@@ -127,6 +130,7 @@ export async function runFailoverTrials(deployment: TrialDeployment, settings: T
         );
       const late = { claim: await inFlight.claim, use: await inFlight.use, enable: await inFlight.enable };
 
+      figures.inFlightAnswered += Object.values(late).filter((op) => op.ok).length;
       if (late.claim.ok && late.claim.value.outcome === 'replayed') figures.wrongOutcomes++;
       if (late.use.ok && late.use.value.outcome === 'mismatch') figures.wrongOutcomes++;
       if (late.enable.ok && !late.enable.value) figures.wrongOutcomes++;
@@ -182,11 +186,11 @@ async function firstWrite(checker: RedisMfaStore, userId: string, since: number)
 
 /** The figures as one Markdown table row. */
 export function trialRow(f: TrialFigures): string {
-  return `| ${f.deployment} | ${f.acks ? 'on' : 'off'} | ${f.cutReplica ? 'yes' : 'no'} | ${f.trials} | ${f.acknowledged} | ${f.unavailable} | ${f.doubleAccepts} | ${f.doubleUses} | ${f.lostEnables} | ${f.wrongOutcomes} | ${f.failoverMs.median} / ${f.failoverMs.max} |`;
+  return `| ${f.deployment} | ${f.acks ? 'on' : 'off'} | ${f.cutReplica ? 'yes' : 'no'} | ${f.trials} | ${f.acknowledged} | ${f.unavailable} | ${f.inFlightAnswered} | ${f.doubleAccepts} | ${f.doubleUses} | ${f.lostEnables} | ${f.wrongOutcomes} | ${f.failoverMs.median} / ${f.failoverMs.max} |`;
 }
 
 /** The header of `trialRow`'s table. */
 export const TRIAL_TABLE_HEADER = [
-  '| deployment | acks | replica cut | kills | acknowledged ops | store_unavailable | codes accepted twice | recovery codes used twice | enables lost | wrong outcomes | failover ms (median / max) |',
-  '|---|---|---|---|---|---|---|---|---|---|---|',
+  '| deployment | acks | replica cut | kills | acknowledged ops | store_unavailable | in flight, answered | codes accepted twice | recovery codes used twice | enables lost | wrong outcomes | failover ms (median / max) |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|',
 ].join('\n');
