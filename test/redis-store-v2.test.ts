@@ -200,6 +200,49 @@ for (const kind of await redisClientKinds()) {
   });
 }
 
+describe('RedisMfaStore script loading', async () => {
+  for (const kind of await redisClientKinds()) {
+    it.skipIf(!kind.available)(
+      `${kind.name}: a NOSCRIPT round trip per concurrent first call: none for 64 concurrent first calls of fresh users`,
+      async () => {
+        const client = kind.connect();
+        await client.connect();
+        const keyPrefix = `saasus-mfa-noscript:${unique()}:`;
+        try {
+          const masters = 'nodes' in client ? client.nodes('master') : [client];
+          await Promise.all(masters.map((node) => node.script('FLUSH')));
+          let noScript = 0;
+          const counted = (run: () => Promise<unknown>) =>
+            run().catch((error: unknown) => {
+              if (error instanceof Error && error.message.startsWith('NOSCRIPT')) noScript++;
+              throw error;
+            });
+          const store = new RedisMfaStore({
+            keyPrefix,
+            replicaAcks: false,
+            client: {
+              isCluster: 'nodes' in client,
+              evalsha: (...args) => counted(() => client.evalsha(...(args as [string, number, ...string[]]))),
+              eval: (...args) => counted(() => client.eval(...(args as [string, number, ...string[]]))),
+            },
+          });
+          const users = Array.from({ length: 64 }, (_, i) => `u-${i}`);
+          // One call first (its node now has the script), then the rest at once: on a Cluster, the other nodes
+          // have not seen it, and must be sent it whole rather than asked by SHA.
+          await store.load({ userId: users[0]! });
+          await Promise.all(users.map((userId) => store.load({ userId })));
+          await store.clearAttempts({ userId: users[0]! });
+          await Promise.all(users.map((userId) => store.clearAttempts({ userId })));
+          expect(noScript).toBe(0);
+        } finally {
+          await deleteKeysUnder(client, keyPrefix);
+          client.disconnect();
+        }
+      },
+    );
+  }
+});
+
 describe('RedisMfaStore replica acknowledgement defaults', async () => {
   for (const kind of await redisClientKinds()) {
     it.skipIf(!kind.available)(`${kind.name}: ${kind.name === 'standalone' ? 'off' : 'on, 1 replica'}`, () => {
