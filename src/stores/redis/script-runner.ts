@@ -94,17 +94,21 @@ export class ScriptRunner {
   /** Runs `script`; `write` asks for replica acknowledgement (when configured). `keys[0]` names the slot. */
   async run(script: LuaScript, keys: readonly string[], args: readonly string[], write: boolean): Promise<ScriptReply> {
     const slot = this.#cluster && keys.length > 0 ? clusterSlot(keys[0]!) : 0;
-    for (let attempt = 1; ; attempt++) {
+    let redirects = 0;
+    let noScripts = 0;
+    for (;;) {
       const whole = !this.#isCached(script, slot);
       try {
         return await this.#send(script, whole, keys, args, write, slot);
       } catch (error) {
-        // NOSCRIPT and a redirection are answered before the script runs, so sending it again is safe.
-        if (!whole && isNoScript(error) && attempt === 1) {
+        // NOSCRIPT and a redirection are answered before the script runs, so sending it again is safe. NOSCRIPT
+        // often follows a redirection (the slot's new node never ran the script); the script then goes whole, which
+        // never answers NOSCRIPT (bounded all the same: a concurrent call may mark it cached again meanwhile).
+        if (!whole && isNoScript(error) && ++noScripts <= REDIRECT_ATTEMPTS) {
           this.#cached.delete(script);
           continue;
         }
-        if (attempt < REDIRECT_ATTEMPTS && this.#redirected(error)) {
+        if (++redirects < REDIRECT_ATTEMPTS && this.#redirected(error)) {
           await this.#reloadSlots();
           continue;
         }
