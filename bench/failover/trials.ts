@@ -22,6 +22,8 @@ const { values } = parseArgs({
     // The other cases (replica cut off, acknowledgement off): as many kills unless told, fewer for a quicker run.
     other: { type: 'string' },
     only: { type: 'string', default: 'cluster,sentinel' },
+    // One case only, e.g. `--case off:cut` (acknowledgement on|off, replica all|cut).
+    case: { type: 'string' },
   },
 });
 const kills = Number(values.kills);
@@ -37,6 +39,7 @@ for (const name of chosen) {
     for (const acks of [true, false])
       for (const cutReplica of [false, true]) {
         const rowStarted = performance.now();
+        if (values.case && values.case !== `${acks ? 'on' : 'off'}:${cutReplica ? 'cut' : 'all'}`) continue;
         const trials = acks && !cutReplica ? kills : otherKills;
         const figures = await runFailoverTrials(deployment, { trials, acks, cutReplica });
         rows.push(figures);

@@ -163,7 +163,16 @@ async function waitFor(what: string, timeoutMs: number, check: () => Promise<boo
 
 /** One short-lived connection for a setup command, closed at once. */
 async function ask<T>(port: number, run: (client: Redis) => Promise<T>): Promise<T> {
-  const client = new Redis({ host: HOST, port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  // A bounded wait: a frozen (SIGSTOP) server accepts the connection but never answers.
+  const client = new Redis({
+    host: HOST,
+    port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 2_000,
+    commandTimeout: 2_000,
+  });
   try {
     await client.connect();
     return await run(client);

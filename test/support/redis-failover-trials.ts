@@ -92,8 +92,14 @@ export async function runFailoverTrials(deployment: TrialDeployment, settings: T
     failoverMs: { median: 0, max: 0 },
   };
   const failovers: number[] = [];
+  let resumeLater = () => {};
+  let stage = 'start';
+  const watchdog = setInterval(() => {
+    if (process.env.MFA_TRIALS_DEBUG === '1') process.stdout.write(`trial stage: ${stage}\n`);
+  }, 10_000);
   try {
     for (let trial = 0; trial < settings.trials; trial++) {
+      stage = `${trial}: prepare`;
       const shard = await deployment.shard(trial);
       const { user, enabler, inFlightEnabler } = await prepare(setup, shard, keyPrefix);
       const claim = (step: number, on = tested) =>
@@ -102,15 +108,20 @@ export async function runFailoverTrials(deployment: TrialDeployment, settings: T
         on.useRecoveryCode({ userId: user, candidateHashes: [hash], budget: limits('recovery') });
       const enable = (userId: string) =>
         tested.activatePending({ userId, secretId: `s-${userId}`, recoveryCodeHashes: ['e1'], now: NOW });
+      stage = `${trial}: cut`;
       if (settings.cutReplica) {
         deployment.pause(shard.replicaPort);
+        // Thawed in time to be promoted, whatever happens until the kill.
+        resumeLater = () => deployment.resume(shard.replicaPort);
         await cutReplica(shard);
       }
 
+      stage = `${trial}: acknowledged operations`;
+      // A healthy primary answers in milliseconds (200 ms WAIT at most): 5 s without an answer is no success.
       const acked = {
-        claim: await answer(claim(101)),
-        use: await answer(use('r1')),
-        enable: await answer(enable(enabler)),
+        claim: await answer(claim(101), 5_000),
+        use: await answer(use('r1'), 5_000),
+        enable: await answer(enable(enabler), 5_000),
       };
       for (const op of Object.values(acked)) {
         if (op.ok) figures.acknowledged++;
@@ -118,16 +129,21 @@ export async function runFailoverTrials(deployment: TrialDeployment, settings: T
       }
       // In flight at the kill: sent, then the primary dies; the driver resends what it has no answer for.
       const inFlight = { claim: answer(claim(102)), use: answer(use('r2')), enable: answer(enable(inFlightEnabler)) };
+      stage = `${trial}: kill ${shard.primaryPort}`;
       const killedAt = performance.now();
       await deployment.kill(shard.primaryPort);
-      if (settings.cutReplica) deployment.resume(shard.replicaPort);
+      resumeLater();
+      resumeLater = () => {};
+      stage = `${trial}: failover`;
       failovers.push(await firstWrite(checker, shard.userOn(keyPrefix), killedAt));
+      stage = `${trial}: restore ${shard.primaryPort}`;
       const failedOver = performance.now();
       await deployment.restoreReplica(shard.primaryPort);
       if (process.env.MFA_TRIALS_DEBUG === '1')
         process.stdout.write(
           `failover ${failovers.at(-1)!.toFixed(0)} ms, restore ${(performance.now() - failedOver).toFixed(0)} ms\n`,
         );
+      stage = `${trial}: checks`;
       const late = { claim: await inFlight.claim, use: await inFlight.use, enable: await inFlight.enable };
 
       figures.inFlightAnswered += Object.values(late).filter((op) => op.ok).length;
@@ -153,6 +169,8 @@ export async function runFailoverTrials(deployment: TrialDeployment, settings: T
           figures.lostEnables++;
     }
   } finally {
+    clearInterval(watchdog);
+    resumeLater();
     for (const client of clients) client.disconnect();
   }
   failovers.sort((a, b) => a - b);

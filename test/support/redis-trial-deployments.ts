@@ -34,7 +34,16 @@ export interface TrialDeployment {
 }
 
 async function ask<T>(port: number, run: (client: Redis) => Promise<T>): Promise<T> {
-  const client = new Redis({ host: HOST, port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  // A bounded wait: a frozen (SIGSTOP) server accepts the connection but never answers.
+  const client = new Redis({
+    host: HOST,
+    port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 2_000,
+    commandTimeout: 2_000,
+  });
   client.on('error', () => {});
   try {
     await client.connect();
