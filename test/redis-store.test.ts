@@ -1,10 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MfaConfigurationError } from '../src/index.js';
-import { RedisMfaStore } from '../src/stores/redis/index.js';
-import { newRedisClient, redisAvailable } from './support/services.js';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { MfaConfigurationError, MfaProviderError } from '../src/index.js';
+import { RedisMfaStore, type RedisScriptClient } from '../src/stores/redis/index.js';
+import { NOW, WINDOW, budget, pendingSetup, unique } from './support/redis-store-clients.js';
+import { deleteRedisKeysUnder, newRedisClient, redisAvailable } from './support/services.js';
 
-// What only the Redis store has: key layout, TTLs that clean up, and scripts that survive a script-cache flush.
-const NOW = Date.UTC(2025, 0, 2, 15, 4, 10);
+// What only the Redis store has: key layout, TTLs that clean up, scripts loaded without a NOSCRIPT round trip, the
+// exactly-once answer of a resent call, and replica acknowledgement refusing an unconfirmed success.
 const keyPrefix = `saasus-mfa-redisonly:${process.pid}:`;
 
 describe.skipIf(!(await redisAvailable()))('RedisMfaStore', () => {
@@ -12,51 +14,147 @@ describe.skipIf(!(await redisAvailable()))('RedisMfaStore', () => {
   const store = new RedisMfaStore({ client, keyPrefix });
   beforeAll(() => client.connect());
   afterAll(async () => {
-    const keys = await client.keys(`${keyPrefix}*`);
-    if (keys.length > 0) await client.del(...keys);
+    await deleteRedisKeysUnder(client, keyPrefix);
     client.disconnect();
   });
 
+  /** A client whose evalsha/eval replies are counted, NOSCRIPT refusals apart; `twice` sends every script twice. */
+  function countingClient(options: { twice?: boolean } = {}) {
+    const counts = { requests: 0, noScript: 0 };
+    const send = async (run: () => Promise<unknown>) => {
+      counts.requests++;
+      try {
+        if (options.twice) {
+          // A driver's resend after a reconnect: the same command, run again; the caller hears the second answer.
+          await run();
+          counts.requests++;
+        }
+        return await run();
+      } catch (error) {
+        if (error instanceof Error && error.message.startsWith('NOSCRIPT')) counts.noScript++;
+        throw error;
+      }
+    };
+    const counting: RedisScriptClient = {
+      evalsha: (...args) => send(() => client.evalsha(...(args as [string, number, ...string[]]))),
+      eval: (...args) => send(() => client.eval(...(args as [string, number, ...string[]]))),
+    };
+    return { counting, counts };
+  }
+
+  async function enabledUser(on: RedisMfaStore = store) {
+    const userId = `u-${unique()}`;
+    const setup = pendingSetup();
+    await on.savePending({ userId, pending: setup });
+    const pendingBudget = budget([{ bucket: 'setup', max: 5 }]);
+    await on.attemptAndClaim({ userId, target: 'pending', secretId: setup.secretId, step: 7, budget: pendingBudget });
+    expect(await on.activatePending({ userId, secretId: setup.secretId, recoveryCodeHashes: ['h1'], now: NOW })).toBe(
+      true,
+    );
+    return { userId, secretId: setup.secretId };
+  }
+
   it('keeps one user in one Cluster slot, under an encoded user id', async () => {
-    await store.beginAttempt({ userId: 'ada:{x}', now: NOW, windowMs: 60_000 });
-    expect(await client.keys(`${keyPrefix}*`)).toContain(`${keyPrefix}{ada%3A%7Bx%7D}:attempts`);
+    await store.clearAttempts({ userId: 'ada:{x}' });
+    await store.attemptAndClaim({ userId: 'ada:{x}', target: 'factor', secretId: 's', step: null, budget: budget() });
+    const keys = await client.keys(`${keyPrefix}*ada*`);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) expect(key.startsWith(`${keyPrefix}{ada%3A%7Bx%7D}:`)).toBe(true);
   });
 
-  it('lets Redis drop what can no longer matter: attempt windows and expired setups expire, a factor never does', async () => {
-    const user = 'ttl-user';
-    await store.beginAttempt({ userId: user, now: NOW, windowMs: 15 * 60_000 });
-    const attemptsTtl = await client.pttl(`${keyPrefix}{${user}}:attempts`);
-    expect(attemptsTtl).toBeGreaterThan(15 * 60_000 - 5_000);
-    expect(attemptsTtl).toBeLessThanOrEqual(15 * 60_000);
-
-    await store.savePending({
-      userId: user,
-      pending: {
-        secretId: 's',
-        sealedSecret: 'v1.k.a.b.c',
-        lastStep: null,
-        createdAt: NOW,
-        expiresAt: NOW + 600_000,
-        confirmed: false,
-      },
-    });
-    const pendingTtl = await client.pttl(`${keyPrefix}{${user}}:pending`);
-    expect(pendingTtl).toBeGreaterThan(600_000 + 24 * 3_600_000 - 5_000);
-
-    await store.claimStep({ userId: user, target: 'pending', secretId: 's', step: 7 });
-    await store.activatePending({ userId: user, secretId: 's', recoveryCodeHashes: ['h'], now: NOW });
-    expect(await client.pttl(`${keyPrefix}{${user}}:factor`)).toBe(-1);
-    expect(await client.pttl(`${keyPrefix}{${user}}:recovery`)).toBe(-1);
-    expect(await client.exists(`${keyPrefix}{${user}}:pending`)).toBe(0);
+  it('lets Redis drop what can no longer matter: attempt windows, outcomes and expired setups expire, a factor never does', async () => {
+    const { userId, secretId } = await enabledUser();
+    await store.attemptAndClaim({ userId, target: 'factor', secretId, step: null, budget: budget() });
+    const attemptsTtl = await client.pttl(`${keyPrefix}{${userId}}:attempts`);
+    expect(attemptsTtl).toBeGreaterThan(WINDOW - 5_000);
+    expect(attemptsTtl).toBeLessThanOrEqual(WINDOW);
+    for (const key of await client.keys(`${keyPrefix}{${userId}}:op:*`)) {
+      expect(await client.pttl(key)).toBeGreaterThan(170_000);
+      expect(await client.pttl(key)).toBeLessThanOrEqual(180_000);
+    }
+    await store.savePending({ userId, pending: pendingSetup() });
+    expect(await client.pttl(`${keyPrefix}{${userId}}:pending`)).toBeGreaterThan(600_000 + 24 * 3_600_000 - 5_000);
+    expect(await client.pttl(`${keyPrefix}{${userId}}:factor`)).toBe(-1);
+    expect(await client.pttl(`${keyPrefix}{${userId}}:recovery`)).toBe(-1);
   });
 
-  it('still works after the script cache is flushed (EVALSHA falls back to EVAL on NOSCRIPT)', async () => {
-    await store.load({ userId: 'flush-user' });
+  it('a NOSCRIPT round trip per concurrent first call: 50 concurrent first calls get no NOSCRIPT, and a flush costs one', async () => {
+    const { counting, counts } = countingClient();
+    const fresh = new RedisMfaStore({ client: counting, keyPrefix });
     await client.script('FLUSH');
-    expect(await store.beginAttempt({ userId: 'flush-user', now: NOW, windowMs: 60_000 })).toMatchObject({
-      attempts: { count: 1 },
+    await Promise.all(Array.from({ length: 50 }, (_, i) => fresh.load({ userId: `load-${i}` })));
+    expect(counts).toEqual({ requests: 50, noScript: 0 });
+    await Promise.all(Array.from({ length: 50 }, (_, i) => fresh.load({ userId: `load-${i}` })));
+    expect(counts).toEqual({ requests: 100, noScript: 0 });
+    await client.script('FLUSH');
+    await fresh.load({ userId: 'load-0' });
+    expect(counts, 'after a flush: one NOSCRIPT, then the script sent whole').toEqual({ requests: 102, noScript: 1 });
+    await Promise.all(Array.from({ length: 50 }, (_, i) => fresh.load({ userId: `load-${i}` })));
+    expect(counts.noScript).toBe(1);
+  });
+
+  it('wrong outcome after a failover: a call the driver sends twice answers its first outcome, and changes state once', async () => {
+    const { counting } = countingClient({ twice: true });
+    const resending = new RedisMfaStore({ client: counting, keyPrefix });
+    const { userId, secretId } = await enabledUser(resending);
+    const limits = [{ bucket: 'code', max: 5 }];
+    const claim = (step: number | null) =>
+      resending.attemptAndClaim({ userId, target: 'factor', secretId, step, budget: budget(limits) });
+    expect(await claim(8), 'a correct code is never answered replayed').toEqual({ outcome: 'claimed' });
+    expect(await claim(null), 'a failure sent twice is counted once').toMatchObject({ attempts: [{ count: 1 }] });
+    const use = await resending.useRecoveryCode({ userId, candidateHashes: ['h1'], budget: budget() });
+    expect(use, 'a correct recovery code is never answered mismatch').toEqual({ outcome: 'used', remaining: 0 });
+    expect(await resending.replaceRecoveryCodes({ userId, hashes: ['h2'], secretId })).toBe(true);
+    expect(await resending.deleteFactor({ userId, secretId })).toBe(true);
+    const setup = pendingSetup();
+    await resending.savePending({ userId, pending: setup });
+    await resending.attemptAndClaim({ userId, target: 'pending', secretId: setup.secretId, step: 9, budget: budget() });
+    const enabled = await resending.activatePending({
+      userId,
+      secretId: setup.secretId,
+      recoveryCodeHashes: [],
+      now: NOW,
     });
-    expect((await store.beginAttempt({ userId: 'flush-user', now: NOW, windowMs: 60_000 })).attempts.count).toBe(2);
+    expect(enabled, 'an enable that took effect is never answered false').toBe(true);
+  });
+
+  it('lost claim on failover: with acknowledgement asked of a server without replicas, a success is store_unavailable, never accepted', async () => {
+    const acked = new RedisMfaStore({ client, keyPrefix, replicaAcks: { replicas: 1, timeoutMs: 20 } });
+    const { userId, secretId } = await enabledUser(store);
+    const claim = (step: number | null) =>
+      acked.attemptAndClaim({ userId, target: 'factor', secretId, step, budget: budget() });
+    const refused = await claim(8).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(MfaProviderError);
+    expect(refused).toMatchObject({ type: 'store_unavailable', retryable: true });
+    expect(await claim(null), 'a refusal is answered as it is').toMatchObject({ outcome: 'mismatch' });
+    await expect(acked.useRecoveryCode({ userId, candidateHashes: ['h1'], budget: budget() })).rejects.toMatchObject({
+      type: 'store_unavailable',
+    });
+    await expect(acked.deleteFactor({ userId })).rejects.toMatchObject({ type: 'store_unavailable' });
+  });
+
+  it('a verify is still one round trip with acknowledgement: the script and WAIT go in one pipeline', async () => {
+    let pipelines = 0;
+    let commands = 0;
+    const counting: RedisScriptClient = {
+      evalsha: (...args) => client.evalsha(...(args as [string, number, ...string[]])),
+      eval: (...args) => client.eval(...(args as [string, number, ...string[]])),
+      pipeline: () => {
+        const pipeline = client.pipeline();
+        const exec = pipeline.exec.bind(pipeline);
+        return Object.assign(pipeline, {
+          exec: () => {
+            pipelines++;
+            commands += pipeline.length;
+            return exec();
+          },
+        });
+      },
+    };
+    const acked = new RedisMfaStore({ client: counting, keyPrefix, replicaAcks: { replicas: 1, timeoutMs: 5 } });
+    const { userId, secretId } = await enabledUser(store);
+    await acked.attemptAndClaim({ userId, target: 'factor', secretId, step: null, budget: budget() });
+    expect({ pipelines, commands }).toEqual({ pipelines: 1, commands: 2 });
   });
 
   it('a factor record missing a field reads as corrupt (an error), never as "MFA off"', async () => {
@@ -64,8 +162,30 @@ describe.skipIf(!(await redisAvailable()))('RedisMfaStore', () => {
     await expect(store.load({ userId: 'half-user' })).rejects.toThrow();
   });
 
-  it('refuses a client that cannot run scripts, and a prefix with a hash-tag brace', () => {
+  it('refuses a client that cannot run scripts, a prefix with a hash-tag brace, and acknowledgement it cannot pipeline', () => {
     expect(() => new RedisMfaStore({ client: {} as never })).toThrow(MfaConfigurationError);
     expect(() => new RedisMfaStore({ client, keyPrefix: 'a{b}:' })).toThrow(MfaConfigurationError);
+    const noPipeline: RedisScriptClient = { evalsha: client.evalsha.bind(client), eval: client.eval.bind(client) };
+    expect(() => new RedisMfaStore({ client: noPipeline, replicaAcks: { replicas: 1 } })).toThrow(
+      MfaConfigurationError,
+    );
+    expect(() => new RedisMfaStore({ client, replicaAcks: { replicas: 0 } })).toThrow(MfaConfigurationError);
+    expect(() => new RedisMfaStore({ client, resendWindowMs: 10 })).toThrow(MfaConfigurationError);
+  });
+});
+
+const deployments = inject('redisDeployments');
+describe.skipIf(deployments === null)('RedisMfaStore on a Cluster node', () => {
+  it('computes the Cluster slot of a key as Redis does (CLUSTER KEYSLOT), hash tag or not', async () => {
+    const { clusterSlot } = await import('../src/stores/redis/cluster-slot.js');
+    const node = new Redis({ ...deployments!.cluster.nodes[0]!, lazyConnect: true });
+    await node.connect();
+    try {
+      const keys = ['plain', 'a{b}c', '{}x', '{user-1}:factor', `${keyPrefix}{ada%3A%7Bx%7D}:attempts`, 'x{}{y}'];
+      for (let i = 0; i < 50; i++) keys.push(`${keyPrefix}{${unique()}}:op:${unique()}`);
+      for (const key of keys) expect(clusterSlot(key), key).toBe(await node.call('CLUSTER', 'KEYSLOT', key));
+    } finally {
+      node.disconnect();
+    }
   });
 });

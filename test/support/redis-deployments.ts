@@ -32,7 +32,66 @@ export interface RedisSentinelDeployment {
 
 export interface RunningDeployment<T> {
   deployment: T;
+  /** The deployment's redis-server processes (sentinels apart), for failover trials: kill and restart by port. */
+  servers: ServerControl;
   stop(): Promise<void>;
+}
+
+/** Kill -9 and restart of one redis-server of a deployment, by its own PID; nothing else is touched. */
+export interface ServerControl {
+  /** `kill -9` of the server on `port` (SIGKILL to its PID); resolves when it has exited. */
+  kill(port: number): Promise<void>;
+  /**
+   * Starts the server on `port` again with the arguments it first had (a Cluster node keeps its nodes.conf), plus
+   * `extraArgs` (a Sentinel deployment's old primary comes back with `--replicaof` the promoted one).
+   */
+  restart(port: number, extraArgs?: string[]): void;
+  /** SIGSTOP / SIGCONT of the server on `port`: frozen, it reads nothing, so a write sent to it can be cut off. */
+  pause(port: number): void;
+  resume(port: number): void;
+}
+
+/** Failure detection of the test deployments: short, so a failover trial takes seconds, not the defaults' 15-30 s. */
+export interface DeploymentTimings {
+  /** Cluster: `cluster-node-timeout`; Sentinel: `down-after-milliseconds`. Default 2000 / 1000 ms. */
+  failureDetectionMs?: number;
+}
+
+/** Keeps every server's arguments and current process, so a trial can kill one by PID and start it again. */
+class Servers implements ServerControl {
+  readonly #byPort = new Map<number, { args: string[]; child: ChildProcess }>();
+  readonly #all: ChildProcess[];
+  readonly #dir: string;
+  constructor(all: ChildProcess[], dir: string) {
+    this.#all = all;
+    this.#dir = dir;
+  }
+  start(port: number, args: string[]): ChildProcess {
+    const child = startServer(args, this.#dir);
+    this.#byPort.set(port, { args, child });
+    this.#all.push(child);
+    return child;
+  }
+  async kill(port: number): Promise<void> {
+    const server = this.#byPort.get(port);
+    if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => server.child.once('exit', () => resolve()));
+    server.child.kill('SIGKILL');
+    await exited;
+  }
+  pause(port: number): void {
+    this.#byPort.get(port)?.child.kill('SIGSTOP');
+  }
+  resume(port: number): void {
+    this.#byPort.get(port)?.child.kill('SIGCONT');
+  }
+  restart(port: number, extraArgs: string[] = []): void {
+    const server = this.#byPort.get(port);
+    if (!server) throw new Error(`no server on ${port}`);
+    const child = startServer([...server.args, ...extraArgs], this.#dir);
+    this.#byPort.set(port, { args: server.args, child });
+    this.#all.push(child);
+  }
 }
 
 const HOST = '127.0.0.1';
@@ -104,7 +163,16 @@ async function waitFor(what: string, timeoutMs: number, check: () => Promise<boo
 
 /** One short-lived connection for a setup command, closed at once. */
 async function ask<T>(port: number, run: (client: Redis) => Promise<T>): Promise<T> {
-  const client = new Redis({ host: HOST, port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  // A bounded wait: a frozen (SIGSTOP) server accepts the connection but never answers.
+  const client = new Redis({
+    host: HOST,
+    port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 2_000,
+    commandTimeout: 2_000,
+  });
   try {
     await client.connect();
     return await run(client);
@@ -129,19 +197,21 @@ function run(command: string, args: string[]): Promise<void> {
 /** A Cluster of 3 masters and 3 replicas, ready (every slot served, every replica in sync) when it resolves. */
 export async function startRedisCluster(
   firstPort = Number(process.env.MFA_TEST_CLUSTER_PORT ?? 7101),
+  timings: DeploymentTimings = {},
 ): Promise<RunningDeployment<RedisClusterDeployment>> {
   const ports = await freePorts(firstPort, 6, true);
   const dir = mkdtempSync(join(tmpdir(), 'saasus-mfa-cluster-'));
-  const children = ports.map((port) =>
-    startServer(
-      [
-        ...['--port', String(port), '--bind', HOST, '--cluster-enabled', 'yes'],
-        ...['--cluster-port', String(port + BUS_OFFSET), '--cluster-config-file', `nodes-${port}.conf`],
-        ...['--cluster-node-timeout', '2000', '--save', '', '--appendonly', 'no', '--dir', dir],
-      ],
-      dir,
-    ),
-  );
+  const children: ChildProcess[] = [];
+  const servers = new Servers(children, dir);
+  const nodeTimeout = String(timings.failureDetectionMs ?? 2000);
+  for (const port of ports)
+    servers.start(port, [
+      ...['--port', String(port), '--bind', HOST, '--cluster-enabled', 'yes'],
+      ...['--cluster-port', String(port + BUS_OFFSET), '--cluster-config-file', `nodes-${port}.conf`],
+      ...['--cluster-node-timeout', nodeTimeout, '--save', '', '--appendonly', 'no', '--dir', dir],
+      // A replica (re)joining syncs at once, not after the default 5 s wait for more replicas.
+      ...['--repl-diskless-sync-delay', '0'],
+    ]);
   const stop = async () => {
     await stopAll(children);
     rmSync(dir, { recursive: true, force: true });
@@ -167,7 +237,7 @@ export async function startRedisCluster(
       const replicas = roles.filter((text) => text.includes('role:slave'));
       return replicas.length === 3 && replicas.every((text) => text.includes('master_link_status:up'));
     });
-    return { deployment: { nodes: ports.map((port) => ({ host: HOST, port })) }, stop };
+    return { deployment: { nodes: ports.map((port) => ({ host: HOST, port })) }, servers, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -177,6 +247,7 @@ export async function startRedisCluster(
 /** A primary, one replica and three sentinels (quorum 2), ready when every sentinel sees the primary and replica. */
 export async function startRedisSentinel(
   firstPort = Number(process.env.MFA_TEST_SENTINEL_PORT ?? 7201),
+  timings: DeploymentTimings = {},
 ): Promise<RunningDeployment<RedisSentinelDeployment>> {
   const [primaryPort, replicaPort, ...sentinelPorts] = (await freePorts(firstPort, 5, false)) as [
     number,
@@ -196,11 +267,14 @@ export async function startRedisSentinel(
     'no',
     '--dir',
     dir,
+    '--repl-diskless-sync-delay',
+    '0',
   ];
-  const children = [
-    startServer(base(primaryPort), dir),
-    startServer([...base(replicaPort), '--replicaof', HOST, String(primaryPort)], dir),
-  ];
+  const children: ChildProcess[] = [];
+  const servers = new Servers(children, dir);
+  servers.start(primaryPort, base(primaryPort));
+  servers.start(replicaPort, [...base(replicaPort), '--replicaof', HOST, String(primaryPort)]);
+  const downAfter = timings.failureDetectionMs ?? 1000;
   const stop = async () => {
     await stopAll(children);
     rmSync(dir, { recursive: true, force: true });
@@ -215,8 +289,8 @@ export async function startRedisSentinel(
           `bind ${HOST}`,
           `dir ${dir}`,
           `sentinel monitor ${name} ${HOST} ${primaryPort} 2`,
-          `sentinel down-after-milliseconds ${name} 1000`,
-          `sentinel failover-timeout ${name} 5000`,
+          `sentinel down-after-milliseconds ${name} ${downAfter}`,
+          `sentinel failover-timeout ${name} ${timings.failureDetectionMs === undefined ? 5000 : downAfter * 2}`,
           `sentinel parallel-syncs ${name} 1`,
           '',
         ].join('\n'),
@@ -242,6 +316,7 @@ export async function startRedisSentinel(
         primary: { host: HOST, port: primaryPort },
         replica: { host: HOST, port: replicaPort },
       },
+      servers,
       stop,
     };
   } catch (error) {

@@ -1,3 +1,4 @@
 export { RedisMfaStore } from './redis-store.js';
 export type { RedisMfaStoreOptions } from './redis-store.js';
-export type { RedisScriptClient } from './script-runner.js';
+export type { ReplicaAcks } from './replica-acks.js';
+export type { RedisScriptClient, RedisScriptPipeline } from './script-runner.js';

@@ -1,4 +1,4 @@
-/** The four Redis keys holding one user's MFA state. */
+/** The Redis keys holding one user's MFA state, all under one hash tag (one Cluster slot). */
 export interface UserKeys {
   /** Hash: secretId, sealedSecret, lastStep, enabledAt. No TTL. */
   factor: string;
@@ -6,8 +6,10 @@ export interface UserKeys {
   pending: string;
   /** Set of recovery code hashes. No TTL. */
   recovery: string;
-  /** Hash: count, resetAt. TTL: the attempt window. */
+  /** Hash: one field per attempt bucket, `"<count> <resetAt>"`. TTL: the latest open window's end. */
   attempts: string;
+  /** A state-changing call's first outcome (JSON), under its operation id. TTL: the resend window. */
+  operation(operationId: string): string;
 }
 
 const LONE_SURROGATE = /^[\uD800-\uDFFF]$/;
@@ -41,5 +43,6 @@ export function userKeys(keyPrefix: string, userId: string): UserKeys {
     pending: `${base}:pending`,
     recovery: `${base}:recovery`,
     attempts: `${base}:attempts`,
+    operation: (operationId) => `${base}:op:${operationId}`,
   };
 }

@@ -1,31 +1,46 @@
-import { MfaConfigurationError } from '../../errors.js';
+import { MfaConfigurationError, MfaProviderError } from '../../errors.js';
 import {
   EXPIRED_SETUP_GRACE_MS,
   type ActivatePending,
-  type AttemptBegun,
+  type AttemptBudget,
   type AttemptClaim,
   type AttemptClaimResult,
-  type BeginAttempt,
-  type ConsumeRecoveryCode,
+  type DeleteFactor,
   type MfaStore,
   type MfaStoredState,
+  type RecoveryCodeUse,
   type ReplaceRecoveryCodes,
   type SavePending,
-  type StepClaim,
+  type UseRecoveryCode,
   type UserQuery,
 } from '../../totp/store.js';
 import { userKeys, type UserKeys } from './keys.js';
+import { resolveReplicaAcks, type ReplicaAcks } from './replica-acks.js';
 import { replyProblem } from './reply-problem.js';
-import { parseAttempt, parseAttemptClaim, parseCount, parseState } from './replies.js';
-import { runScript, type LuaScript, type RedisScriptClient } from './script-runner.js';
+import { parseAttemptClaim, parseCount, parseRecoveryCodeUse, parseState } from './replies.js';
+import { ScriptRunner, type LuaScript, type RedisScriptClient } from './script-runner.js';
 import * as scripts from './scripts.js';
 
 /** Options of `RedisMfaStore`; `client` is required. */
 export interface RedisMfaStoreOptions {
-  /** An ioredis `Redis` or `Cluster`, or anything with `evalsha` and `eval`. The store never changes it. */
+  /** An ioredis `Redis` or `Cluster`, or anything with `evalsha` and `eval` (and `pipeline` for `replicaAcks`). */
   client: RedisScriptClient;
   /** Put before every key (default `saasus-mfa:`): up to 64 printable ASCII characters, no space or brace. */
   keyPrefix?: string;
+  /**
+   * Wait for replicas before a state change counts as done (Redis `WAIT`, pipelined with the script: still one
+   * round trip). A success that the replicas did not confirm in time fails as `store_unavailable` (outcome unknown),
+   * never as a success; a refusal (wrong code, replay, lock) is answered as it is, its count possibly lost in a
+   * failover. Default: on (1 replica, 500 ms) for an ioredis `Cluster` or Sentinel client, off for any other client.
+   * `false` turns it off.
+   */
+  replicaAcks?: ReplicaAcks | false;
+  /**
+   * How long a state change's outcome is kept under its operation id (default 180000 ms, 3 minutes), so that a call
+   * the driver sends again after a reconnect or failover answers its first outcome. Longer than the deployment's
+   * failover plus the driver's reconnect time; each kept outcome is a small key in the user's slot.
+   */
+  resendWindowMs?: number;
 }
 
 // Printable ASCII minus space and braces: a brace in the prefix would become the Cluster hash tag (every user in
@@ -41,17 +56,29 @@ function decimal(value: number, name: string): string {
 /** PEXPIRE takes a positive whole number of milliseconds. */
 const ttl = (ms: number, name: string) => decimal(Math.max(1, Math.ceil(ms)), name);
 
+/** read_budget's arguments: now, now + windowMs, the number of limits, then bucket/max pairs. */
+function budgetArgs({ now, windowMs, limits }: AttemptBudget): string[] {
+  if (!Array.isArray(limits) || limits.length < 1 || limits.length > 3)
+    throw new RangeError('RedisMfaStore: an attempt budget has one to three limits');
+  const pairs = limits.flatMap(({ bucket, max }) => [bucket, decimal(max, 'max')]);
+  return [decimal(now, 'now'), decimal(now + windowMs, 'resetAt'), String(limits.length), ...pairs];
+}
+
 /**
  * State in Redis, shared by every server of the app. Each method is one Lua script (scripts.ts), so each is one
- * round trip and atomic against any number of concurrent callers, including on Redis Cluster.
+ * round trip and atomic against any number of concurrent callers, including on Redis Cluster (a user's keys share
+ * one hash slot). Each state change carries a fresh operation id, so a resent call answers its first outcome; with
+ * `replicaAcks`, a success also means the replicas have it.
  */
 export class RedisMfaStore implements MfaStore {
   readonly name = 'redis';
-  readonly #client: RedisScriptClient;
+  readonly #runner: ScriptRunner;
   readonly #keyPrefix: string;
+  readonly #resendWindow: string;
 
   constructor(options: RedisMfaStoreOptions) {
-    const { client, keyPrefix = 'saasus-mfa:' } = (options ?? {}) as Partial<RedisMfaStoreOptions>;
+    const given = (options ?? {}) as Partial<RedisMfaStoreOptions>;
+    const { client, keyPrefix = 'saasus-mfa:', replicaAcks, resendWindowMs = 180_000 } = given;
     const candidate = client as Partial<RedisScriptClient> | null | undefined;
     if (typeof candidate?.evalsha !== 'function' || typeof candidate.eval !== 'function') {
       throw new MfaConfigurationError(
@@ -63,23 +90,21 @@ export class RedisMfaStore implements MfaStore {
         'RedisMfaStore keyPrefix must be at most 64 printable ASCII characters, without spaces or braces',
       );
     }
-    this.#client = client as RedisScriptClient;
+    if (!Number.isInteger(resendWindowMs) || resendWindowMs < 1_000 || resendWindowMs > 86_400_000)
+      throw new MfaConfigurationError('RedisMfaStore resendWindowMs must be a whole number from 1000 to 86400000');
+    this.#runner = new ScriptRunner(client as RedisScriptClient, resolveReplicaAcks(replicaAcks, client!));
     this.#keyPrefix = keyPrefix;
+    this.#resendWindow = String(resendWindowMs);
+  }
+
+  /** The replica acknowledgement in force (`null` when off), for logs and health checks. */
+  get replicaAcks(): Readonly<Required<ReplicaAcks>> | null {
+    return this.#runner.acks;
   }
 
   async load({ userId }: UserQuery): Promise<MfaStoredState> {
     const keys = this.#keys(userId);
-    return parseState(await this.#run(scripts.LOAD, [keys.factor, keys.pending, keys.recovery]));
-  }
-
-  async beginAttempt({ userId, now, windowMs }: BeginAttempt): Promise<AttemptBegun> {
-    const keys = this.#keys(userId);
-    const reply = await this.#run(
-      scripts.BEGIN_ATTEMPT,
-      [keys.attempts, keys.factor, keys.pending, keys.recovery],
-      [decimal(now, 'now'), ttl(windowMs, 'windowMs'), decimal(now + windowMs, 'resetAt')],
-    );
-    return parseAttempt(reply);
+    return parseState(await this.#read(scripts.LOAD, [keys.factor, keys.pending, keys.recovery]));
   }
 
   async savePending({ userId, pending }: SavePending): Promise<void> {
@@ -92,75 +117,134 @@ export class RedisMfaStore implements MfaStore {
     ];
     if (pending.lastStep !== null) fields.push(['lastStep', decimal(pending.lastStep, 'lastStep')]);
     const lifetime = ttl(pending.expiresAt - pending.createdAt + EXPIRED_SETUP_GRACE_MS, 'pending TTL');
-    await this.#run(scripts.SAVE_PENDING, [this.#keys(userId).pending], [lifetime, ...fields.flat()]);
-  }
-
-  async claimStep({ userId, target, secretId, step, resealedSecret }: StepClaim): Promise<boolean> {
     const keys = this.#keys(userId);
-    const key = target === 'pending' ? keys.pending : keys.factor;
-    const args = [target === 'pending' ? 'pending' : 'factor', secretId, decimal(step, 'step')];
-    if (resealedSecret !== undefined) args.push(resealedSecret);
-    return parseCount(await this.#run(scripts.CLAIM_STEP, [key, keys.attempts], args), 'claim result') === 1;
+    await this.#write(scripts.SAVE_PENDING, keys, [keys.pending], [lifetime, ...fields.flat()], () => true);
   }
 
   async attemptAndClaim(claim: AttemptClaim): Promise<AttemptClaimResult> {
-    const { userId, secretId, step, now, windowMs, maxAttempts, resealedSecret } = claim;
+    const { userId, target, secretId, step, budget, resealedSecret } = claim;
     const keys = this.#keys(userId);
     const args = [
-      decimal(now, 'now'),
-      ttl(windowMs, 'windowMs'),
-      decimal(now + windowMs, 'resetAt'),
-      decimal(maxAttempts, 'maxAttempts'),
+      target === 'pending' ? 'pending' : 'factor',
       secretId,
       step === null ? '' : decimal(step, 'step'),
+      resealedSecret ?? '',
+      ...budgetArgs(budget),
     ];
-    if (resealedSecret !== undefined) args.push(resealedSecret);
-    const reply = await this.#run(
+    const reply = await this.#write(
       scripts.ATTEMPT_AND_CLAIM,
-      [keys.factor, keys.attempts, keys.pending, keys.recovery],
+      keys,
+      [keys.attempts, keys.factor, keys.pending, keys.recovery],
       args,
+      (answer) => parseAttemptClaim(answer).outcome === 'claimed',
     );
     return parseAttemptClaim(reply);
   }
 
   async activatePending({ userId, secretId, recoveryCodeHashes, now }: ActivatePending): Promise<boolean> {
     const keys = this.#keys(userId);
-    const reply = await this.#run(
+    const reply = await this.#write(
       scripts.ACTIVATE_PENDING,
+      keys,
       [keys.factor, keys.pending, keys.recovery, keys.attempts],
       [secretId, decimal(now, 'now'), ...recoveryCodeHashes],
+      isOne,
     );
-    return parseCount(reply, 'activation result') === 1;
+    return isOne(reply);
   }
 
-  async consumeRecoveryCode({ userId, candidateHashes }: ConsumeRecoveryCode): Promise<number | null> {
+  async useRecoveryCode({ userId, candidateHashes, budget }: UseRecoveryCode): Promise<RecoveryCodeUse> {
     const keys = this.#keys(userId);
-    const reply = await this.#run(scripts.CONSUME_RECOVERY_CODE, [keys.recovery, keys.attempts], candidateHashes);
-    const left = parseCount(reply, 'recovery code count');
-    return left < 0 ? null : left;
+    const reply = await this.#write(
+      scripts.USE_RECOVERY_CODE,
+      keys,
+      [keys.attempts, keys.factor, keys.recovery],
+      [...budgetArgs(budget), ...candidateHashes],
+      (answer) => parseRecoveryCodeUse(answer).outcome === 'used',
+    );
+    return parseRecoveryCodeUse(reply);
   }
 
-  async replaceRecoveryCodes({ userId, hashes }: ReplaceRecoveryCodes): Promise<boolean> {
+  async replaceRecoveryCodes({ userId, hashes, secretId }: ReplaceRecoveryCodes): Promise<boolean> {
     const keys = this.#keys(userId);
-    const reply = await this.#run(scripts.REPLACE_RECOVERY_CODES, [keys.factor, keys.recovery], hashes);
-    return parseCount(reply, 'replace result') === 1;
+    const only = secretId === undefined ? ['any', ''] : ['only', secretId];
+    const reply = await this.#write(
+      scripts.REPLACE_RECOVERY_CODES,
+      keys,
+      [keys.factor, keys.recovery],
+      [...only, ...hashes],
+      isOne,
+    );
+    return isOne(reply);
   }
 
-  async deleteFactor({ userId }: UserQuery): Promise<boolean> {
+  async deleteFactor({ userId, secretId }: DeleteFactor): Promise<boolean> {
     const keys = this.#keys(userId);
-    const reply = await this.#run(scripts.DELETE_FACTOR, [keys.factor, keys.pending, keys.recovery]);
-    return parseCount(reply, 'delete result') === 1;
+    const only = secretId === undefined ? ['any', ''] : ['only', secretId];
+    const reply = await this.#write(
+      scripts.DELETE_FACTOR,
+      keys,
+      [keys.factor, keys.pending, keys.recovery],
+      only,
+      // Removing the pending setup or the codes without a factor is a change too: it must not be undone silently.
+      () => true,
+    );
+    return isOne(reply);
+  }
+
+  async clearAttempts({ userId }: UserQuery): Promise<void> {
+    const keys = this.#keys(userId);
+    await this.#write(scripts.CLEAR_ATTEMPTS, keys, [keys.attempts], [], () => true);
   }
 
   #keys(userId: string): UserKeys {
     return userKeys(this.#keyPrefix, userId);
   }
 
-  async #run(script: LuaScript, keys: readonly string[], args: readonly string[] = []): Promise<unknown> {
+  async #read(script: LuaScript, keys: readonly string[]): Promise<unknown> {
     try {
-      return await runScript(this.#client, script, keys, args);
+      return (await this.#runner.run(script, keys, [], false)).reply;
     } catch (error) {
       throw replyProblem(error) ?? error;
     }
   }
+
+  /**
+   * Runs a state-changing script under a fresh operation id (its outcome key first, with the resend window). When
+   * `isSuccess(reply)` and the replicas asked for did not confirm the write, the call fails: the change may be lost
+   * in a failover, so answering it as done could accept a code twice or show recovery codes that will not work.
+   */
+  async #write(
+    script: LuaScript,
+    user: UserKeys,
+    keys: readonly string[],
+    args: readonly string[],
+    isSuccess: (reply: unknown) => boolean,
+  ): Promise<unknown> {
+    let answer;
+    try {
+      answer = await this.#runner.run(
+        script,
+        [user.operation(crypto.randomUUID()), ...keys],
+        [this.#resendWindow, ...args],
+        true,
+      );
+    } catch (error) {
+      throw replyProblem(error) ?? error;
+    }
+    if (!answer.acknowledged && isSuccess(answer.reply)) throw notAcknowledged(this.#runner.acks!);
+    return answer.reply;
+  }
+}
+
+function isOne(reply: unknown): boolean {
+  return parseCount(reply, 'script result') === 1;
+}
+
+function notAcknowledged({ replicas, timeoutMs }: { replicas: number; timeoutMs: number }): MfaProviderError {
+  const what = replicas === 1 ? '1 replica' : `${replicas} replicas`;
+  return new MfaProviderError(
+    `The MFA store (redis) did not confirm the write on ${what} within ${timeoutMs} ms; its outcome is unknown`,
+    { type: 'store_unavailable', retryable: true, hint: 'WAIT replicas_not_acknowledged' },
+  );
 }

@@ -2,6 +2,7 @@ import type {
   AttemptClaimResult,
   AttemptWindow,
   MfaStoredState,
+  RecoveryCodeUse,
   StoredFactor,
   StoredPendingSetup,
 } from '../../totp/store.js';
@@ -81,24 +82,31 @@ export function parseState(reply: unknown): MfaStoredState {
   };
 }
 
-/** BEGIN_ATTEMPT: { count, resetAt, state }. */
-export function parseAttempt(reply: unknown): { attempts: AttemptWindow; state: MfaStoredState } {
-  const [count, resetAt, state] = list(reply, 'attempt');
-  const reset = parseNumber(resetAt);
-  if (reset === null) throw malformed('attempt window');
-  return { attempts: { count: parseCount(count, 'attempt count'), resetAt: reset }, state: parseState(state) };
+/** A script's windows: { { bucket, count, resetAt }, ... }, one per limit, in the limits' order. */
+function parseWindows(reply: unknown): AttemptWindow[] {
+  return list(reply, 'attempt windows').map((entry) => {
+    const [bucket, count, resetAt] = list(entry, 'attempt window');
+    const reset = parseNumber(resetAt);
+    if (typeof bucket !== 'string' || reset === null) throw malformed('attempt window');
+    return { bucket, count: parseCount(count, 'attempt count'), resetAt: reset };
+  });
 }
 
-const CLAIM_OUTCOMES = new Set(['claimed', 'locked', 'stale', 'replayed', 'counted']);
-
-/** CLAIM_STEP in its counting form: { outcome, count, resetAt, state when stale }. */
+/** ATTEMPT_AND_CLAIM: { outcome, windows, state when stale }. */
 export function parseAttemptClaim(reply: unknown): AttemptClaimResult {
-  const [outcome, count, resetAt, state] = list(reply, 'claim');
-  if (typeof outcome !== 'string' || !CLAIM_OUTCOMES.has(outcome)) throw malformed('claim outcome');
+  const [outcome, windows, state] = list(reply, 'claim');
   if (outcome === 'claimed') return { outcome };
-  const reset = parseNumber(resetAt);
-  if (reset === null) throw malformed('attempt window');
-  const attempts = { count: parseCount(count, 'attempt count'), resetAt: reset };
-  if (outcome === 'stale') return { outcome, attempts, state: parseState(state) };
-  return { outcome: outcome as 'locked' | 'replayed' | 'counted', attempts };
+  if (outcome === 'stale') return { outcome, attempts: parseWindows(windows), state: parseState(state) };
+  if (outcome === 'locked' || outcome === 'replayed' || outcome === 'mismatch')
+    return { outcome, attempts: parseWindows(windows) };
+  throw malformed('claim outcome');
+}
+
+/** USE_RECOVERY_CODE: { 'used', remaining }, { 'no_factor' }, or { 'locked' | 'mismatch', windows }. */
+export function parseRecoveryCodeUse(reply: unknown): RecoveryCodeUse {
+  const [outcome, detail] = list(reply, 'recovery code use');
+  if (outcome === 'used') return { outcome, remaining: parseCount(detail, 'recovery code count') };
+  if (outcome === 'no_factor') return { outcome };
+  if (outcome === 'locked' || outcome === 'mismatch') return { outcome, attempts: parseWindows(detail) };
+  throw malformed('recovery code outcome');
 }

@@ -1,162 +1,131 @@
+import { BUCKETS, OUTCOMES, READ_STATE, SADD_FROM } from './lua-parts.js';
 import { LuaScript } from './script-runner.js';
 
 /*
  * One script per store operation. Redis runs a script to the end before any other command, on every connection
  * and (keys sharing one hash tag) in Cluster too, so each check-then-write below is atomic with no lock or WATCH.
  * Keys always come in KEYS, never built here, so Cluster can route the call and the prefix stays the app's choice.
- * Numbers arrive as decimal strings, are compared with tonumber (exact below 2^53) and stored as the strings given:
- * Lua's tostring (%.14g) and Redis's integer truncation of returned Lua numbers never touch a stored value.
+ * Every state-changing script starts with the operation's outcome key and its TTL (OUTCOMES in lua-parts.ts): a
+ * resent call answers its first outcome.
  */
-
-/** HMGET field order; `replies.ts` reads the replies by position in this order. */
-export const FACTOR_FIELDS = ['secretId', 'sealedSecret', 'lastStep', 'enabledAt'] as const;
-export const PENDING_FIELDS = ['secretId', 'sealedSecret', 'lastStep', 'createdAt', 'expiresAt', 'confirmed'] as const;
-
-const quoted = (fields: readonly string[]) => fields.map((field) => `'${field}'`).join(', ');
-
-const READ_STATE = `
-local function read_state(factor, pending, recovery)
-  return {
-    redis.call('HMGET', factor, ${quoted(FACTOR_FIELDS)}),
-    redis.call('HMGET', pending, ${quoted(PENDING_FIELDS)}),
-    redis.call('SCARD', recovery)
-  }
-end
-`;
-
-// unpack() is bounded by Lua's C stack (about 8000 values), so long lists are added in slices.
-const SADD_FROM = `
-local function sadd_from(key, first)
-  for i = first, #ARGV, 1000 do
-    redis.call('SADD', key, unpack(ARGV, i, math.min(i + 999, #ARGV)))
-  end
-end
-`;
 
 /** KEYS: factor, pending, recovery. Read-only, but one script so the three reads describe one instant. */
 export const LOAD = new LuaScript(`${READ_STATE}
 return read_state(KEYS[1], KEYS[2], KEYS[3])`);
 
 /**
- * Counts one attempt in the hash `key`: ARGV[first] now, ARGV[first + 1] windowMs, ARGV[first + 2] now + windowMs.
- * Returns the count and resetAt. The window ends by comparing the caller's clock with resetAt; PEXPIRE (relative)
- * only lets Redis drop the key afterwards.
- */
-const COUNT_ATTEMPT = `
-local function count_attempt(key, first)
-  local now, ttl, new_reset = ARGV[first], ARGV[first + 1], ARGV[first + 2]
-  local reset_at = redis.call('HGET', key, 'resetAt')
-  if not tonumber(reset_at) or tonumber(now) >= tonumber(reset_at) then
-    redis.call('HSET', key, 'count', '1', 'resetAt', new_reset)
-    redis.call('PEXPIRE', key, ttl)
-    return 1, new_reset
-  end
-  return redis.call('HINCRBY', key, 'count', 1), reset_at
-end
-`;
-
-/**
- * KEYS: attempts, factor, pending, recovery. ARGV: now, windowMs, now + windowMs.
- * Atomic: the window check and the increment cannot interleave, so N concurrent attempts get 1..N.
- */
-export const BEGIN_ATTEMPT = new LuaScript(`${READ_STATE}${COUNT_ATTEMPT}
-local count, reset_at = count_attempt(KEYS[1], 1)
-return { count, reset_at, read_state(KEYS[2], KEYS[3], KEYS[4]) }`);
-
-/**
- * KEYS: pending. ARGV: ttlMs, then field/value pairs.
+ * KEYS: outcome, pending. ARGV: outcome TTL, the setup's TTL, then field/value pairs.
  * Atomic: nobody sees the old setup's fields mixed with the new one's, or the new setup without its TTL.
  */
-export const SAVE_PENDING = new LuaScript(`
-redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], unpack(ARGV, 2))
-redis.call('PEXPIRE', KEYS[1], ARGV[1])
-return 1`);
+export const SAVE_PENDING = new LuaScript(`${OUTCOMES}
+local prior = remembered()
+if prior then return prior end
+redis.call('DEL', KEYS[2])
+redis.call('HSET', KEYS[2], unpack(ARGV, 3))
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+return remember(1)`);
 
 /**
- * The compare-and-set both claims run, so every claim of a step (counted with it or not) is the same code. Claims
- * `step` on the hash `key` if it holds `secret_id` and a lower (or no) lastStep; `step` false means "count only".
- * Only a factor claim clears the attempts (a setup's creator knows its secret and must not reset the count that
- * protects the factor). Atomic: of concurrent claims of one step, only the first sees a lower lastStep.
+ * KEYS: outcome, attempts, factor, pending, recovery. ARGV: outcome TTL, 'factor' or 'pending', secretId, the step
+ * ('' when the code matched none), the resealed secret ('' for none), then the budget (read_budget).
+ * Answers { outcome, windows[, state] } in the contract's order of decisions: locked, stale, mismatch (counted),
+ * replayed (not counted), claimed (buckets cleared). Of concurrent claims of one step only the first sees a lower
+ * lastStep; of concurrent failures each is counted.
  */
-const CLAIM = `
-local function claim(key, attempts, target, secret_id, step, resealed)
-  local stored = redis.call('HMGET', key, 'secretId', 'lastStep')
-  if stored[1] ~= secret_id then return 'stale' end
-  if not step then return 'counted' end
-  local last = tonumber(stored[2])
-  if last and last >= tonumber(step) then return 'replayed' end
-  redis.call('HSET', key, 'lastStep', step)
-  if resealed then redis.call('HSET', key, 'sealedSecret', resealed) end
-  if target == 'pending' then
-    redis.call('HSET', key, 'confirmed', '1')
-  else
-    redis.call('DEL', attempts)
-  end
-  return 'claimed'
-end
-`;
-
-/** KEYS: factor or pending, attempts. ARGV: 'factor' or 'pending', secretId, step, and the resealed secret if any. */
-export const CLAIM_STEP = new LuaScript(`${CLAIM}
-if claim(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4]) == 'claimed' then return 1 end
-return 0`);
+export const ATTEMPT_AND_CLAIM = new LuaScript(`${OUTCOMES}${READ_STATE}${BUCKETS}
+local prior = remembered()
+if prior then return prior end
+local budget = read_budget(6)
+local found = windows_of(KEYS[2], budget)
+if is_locked(found, budget) then return { 'locked', found } end
+local target = KEYS[3]
+if ARGV[2] == 'pending' then target = KEYS[4] end
+local stored = redis.call('HMGET', target, 'secretId', 'lastStep')
+if stored[1] ~= ARGV[3] then return { 'stale', found, read_state(KEYS[3], KEYS[4], KEYS[5]) } end
+if ARGV[4] == '' then return remember({ 'mismatch', count_failure(KEYS[2], found, budget) }) end
+local last = tonumber(stored[2])
+if last and last >= tonumber(ARGV[4]) then return { 'replayed', found } end
+redis.call('HSET', target, 'lastStep', ARGV[4])
+if ARGV[5] ~= '' then redis.call('HSET', target, 'sealedSecret', ARGV[5]) end
+if ARGV[2] == 'pending' then redis.call('HSET', target, 'confirmed', '1') end
+clear_buckets(KEYS[2], budget)
+return remember({ 'claimed' })`);
 
 /**
- * KEYS: factor, attempts, pending, recovery. ARGV: now, windowMs, now + windowMs, maxAttempts, secretId, the step
- * ('' when the code matched none: count only), and the resealed secret if any.
- * Counts the attempt as BEGIN_ATTEMPT does and returns { outcome, count, resetAt }, plus the state when the outcome
- * is 'stale'. Past maxAttempts it stops there: the factor is not even read.
- */
-export const ATTEMPT_AND_CLAIM = new LuaScript(`${READ_STATE}${COUNT_ATTEMPT}${CLAIM}
-local count, reset_at = count_attempt(KEYS[2], 1)
-if count > tonumber(ARGV[4]) then return { 'locked', count, reset_at } end
-local step = ARGV[6]
-if step == '' then step = false end
-local outcome = claim(KEYS[1], KEYS[2], 'factor', ARGV[5], step, ARGV[7] or false)
-if outcome == 'stale' then return { outcome, count, reset_at, read_state(KEYS[1], KEYS[3], KEYS[4]) } end
-return { outcome, count, reset_at }`);
-
-/**
- * KEYS: factor, pending, recovery, attempts. ARGV: secretId, now, then the new recovery code hashes.
+ * KEYS: outcome, factor, pending, recovery, attempts. ARGV: outcome TTL, secretId, now, then the recovery code hashes.
  * Atomic: the setup cannot change or be promoted twice between the check and the swap, and no reader sees a factor
  * with the previous recovery codes. The factor is a fresh key (DEL first), so the pending key's TTL never carries over.
  */
-export const ACTIVATE_PENDING = new LuaScript(`${SADD_FROM}
-local p = redis.call('HMGET', KEYS[2], 'secretId', 'sealedSecret', 'lastStep', 'expiresAt', 'confirmed')
+export const ACTIVATE_PENDING = new LuaScript(`${OUTCOMES}${SADD_FROM}
+local prior = remembered()
+if prior then return prior end
+local p = redis.call('HMGET', KEYS[3], 'secretId', 'sealedSecret', 'lastStep', 'expiresAt', 'confirmed')
 local expires_at = tonumber(p[4])
-if p[1] ~= ARGV[1] or not p[2] or p[5] ~= '1' or not expires_at or tonumber(ARGV[2]) >= expires_at then return 0 end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
-redis.call('HSET', KEYS[1], 'secretId', p[1], 'sealedSecret', p[2], 'enabledAt', ARGV[2])
-if tonumber(p[3]) then redis.call('HSET', KEYS[1], 'lastStep', p[3]) end
-sadd_from(KEYS[3], 3)
-return 1`);
+if p[1] ~= ARGV[2] or not p[2] or p[5] ~= '1' or not expires_at or tonumber(ARGV[3]) >= expires_at then return 0 end
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+redis.call('HSET', KEYS[2], 'secretId', p[1], 'sealedSecret', p[2], 'enabledAt', ARGV[3])
+if tonumber(p[3]) then redis.call('HSET', KEYS[2], 'lastStep', p[3]) end
+if #ARGV >= 4 then sadd_from(KEYS[4], 4) end
+return remember(1)`);
 
 /**
- * KEYS: recovery, attempts. ARGV: candidate hashes. Returns the codes left, or -1 when none matched.
- * Atomic: SREM removes a member once, so of concurrent uses of one code exactly one gets 1 back.
+ * KEYS: outcome, attempts, factor, recovery. ARGV: outcome TTL, the budget (read_budget), then the candidate hashes.
+ * Answers { 'locked', windows }, { 'no_factor' }, { 'used', remaining } or { 'mismatch', windows }.
+ * Atomic: SREM removes a member once, so of concurrent uses of one code exactly one is 'used'.
  */
-export const CONSUME_RECOVERY_CODE = new LuaScript(`
-for i = 1, #ARGV do
-  if redis.call('SREM', KEYS[1], ARGV[i]) == 1 then
-    redis.call('DEL', KEYS[2])
-    return redis.call('SCARD', KEYS[1])
+export const USE_RECOVERY_CODE = new LuaScript(`${OUTCOMES}${BUCKETS}
+local prior = remembered()
+if prior then return prior end
+local budget, first_candidate = read_budget(2)
+local found = windows_of(KEYS[2], budget)
+if is_locked(found, budget) then return { 'locked', found } end
+if redis.call('EXISTS', KEYS[3]) == 0 then return { 'no_factor' } end
+for i = first_candidate, #ARGV do
+  if redis.call('SREM', KEYS[4], ARGV[i]) == 1 then
+    clear_buckets(KEYS[2], budget)
+    return remember({ 'used', redis.call('SCARD', KEYS[4]) })
   end
 end
-return -1`);
+return remember({ 'mismatch', count_failure(KEYS[2], found, budget) })`);
+
+/** Lua: whether the factor hash KEYS[2] exists and, when ARGV[2] is 'only', holds the secretId ARGV[3]. */
+const FACTOR_MATCHES = `
+local function factor_matches()
+  local secret_id = redis.call('HGET', KEYS[2], 'secretId')
+  if not secret_id then return false end
+  return ARGV[2] ~= 'only' or secret_id == ARGV[3]
+end
+`;
 
 /**
- * KEYS: factor, recovery. ARGV: the new hashes.
+ * KEYS: outcome, factor, recovery. ARGV: outcome TTL, 'any' or 'only', secretId, then the new hashes.
  * Atomic: a factor deleted concurrently cannot end up with fresh codes, and no reader sees the set half replaced.
  */
-export const REPLACE_RECOVERY_CODES = new LuaScript(`${SADD_FROM}
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('DEL', KEYS[2])
-sadd_from(KEYS[2], 1)
-return 1`);
+export const REPLACE_RECOVERY_CODES = new LuaScript(`${OUTCOMES}${SADD_FROM}${FACTOR_MATCHES}
+local prior = remembered()
+if prior then return prior end
+if not factor_matches() then return 0 end
+redis.call('DEL', KEYS[3])
+if #ARGV >= 4 then sadd_from(KEYS[3], 4) end
+return remember(1)`);
 
-/** KEYS: factor, pending, recovery. Atomic: the answer is about the factor this call removed, not a racing one. */
-export const DELETE_FACTOR = new LuaScript(`
-local existed = redis.call('DEL', KEYS[1])
-redis.call('DEL', KEYS[2], KEYS[3])
-return existed`);
+/**
+ * KEYS: outcome, factor, pending, recovery. ARGV: outcome TTL, 'any' or 'only', secretId.
+ * 'any' removes whatever exists and answers whether a factor was there; 'only' changes nothing unless the enabled
+ * factor has that secretId. Atomic: the answer is about the factor this call removed, not a racing one.
+ */
+export const DELETE_FACTOR = new LuaScript(`${OUTCOMES}${FACTOR_MATCHES}
+local prior = remembered()
+if prior then return prior end
+if ARGV[2] == 'only' and not factor_matches() then return 0 end
+local existed = redis.call('DEL', KEYS[2])
+redis.call('DEL', KEYS[3], KEYS[4])
+if existed == 0 then return 0 end
+return remember(1)`);
+
+/** KEYS: outcome, attempts. ARGV: outcome TTL. Removes every bucket of the user. */
+export const CLEAR_ATTEMPTS = new LuaScript(`${OUTCOMES}
+local prior = remembered()
+if prior then return prior end
+redis.call('DEL', KEYS[2])
+return remember(1)`);
