@@ -5,6 +5,7 @@ import { HttpError } from '../handlers/answer.js';
 import type { AccountRef, AccountStore } from './accounts.js';
 import { failingAsUnavailable } from './unavailable-accounts.js';
 import { HashQueue, type HashQueueLimits } from './hash-queue.js';
+import { KnownAddresses } from './known-addresses.js';
 import { hashPassword, passwordMatches } from './passwords.js';
 import { FixedWindowThrottle, type ThrottleLimit } from './throttle.js';
 import { hashToken, newToken } from './tokens.js';
@@ -49,6 +50,8 @@ export class SelfHostedAuth {
   readonly hashing: HashQueue;
   readonly #loginThrottle: FixedWindowThrottle;
   readonly #signupThrottle: FixedWindowThrottle;
+  /** Addresses that signed in before: their hash waits in the queue's first lane. */
+  readonly #knownAddresses = new KnownAddresses();
 
   constructor(
     readonly mfa: MfaClient,
@@ -72,13 +75,15 @@ export class SelfHostedAuth {
     const account = { id: randomUUID(), username, passwordHash: await this.hashing.run(() => hashPassword(password)) };
     if (!(await this.accounts.addAccount(accountKey(username), account)))
       throw new HttpError(409, 'username_taken', 'This username is taken');
+    if (clientAddress) this.#knownAddresses.remember(clientAddress);
     return { token: await this.#startSession(account) };
   }
 
   /**
    * POST /login: the password first; then, when the user has MFA on, no session yet but a challenge to answer with
    * a code at POST /mfa/challenge. Throttled per client address (429), and its scrypt waits in the hash queue (503
-   * when full), whether the user exists or not.
+   * when full), whether the user exists or not; an address that signed in before waits in the queue's first lane.
+   * (A correct password counts as a success here, before the second factor: the lane only orders hashing work.)
    */
   async login(body: unknown, clientAddress?: string): Promise<LoginAnswer> {
     this.#loginThrottle.take(clientAddress ?? UNKNOWN_ADDRESS);
@@ -87,8 +92,10 @@ export class SelfHostedAuth {
     // would answer faster than a wrong password does. The queue is taken the same way for everyone, so its wait does
     // not tell either.
     const account = USERNAME.test(username) ? await this.accounts.findAccount(accountKey(username)) : null;
-    const matches = await this.hashing.run(() => passwordMatches(password, account?.passwordHash));
+    const lane = clientAddress && this.#knownAddresses.has(clientAddress) ? 'known' : 'other';
+    const matches = await this.hashing.run(() => passwordMatches(password, account?.passwordHash), lane);
     if (!matches || !account) throw invalidCredentials();
+    if (clientAddress) this.#knownAddresses.remember(clientAddress);
     if (!(await this.mfa.needsSecondFactor(mfaUser(account)))) return { token: await this.#startSession(account) };
     const challenge = newToken();
     await this.accounts.putToken('challenge', hashToken(challenge), account, CHALLENGE_TTL_MS);
