@@ -107,12 +107,12 @@ function withinCap<T>(promise: Promise<T>): Promise<T | null> {
 
 /**
  * One real login: the first answer's time and status, and the time until a 200 (after 503s, waiting Retry-After as
- * the page tells a person to), or null after 10 tries.
+ * the page tells a person to), or null after 5 tries.
  */
 async function realLogin(url: string, address: string) {
   const start = performance.now();
   let first: { ms: number; status: number } | undefined;
-  for (let attempt = 0; attempt < 10; attempt++) {
+  for (let attempt = 0; attempt < 5; attempt++) {
     const answer = await withinCap(requestFrom(address, url, '/login', { json: OWNER }));
     if (answer === null) return { first: first ?? { ms: CAP_MS, status: 0 }, successMs: null };
     first ??= { ms: performance.now() - start, status: answer.status };
