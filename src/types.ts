@@ -32,15 +32,7 @@ export interface MfaCallContext {
 }
 
 /** STUB (issue 12): a fresh second factor for `disable` and `regenerateRecoveryCodes`. */
-export type MfaStepUpProof =
-  | {
-      /** A current TOTP code or a recovery code. */
-      code: string;
-    }
-  | {
-      /** A step-up token (refused by the stub). */
-      stepUpToken: string;
-    };
+export type MfaStepUpProof = { code: string } | { stepUpToken: string };
 
 /** A new authenticator setup from `MfaClient.createSetup`: the secret and the ways to hand it to the app. */
 export interface MfaSetup {
