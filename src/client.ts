@@ -129,7 +129,7 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
     options?: (MfaStepUpProof & MfaCallContext) | MfaCallContext,
   ): Promise<MfaDisableResult> {
     const cleanUser = validateUser(user);
-    if (this.provider.name !== 'saasus') await this.stubStepUp(cleanUser, options); // selfHosted is type-only
+    if ((this.provider as { selfHosted?: boolean }).selfHosted !== false) await this.stubStepUp(cleanUser, options);
     await this.call(() => this.provider.disable(cleanUser, validateContext(options)));
     return { enabled: false };
   }
