@@ -1,4 +1,4 @@
-import { MfaConfigurationError, MfaStepUpRequiredError, MfaValidationError, isMfaError } from './errors.js';
+import { MfaConfigurationError, MfaValidationError, isMfaError } from './errors.js';
 import { invalidResponse, unexpectedFailure } from './internal/provider-failures.js';
 import { accountNameFor, buildOtpauthUri, checkIssuer, renderQrCodes } from './internal/otpauth.js';
 import type {
@@ -12,7 +12,6 @@ import type {
   MfaSecondFactorResult,
   MfaSetup,
   MfaStatus,
-  MfaStepUpProof,
   MfaUser,
   MfaVerifyResult,
 } from './types.js';
@@ -123,25 +122,11 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
     return this.call(() => this.provider.enable(cleanUser, { method }, cleanCtx));
   }
 
-  /** Turns MFA off. STUB (issue 12): a self-hosted provider wants a fresh code first. */
-  async disable(
-    user: MfaUser,
-    options?: (MfaStepUpProof & MfaCallContext) | MfaCallContext,
-  ): Promise<MfaDisableResult> {
+  /** Turns MFA off. */
+  async disable(user: MfaUser, ctx?: MfaCallContext): Promise<MfaDisableResult> {
     const cleanUser = validateUser(user);
-    if ((this.provider as { selfHosted?: boolean }).selfHosted !== false) await this.stubStepUp(cleanUser, options);
-    await this.call(() => this.provider.disable(cleanUser, validateContext(options)));
+    await this.call(() => this.provider.disable(cleanUser, validateContext(ctx)));
     return { enabled: false };
-  }
-
-  /** STUB (issue 12): a code is checked like a login; a token is refused (no tokens in the stub). */
-  private async stubStepUp(user: MfaUser, options: unknown): Promise<void> {
-    const { code, stepUpToken } = (options ?? {}) as { code?: unknown; stepUpToken?: unknown };
-    if (typeof code === 'string') {
-      await (this as SelfHostedClient).verifySecondFactor(user, code, options as MfaCallContext);
-      return;
-    }
-    throw new MfaStepUpRequiredError(undefined, { reason: stepUpToken === undefined ? 'missing' : 'invalid' });
   }
 
   /**
@@ -203,10 +188,9 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
   async regenerateRecoveryCodes(
     this: SelfHostedClient,
     user: MfaUser,
-    ctx?: MfaStepUpProof & MfaCallContext,
+    ctx?: MfaCallContext,
   ): Promise<MfaRecoveryCodesResult> {
     const cleanUser = validateUser(user);
-    await this.stubStepUp(cleanUser, ctx);
     const cleanCtx = validateContext(ctx);
     const regenerate = this.supported('regenerateRecoveryCodes');
     const { recoveryCodes } = await this.call(() => regenerate(cleanUser, cleanCtx));

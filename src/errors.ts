@@ -19,7 +19,6 @@ export type MfaErrorCode =
   | 'not_verified'
   | 'already_enabled'
   | 'rate_limited'
-  | 'step_up_required'
   | 'provider_error'
   | 'configuration_error';
 
@@ -39,8 +38,6 @@ export interface MfaErrorBody {
   reason?: string;
   /** Only for {@link MfaRateLimitedError}, when the wait is known: ms until a retry may succeed. */
   retryAfterMs?: number;
-  /** STUB (issue 12): only for {@link MfaInvalidCodeError}, when known. */
-  attemptsRemaining?: number;
 }
 
 /**
@@ -95,33 +92,12 @@ export class MfaInvalidCodeError extends MfaError {
   override readonly name = 'MfaInvalidCodeError';
   /** Why the code was refused. Default `mismatch`. */
   readonly reason: InvalidCodeReason;
-  /** STUB (issue 12): failed attempts left before a lock, when the provider says. */
-  attemptsRemaining: number | undefined;
   constructor(
     message = 'The verification code is incorrect',
-    options: MfaErrorOptions & { reason?: InvalidCodeReason; attemptsRemaining?: number } = {},
+    options: MfaErrorOptions & { reason?: InvalidCodeReason } = {},
   ) {
     super(message, 'invalid_code', 400, false, options);
     this.reason = options.reason ?? 'mismatch';
-    this.attemptsRemaining = options.attemptsRemaining;
-  }
-  override toJSON(): MfaErrorBody {
-    const body = { ...super.toJSON(), reason: this.reason };
-    return this.attemptsRemaining === undefined ? body : { ...body, attemptsRemaining: this.attemptsRemaining };
-  }
-}
-
-/** STUB (issue 12): `disable` or `regenerateRecoveryCodes` without a fresh second factor. */
-export class MfaStepUpRequiredError extends MfaError {
-  override readonly name = 'MfaStepUpRequiredError';
-  /** `missing` (no proof) or `invalid` (a token that is not accepted). */
-  readonly reason: 'missing' | 'invalid';
-  constructor(
-    message = 'A current code or a recovery code is required',
-    options: MfaErrorOptions & { reason?: 'missing' | 'invalid' } = {},
-  ) {
-    super(message, 'step_up_required', 403, false, options);
-    this.reason = options.reason ?? 'missing';
   }
   override toJSON(): MfaErrorBody {
     return { ...super.toJSON(), reason: this.reason };

@@ -27,12 +27,7 @@ export interface MfaCallContext {
   referer?: string | undefined;
   /** Cancels the call, including retries and back-off waits. */
   signal?: AbortSignal | undefined;
-  /** STUB (issue 12): the client's address or device id; accepted and ignored here. */
-  clientKey?: string | undefined;
 }
-
-/** STUB (issue 12): a fresh second factor for `disable` and `regenerateRecoveryCodes`. */
-export type MfaStepUpProof = { code: string } | { stepUpToken: string };
 
 /** A new authenticator setup from `MfaClient.createSetup`: the secret and the ways to hand it to the app. */
 export interface MfaSetup {

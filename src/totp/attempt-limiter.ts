@@ -1,4 +1,4 @@
-import { MfaInvalidCodeError, MfaRateLimitedError, type MfaError } from '../errors.js';
+import { MfaRateLimitedError, type MfaError } from '../errors.js';
 import type { MfaEvent, MfaVerifyFailure } from './events.js';
 import type { GuardedStore } from './guarded-store.js';
 import type { AttemptBegun, AttemptWindow } from './store.js';
@@ -46,9 +46,6 @@ export class AttemptLimiter {
   /** Reports a counted attempt that failed (and the lock it reached, if it was the last one allowed); returns `error`. */
   refuse(userId: string, now: number, attempts: AttemptWindow, reason: MfaVerifyFailure, error: MfaError): MfaError {
     const at = new Date(now);
-    // STUB (issue 12): say how many attempts are left.
-    if (error instanceof MfaInvalidCodeError)
-      error.attemptsRemaining = Math.max(0, this.limits.maxAttempts - attempts.count);
     this.#emit({ type: 'verify_failed', userId, at, reason, attempts: attempts.count });
     if (attempts.count === this.limits.maxAttempts)
       this.#emit({ type: 'locked', userId, at, retryAfterMs: Math.max(0, attempts.resetAt - now) });
