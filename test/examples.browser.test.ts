@@ -65,7 +65,7 @@ describe.skipIf(!canRun).each(['express', 'koa'] as const)(
       browser.context.on('weberror', (error) => pageErrors.push(error.error().message));
       // A refused answer (401, 400, 429) is logged by Chromium as a failed load; those are the flow's expected errors.
       browser.context.on('console', (message) => {
-        if (message.type() === 'error' && !/status of (400|401|409|429)/.test(message.text()))
+        if (message.type() === 'error' && !/status of (400|401|403|409|429)/.test(message.text()))
           pageErrors.push(message.text());
       });
     }, 60_000);
@@ -75,7 +75,7 @@ describe.skipIf(!canRun).each(['express', 'koa'] as const)(
       await app?.close();
     });
 
-    it('walks sign-up, setup with the QR code, recovery codes, login through the challenge, a recovery code, lockout and disable', async () => {
+    it('walks sign-up, setup with the QR code, recovery codes, login through the challenge, a recovery code, step-up, lockout and disable', async () => {
       const page = await openPage(browser, app.url);
       const username = framework === 'express' ? 'ada' : 'grace';
       // What the page showed when a step failed: the first thing to look at in a CI log's artifacts.
@@ -164,12 +164,14 @@ describe.skipIf(!canRun).each(['express', 'koa'] as const)(
       // earlier one. The next step is always later than the verified one, so no waiting for the clock.
       await logIn(page, username, PASSWORD);
       await expectNotice(page, 'Now the code from your authenticator app');
-      const challengeCode = page.getByLabel('Code from your authenticator app');
+      const challengeCode = page.getByLabel('Code from your authenticator app', { exact: true });
       expect(await challengeCode.getAttribute('autocomplete')).toBe('one-time-code');
       expect(await challengeCode.getAttribute('inputmode')).toBe('numeric');
       await challengeCode.fill(wrongCode(secret));
       await page.getByRole('button', { name: 'Continue' }).click();
       await expectProblem(page, 'That code is not right.');
+      // The SDK says how many wrong codes are left before a lock, and the page says it too.
+      await expect.poll(() => page.getByRole('alert').textContent(), WAIT).toMatch(/\d+ attempts? left\./);
       await challengeCode.fill(authenticator.codeAt(secret, Date.now() + STEP_MS));
       await page.getByRole('button', { name: 'Continue' }).click();
       await expectText(page, '#account-username', username);
@@ -188,20 +190,66 @@ describe.skipIf(!canRun).each(['express', 'koa'] as const)(
       await expectNotice(page, 'Signed in with a recovery code. 9 recovery codes left.');
       await expectText(page, '#account-username', username);
 
-      // Brute force, in a second tab (its own sessionStorage: signed out): five wrong codes, then the lock, which holds
-      // even for the right code.
+      // New recovery codes need a fresh second factor first (the step-up): the page asks before it calls.
+      await page.getByRole('button', { name: 'Get new recovery codes' }).click();
+      await expectText(page, '#step-up-purpose', 'To get new recovery codes');
+      const stepUpCode = page.getByLabel('Code from your authenticator app, or a recovery code');
+      expect(await stepUpCode.getAttribute('autocomplete')).toBe('one-time-code');
+      await page.getByRole('button', { name: 'Confirm' }).click();
+      await expectProblem(page, 'Type a code from your authenticator app, or a recovery code.');
+      await stepUpCode.fill(recoveryCodes[0]!); // used up at the login above
+      await page.getByRole('button', { name: 'Confirm' }).click();
+      await expectProblem(page, 'That recovery code is not right, or it was already used.');
+      await stepUpCode.fill(recoveryCodes[1]!);
+      await page.getByRole('button', { name: 'Confirm' }).click();
+      await expectNotice(page, 'New recovery codes.');
+      await codes.first().waitFor(WAIT);
+      const newCodes = await codes.allTextContents();
+      expect(newCodes).toHaveLength(10);
+      expect(newCodes.some((code) => recoveryCodes.includes(code))).toBe(false);
+      await page.getByLabel('I saved these codes somewhere safe').check();
+      await done.click();
+      await expectText(page, '#mfa-status', 'Two-factor authentication is on');
+
+      // Turning MFA off: the same prompt. A code of the old set is refused (they were all replaced), a new one works,
+      // and the answer says the other sessions ended.
+      await page.getByRole('button', { name: 'Turn off two-factor authentication' }).click();
+      await expectText(page, '#step-up-purpose', 'To turn off two-factor authentication');
+      await stepUpCode.fill(recoveryCodes[2]!);
+      await page.getByRole('button', { name: 'Confirm' }).click();
+      await expectProblem(page, 'That recovery code is not right, or it was already used.');
+      await stepUpCode.fill(newCodes[0]!);
+      await page.getByRole('button', { name: 'Confirm' }).click();
+      await expectText(page, '#mfa-status', 'Two-factor authentication is off');
+      await expectNotice(page, 'your other sessions ended');
+      await page.getByRole('button', { name: 'Log out' }).click();
+      await logIn(page, username, PASSWORD);
+      await expectText(page, '#account-username', username);
+
+      // Brute force, in a second tab (its own sessionStorage: signed out), on a second account with MFA on: five
+      // wrong codes, each answer saying how many are left, then the lock, which holds even for the right code, and
+      // the page offers the recovery-code path.
+      const victim = `${username}-2`;
+      const victimSecret = await enrolOverHttp(app.url, victim);
       const attacker = await openPage(browser, app.url);
-      await logIn(attacker, username, PASSWORD);
-      const attackerCode = attacker.getByLabel('Code from your authenticator app');
+      await logIn(attacker, victim, PASSWORD);
+      const attackerCode = attacker.getByLabel('Code from your authenticator app', { exact: true });
       for (let attempt = 1; attempt <= 5; attempt++) {
-        await attackerCode.fill(wrongCode(secret));
+        await attackerCode.fill(wrongCode(victimSecret));
         const refused = await answerTo(attacker, '/mfa/challenge', () =>
           attacker.getByRole('button', { name: 'Continue' }).click(),
         );
         expect(refused.status()).toBe(400);
-        await expectProblem(attacker, 'That code is not right.');
+        const { attemptsRemaining } = (await refused.json()) as { attemptsRemaining: number };
+        expect(attemptsRemaining).toBe(5 - attempt);
+        await expectProblem(
+          attacker,
+          attemptsRemaining === 0
+            ? 'No attempts left'
+            : `${attemptsRemaining} ${attemptsRemaining === 1 ? 'attempt' : 'attempts'} left.`,
+        );
       }
-      await attackerCode.fill(authenticator.codeAt(secret, Date.now() + STEP_MS));
+      await attackerCode.fill(authenticator.codeAt(victimSecret, Date.now() + STEP_MS));
       const locked = await answerTo(attacker, '/mfa/challenge', () =>
         attacker.getByRole('button', { name: 'Continue' }).click(),
       );
@@ -209,15 +257,10 @@ describe.skipIf(!canRun).each(['express', 'koa'] as const)(
       const { retryAfterMs } = (await locked.json()) as { retryAfterMs: number };
       expect(retryAfterMs).toBeGreaterThan(0);
       await expectProblem(attacker, `Too many attempts. Try again in ${inWords(retryAfterMs)}.`);
+      await expectProblem(attacker, 'You can still sign in with one of your recovery codes.');
+      expect(await attacker.getByRole('textbox', { name: 'Recovery code', exact: true }).isVisible()).toBe(true);
       await expectText(attacker, '#challenge-title', 'Two-factor authentication'); // still not signed in
       await attacker.close();
-
-      // Back in the signed-in tab: turn MFA off; the next login needs the password only.
-      await page.getByRole('button', { name: 'Turn off two-factor authentication' }).click();
-      await expectText(page, '#mfa-status', 'Two-factor authentication is off');
-      await page.getByRole('button', { name: 'Log out' }).click();
-      await logIn(page, username, PASSWORD);
-      await expectText(page, '#account-username', username);
 
       expect(foreignRequests).toEqual([]);
       expect(pageErrors).toEqual([]);
@@ -339,6 +382,23 @@ async function expectProblem(page: Page, text: string): Promise<void> {
   await expect.poll(() => page.getByRole('alert').textContent(), WAIT).toContain(text);
   const visible = await page.locator('body').innerText();
   expect(visible).not.toMatch(/[{}]|"code"|invalid_code|rate_limited|retryAfterMs|invalid_credentials|username_taken/);
+}
+
+/** Sign-up, setup, verify and enable over HTTP (no page): a second account with MFA on. Returns its secret. */
+async function enrolOverHttp(url: string, username: string): Promise<string> {
+  const post = async (path: string, token: string | undefined, body: unknown) => {
+    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    const response = await fetch(url + path, { method: 'POST', headers, body: JSON.stringify(body) });
+    expect(response.ok, `${path} → ${response.status}`).toBe(true);
+    return (await response.json()) as Record<string, unknown>;
+  };
+  const { token } = (await post('/signup', undefined, { username, password: PASSWORD })) as { token: string };
+  const setup = await fetch(`${url}/mfa_setup`, { headers: { Authorization: `Bearer ${token}` } });
+  const { secretKey } = (await setup.json()) as { secretKey: string };
+  await post('/mfa_verify', token, { verification_code: authenticator.code(secretKey) });
+  await post('/mfa_enable', token, {});
+  return secretKey;
 }
 
 /** Does what a person does (a click) and returns the server's answer to the call it made. */

@@ -6,7 +6,7 @@ import { type ExampleRequest, type ExampleRoute, respond } from '../examples/sha
 import { exampleRoutes } from '../examples/shared/handlers/routes.js';
 import { memoryBackend } from '../examples/shared/self-hosted/backends.js';
 import { selfHostedDeps } from '../examples/shared/self-hosted/setup.js';
-import { newCredentials } from './support/example-self-hosted.js';
+import { ROOMY_PROTECTION, newCredentials } from './support/example-self-hosted.js';
 
 /**
  * The shared handlers called directly, as a Fetch API adapter would call them: plain objects in, plain
@@ -17,6 +17,7 @@ const authenticator = createFakeAuthenticator();
 function routesOf(provider: { maxAttempts?: number } = {}) {
   const deps = selfHostedDeps(memoryBackend(), {
     provider: { ...provider, encryptionKey: randomBytes(32), env: {} },
+    protection: ROOMY_PROTECTION,
   });
   const routes = exampleRoutes(deps);
   const route = (method: string, path: string): ExampleRoute => {
@@ -82,7 +83,7 @@ describe('the shared example handlers, without any HTTP', () => {
 
   it("resource exhaustion: a stranger's body is never read, and routes without a body never read one", async () => {
     const { routes, route } = routesOf();
-    for (const path of ['/mfa_verify', '/mfa_enable', '/mfa_disable']) {
+    for (const path of ['/mfa_verify', '/mfa_enable', '/mfa_disable', '/mfa_recovery_codes']) {
       const { request: stranger, reads } = request({ bearerToken: 'not-a-session', body: { verification_code: '1' } });
       expect(await respond(route('POST', path), stranger), path).toMatchObject({
         status: 401,
@@ -92,7 +93,11 @@ describe('the shared example handlers, without any HTTP', () => {
     }
     const signup = await respond(route('POST', '/signup'), request({ body: newCredentials() }).request);
     const bearerToken = (signup.body as { token: string }).token;
-    for (const path of ['/mfa_enable', '/mfa_disable', '/logout']) {
+    // Self-hosted /mfa_disable reads its body (the step-up code), once, and only for a signed-in caller.
+    const { request: disabling, reads } = request({ bearerToken: (signup.body as { token: string }).token, body: {} });
+    await respond(route('POST', '/mfa_disable'), disabling);
+    expect(reads.count).toBe(1);
+    for (const path of ['/mfa_enable', '/logout']) {
       const { request: signedIn, reads } = request({ bearerToken, body: {} });
       await respond(route('POST', path), signedIn);
       expect(reads.count, path).toBe(0);
@@ -109,6 +114,7 @@ describe('the shared example handlers, without any HTTP', () => {
         'POST /mfa/challenge',
         'POST /logout',
         'GET /me',
+        'POST /mfa_recovery_codes',
       ].sort(),
     );
   });

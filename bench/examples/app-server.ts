@@ -91,6 +91,11 @@ async function selfHosted(): Promise<SelfHostedAppDeps> {
   const deps = selfHostedDeps(memoryBackend(), {
     issuer: 'Bench',
     provider: { encryptionKey: BENCH_KEY, now: selfHostedNow, env: {} },
+    // The users are signed up all at once, in-process: no login throttle or hash-queue refusal for the set-up.
+    protection: {
+      signup: { limit: Number.MAX_SAFE_INTEGER, windowMs: 60_000 },
+      hashing: { maxQueued: Number.MAX_SAFE_INTEGER },
+    },
   });
   const count = userCount;
   const users = await Promise.all(

@@ -3,7 +3,7 @@ import type { Exchange } from './example-http.js';
 
 /** A line of a V8 stack trace ("    at fn (file.ts:1:2)") or a source location: never in a response. */
 const STACK_TRACE = /^\s*at\s|\(?[\w./\\-]+\.(?:ts|js|mjs|cjs):\d+:\d+\)?|node_modules/m;
-const ERROR_BODY_KEYS = new Set(['error', 'code', 'reason', 'retryAfterMs']);
+const ERROR_BODY_KEYS = new Set(['error', 'code', 'reason', 'retryAfterMs', 'attemptsRemaining']);
 
 export interface Watched {
   /** ID and access tokens: never in any response. */

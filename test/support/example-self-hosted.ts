@@ -67,3 +67,13 @@ export async function decodeQrDataUrl(dataUrl: string): Promise<string | undefin
   const png = PNG.sync.read(Buffer.from(dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64'));
   return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
 }
+
+/**
+ * Login throttles no suite about something else reaches: those suites sign up and log in dozens of times a minute
+ * from 127.0.0.1. The throttle itself is tested with its defaults (examples.login-security.test.ts).
+ */
+export const ROOMY_PROTECTION = {
+  login: { limit: 100_000, windowMs: 60_000 },
+  signup: { limit: 100_000, windowMs: 60_000 },
+  hashing: { maxQueued: 1000 },
+};

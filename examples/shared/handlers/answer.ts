@@ -21,12 +21,16 @@ export const ok = (body: unknown): HttpAnswer => ({ status: 200, body });
  */
 export class HttpError extends Error {
   override readonly name = 'HttpError';
+  /** For a 429 or 503 of the example's own: ms until a retry may succeed, sent as `retryAfterMs` and `Retry-After`. */
+  readonly retryAfterMs: number | undefined;
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    { retryAfterMs }: { retryAfterMs?: number } = {},
   ) {
     super(message);
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -57,15 +61,25 @@ export function answerFor(error: unknown): HttpAnswer {
   }
   if (error instanceof HttpError) {
     // A 5xx of our own (a store down) is for whoever runs the server too; its message is fixed, so it may be logged.
-    if (error.status >= 500) console.error(`[mfa-example] ${error.name} (${error.code}) ${error.message}`);
-    return { status: error.status, body: { error: error.message, code: error.code } };
+    // A 503 "busy" is load, not a fault: not logged, or a flood would also flood the log.
+    if (error.status >= 500 && error.status !== 503)
+      console.error(`[mfa-example] ${error.name} (${error.code}) ${error.message}`);
+    const seconds = retryAfterSeconds(error);
+    return {
+      status: error.status,
+      body:
+        error.retryAfterMs === undefined
+          ? { error: error.message, code: error.code }
+          : { error: error.message, code: error.code, retryAfterMs: error.retryAfterMs },
+      ...(seconds === undefined ? {} : { headers: { 'Retry-After': seconds } }),
+    };
   }
   console.error(`[mfa-example] unexpected ${error instanceof Error ? error.name : typeof error}`);
   return INTERNAL_ERROR;
 }
 
-/** `retryAfterMs` of a `rate_limited` error, rounded up to whole seconds as the header wants them. */
-function retryAfterSeconds(error: MfaError): string | undefined {
+/** `retryAfterMs` of a `rate_limited` (or busy) error, rounded up to whole seconds as the header wants them. */
+function retryAfterSeconds(error: MfaError | HttpError): string | undefined {
   const { retryAfterMs } = error as { retryAfterMs?: unknown };
   return typeof retryAfterMs === 'number' ? String(Math.ceil(retryAfterMs / 1000)) : undefined;
 }

@@ -1,6 +1,8 @@
-import type { MfaClient } from 'saasus-mfa';
+import type { MfaCallContext, MfaClient, MfaStepUpProof } from 'saasus-mfa';
 import { ok } from './answer.js';
+import { clientContext } from './client-context.js';
 import type { SignedInHandler } from './route.js';
+import { stepUpProofOf } from './step-up.js';
 
 /** The five MFA endpoints of the official SaaSus sample front end, by name. */
 export interface MfaHandlers {
@@ -14,7 +16,9 @@ export interface MfaHandlers {
 /**
  * The MFA endpoints as plain `(user, ctx, body) → answer` functions over `MfaClient`, the same in both modes.
  * `selfHosted` adds what only a self-hosted page needs: the QR code as a PNG (a SaaSus front end draws its own from
- * qrCodeUrl) and the recovery codes at enable.
+ * qrCodeUrl), the recovery codes at enable, the client's address as the SDK's `clientKey`, and the step-up: disable
+ * reads a current code from its body (step-up.ts). SaaSus mode keeps the official front end's `{}` and no step-up:
+ * SaaSus cannot check a code for an authenticator already registered, so the SDK cannot enforce one there.
  */
 export function mfaHandlers(mfa: MfaClient, { selfHosted }: { selfHosted: boolean }): MfaHandlers {
   return {
@@ -31,10 +35,10 @@ export function mfaHandlers(mfa: MfaClient, { selfHosted }: { selfHosted: boolea
       return ok(selfHosted ? { ...answer, qrCodeDataUrl: setup.qrCodeDataUrl } : answer);
     },
 
-    async verify(user, ctx, body) {
+    async verify(user, ctx, body, request) {
       const code = (body as Record<string, unknown> | undefined)?.verification_code;
       // Passed on unchecked: the SDK wants a string of 6 ASCII digits and answers 400 invalid_request otherwise.
-      await mfa.verify(user, code as string, ctx);
+      await mfa.verify(user, code as string, selfHosted ? clientContext(request.clientAddress, ctx) : ctx);
       return ok({ message: 'The verification code is correct' });
     },
 
@@ -44,8 +48,14 @@ export function mfaHandlers(mfa: MfaClient, { selfHosted }: { selfHosted: boolea
       return ok(recoveryCodes ? { message: 'MFA is enabled', recoveryCodes } : { message: 'MFA is enabled' });
     },
 
-    async disable(user, ctx) {
-      await mfa.disable(user, ctx);
+    async disable(user, ctx, body, request) {
+      if (!selfHosted) {
+        await mfa.disable(user, ctx);
+        return ok({ message: 'MFA is disabled' });
+      }
+      // Checked, counted and used up by the SDK like a login code; without one: 403 step_up_required, nothing changed.
+      const options = { ...clientContext(request.clientAddress, ctx), ...stepUpProofOf(body) };
+      await mfa.disable(user, options as MfaStepUpProof & MfaCallContext);
       return ok({ message: 'MFA is disabled' });
     },
   };

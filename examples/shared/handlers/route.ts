@@ -16,13 +16,27 @@ export interface ExampleRequest {
   cookie(name: string): string | undefined;
   /** Reads the JSON body: `undefined` for another content type; rejects with an HttpError (400, 413, 415). */
   readBody(): Promise<unknown>;
+  /**
+   * The client's network address (the TCP peer), for the login throttle and the SDK's `clientKey`; absent when the
+   * adapter cannot tell (all such requests then share one budget). Behind a reverse proxy this is the proxy: see
+   * examples/README.md.
+   */
+  clientAddress?: string | undefined;
 }
 
 /** Bearer token → the signed-in user, or a 401 (HttpError or the SDK's MfaUnauthorizedError). */
 export type Authenticate = (bearerToken: string, ctx: MfaCallContext) => Promise<MfaUser>;
 
-/** A handler for a signed-in user: the user, the SDK call context, the JSON body (undefined when not read). */
-export type SignedInHandler = (user: MfaUser, ctx: MfaCallContext, body: unknown) => Promise<HttpAnswer>;
+/**
+ * A handler for a signed-in user: the user, the SDK call context, the JSON body (undefined when not read), and the
+ * request itself (its session token and client address, for the self-hosted account changes).
+ */
+export type SignedInHandler = (
+  user: MfaUser,
+  ctx: MfaCallContext,
+  body: unknown,
+  request: ExampleRequest,
+) => Promise<HttpAnswer>;
 
 /** One endpoint: what an adapter registers with its router. */
 export interface ExampleRoute {
@@ -45,9 +59,9 @@ export function signedInRoute(
   return {
     method,
     path,
-    async handle({ bearerToken, ctx, readBody }) {
-      const user = await authenticate(bearerToken, ctx);
-      return handler(user, ctx, readsBody ? await readBody() : undefined);
+    async handle(request) {
+      const user = await authenticate(request.bearerToken, request.ctx);
+      return handler(user, request.ctx, readsBody ? await request.readBody() : undefined, request);
     },
   };
 }

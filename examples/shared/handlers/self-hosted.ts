@@ -1,23 +1,34 @@
+import type { MfaCallContext, MfaStepUpProof } from 'saasus-mfa';
 import type { SelfHostedAuth } from '../self-hosted/auth.js';
 import { ok } from './answer.js';
-import { type Authenticate, type ExampleRoute, signedInRoute } from './route.js';
+import { clientContext } from './client-context.js';
+import { type Authenticate, type ExampleRoute, type SignedInHandler, signedInRoute } from './route.js';
+import { stepUpProofOf } from './step-up.js';
 
 /**
- * The self-hosted endpoints around MFA: sign-up, login with the MFA challenge, logout, who am I. Sign-up, login and
- * the challenge read their body without a session (there is none yet); logout ends the session it was sent with.
+ * The self-hosted endpoints around MFA: sign-up, login with the MFA challenge, logout, who am I, new recovery codes.
+ * Sign-up, login and the challenge read their body without a session (there is none yet), and pass the client's
+ * address on (the throttle, the SDK's `clientKey`); logout ends the session it was sent with.
  */
 export function selfHostedRoutes(auth: SelfHostedAuth, authenticate: Authenticate): ExampleRoute[] {
   return [
     {
       method: 'POST',
       path: '/signup',
-      handle: async ({ readBody }) => ({ status: 201, body: await auth.signup(await readBody()) }),
+      handle: async ({ readBody, clientAddress }) => ({
+        status: 201,
+        body: await auth.signup(await readBody(), clientAddress),
+      }),
     },
-    { method: 'POST', path: '/login', handle: async ({ readBody }) => ok(await auth.login(await readBody())) },
+    {
+      method: 'POST',
+      path: '/login',
+      handle: async ({ readBody, clientAddress }) => ok(await auth.login(await readBody(), clientAddress)),
+    },
     {
       method: 'POST',
       path: '/mfa/challenge',
-      handle: async ({ readBody }) => ok(await auth.completeChallenge(await readBody())),
+      handle: async ({ readBody, clientAddress }) => ok(await auth.completeChallenge(await readBody(), clientAddress)),
     },
     {
       method: 'POST',
@@ -28,5 +39,32 @@ export function selfHostedRoutes(auth: SelfHostedAuth, authenticate: Authenticat
       },
     },
     signedInRoute('GET', '/me', authenticate, async (user) => ok({ username: user.signInId })),
+    // New recovery codes replace the old ones: a session alone must not be enough, so a current code comes along.
+    signedInRoute(
+      'POST',
+      '/mfa_recovery_codes',
+      authenticate,
+      async (user, ctx, body, request) => {
+        const options = { ...clientContext(request.clientAddress, ctx), ...stepUpProofOf(body) };
+        const { recoveryCodes } = await auth.mfa.regenerateRecoveryCodes(
+          user,
+          options as MfaStepUpProof & MfaCallContext,
+        );
+        return ok({ message: 'New recovery codes; the previous ones no longer work', recoveryCodes });
+      },
+      { readsBody: true },
+    ),
   ];
+}
+
+/**
+ * `handler` (turning MFA on or off), then every other session of the user ended, the caller's kept. Only after the
+ * change succeeded: a refused step-up must not let a session thief sign the owner out everywhere.
+ */
+export function endingOtherSessions(auth: SelfHostedAuth, handler: SignedInHandler): SignedInHandler {
+  return async (user, ctx, body, request) => {
+    const answer = await handler(user, ctx, body, request);
+    await auth.endOtherSessions(user, request.bearerToken);
+    return answer;
+  };
 }

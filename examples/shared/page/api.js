@@ -12,7 +12,10 @@ export const session = {
   forget: () => sessionStorage.removeItem(TOKEN_KEY),
 };
 
-/** A refused call: the HTTP status and what the error body says (`code`, `reason`, `retryAfterMs`, `error`). */
+/**
+ * A refused call: the HTTP status and what the error body says (`code`, `reason`, `retryAfterMs`,
+ * `attemptsRemaining`, `error`).
+ */
 export class ApiError extends Error {
   constructor(status, body, retryAfterHeader) {
     super(typeof body?.code === 'string' ? body.code : `http_${status}`);
@@ -20,6 +23,9 @@ export class ApiError extends Error {
     this.code = typeof body?.code === 'string' ? body.code : null;
     this.reason = typeof body?.reason === 'string' ? body.reason : null;
     this.retryAfterMs = retryAfterOf(body, retryAfterHeader);
+    // How many wrong codes are left before a lock, when the server says (self-hosted SDK).
+    this.attemptsRemaining =
+      Number.isSafeInteger(body?.attemptsRemaining) && body.attemptsRemaining >= 0 ? body.attemptsRemaining : null;
     this.serverMessage = typeof body?.error === 'string' ? body.error : null;
   }
 }

@@ -8,6 +8,13 @@ function inSecondsOrMinutes(ms) {
   return `${minutes} minutes`;
 }
 
+/** " 2 attempts left." after a wrong code, when the server said; nothing when it did not. */
+function attemptsLeft(remaining) {
+  if (remaining === null || remaining === undefined) return '';
+  if (remaining === 0) return ' No attempts left: the next wrong code locks it for a while.';
+  return ` ${remaining} ${remaining === 1 ? 'attempt' : 'attempts'} left.`;
+}
+
 /** The error as a sentence for the person in front of the page; `what` says which kind of code was typed, if any. */
 export function humanMessage(error, what = null) {
   switch (error.code) {
@@ -15,13 +22,22 @@ export function humanMessage(error, what = null) {
       if (error.reason === 'replayed')
         return 'That code was already used. Wait for the next one in your authenticator app.';
       if (error.reason === 'expired_setup') return 'This setup expired. Cancel and start again.';
-      return what === 'recovery code'
-        ? 'That recovery code is not right, or it was already used.'
-        : 'That code is not right. Check the time on your phone and type the code the app shows now.';
+      return (
+        (what === 'recovery code'
+          ? 'That recovery code is not right, or it was already used.'
+          : 'That code is not right. Check the time on your phone and type the code the app shows now.') +
+        attemptsLeft(error.attemptsRemaining)
+      );
     case 'rate_limited':
       return error.retryAfterMs === null
         ? 'Too many attempts. Try again later.'
         : `Too many attempts. Try again in ${inSecondsOrMinutes(error.retryAfterMs)}.`;
+    case 'server_busy':
+      return error.retryAfterMs === null
+        ? 'The server is busy. Try again in a moment.'
+        : `The server is busy. Try again in ${inSecondsOrMinutes(error.retryAfterMs)}.`;
+    case 'step_up_required':
+      return 'Type a current code from your authenticator app, or a recovery code, to confirm it is you.';
     case 'username_taken':
       return 'Username taken. Choose another one, or log in.';
     case 'invalid_credentials':

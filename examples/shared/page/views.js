@@ -66,6 +66,7 @@ export function renderAccount(username, status) {
     : 'Two-factor authentication is off: your password alone signs you in.';
   $('start-setup').hidden = status.enabled;
   $('disable-mfa').hidden = !status.enabled;
+  $('new-recovery-codes').hidden = !status.enabled;
 }
 
 /** The login challenge answered with the authenticator app (the default) or with a recovery code. */

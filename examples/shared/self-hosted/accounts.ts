@@ -33,4 +33,9 @@ export interface AccountStore {
   findToken(kind: TokenKind, tokenHash: string): Promise<AccountRef | null>;
   /** Deletes a live token and returns its owner; null when it was not there. At most one caller ever gets it. */
   takeToken(kind: TokenKind, tokenHash: string): Promise<AccountRef | null>;
+  /**
+   * Ends every session of the user except the one whose hash is `keepTokenHash` (after MFA was turned on or off, as
+   * ASVS asks after a credential change). Resolves with how many sessions ended.
+   */
+  endOtherSessions(userId: string, keepTokenHash: string): Promise<number>;
 }

@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { MfaClient, MfaUser } from 'saasus-mfa';
+import { clientContext } from '../handlers/client-context.js';
 import { HttpError } from '../handlers/answer.js';
 import type { AccountRef, AccountStore } from './accounts.js';
 import { failingAsUnavailable } from './unavailable-accounts.js';
+import { HashQueue, type HashQueueLimits } from './hash-queue.js';
+import { KnownAddresses } from './known-addresses.js';
 import { hashPassword, passwordMatches } from './passwords.js';
+import { FixedWindowThrottle, type ThrottleLimit } from './throttle.js';
 import { hashToken, newToken } from './tokens.js';
 
 const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -21,43 +25,77 @@ const unauthorized = () => new HttpError(401, 'unauthorized', 'Sign in first');
 
 export type LoginAnswer = { token: string } | { mfaRequired: true; challenge: string };
 
+/** The password step's protections against floods; every field has a default. */
+export interface LoginProtection {
+  /** `/login` per client address. Default 10 a minute. */
+  login?: ThrottleLimit;
+  /** `/signup` per client address. Default 10 a minute. */
+  signup?: ThrottleLimit;
+  /** Password hashes at once and waiting (hash-queue.ts). Default 2 running, 16 waiting. */
+  hashing?: Partial<HashQueueLimits>;
+}
+
+export const DEFAULT_LOGIN_LIMIT: ThrottleLimit = { limit: 10, windowMs: 60_000 };
+export const DEFAULT_SIGNUP_LIMIT: ThrottleLimit = { limit: 10, windowMs: 60_000 };
+/** The budget of requests whose adapter could not tell the client's address: one, shared. */
+const UNKNOWN_ADDRESS = 'unknown';
+
 /**
  * Sign-up, password login with the MFA challenge, sessions: what an app has before it adds MFA, kept small.
  * Every method takes the request body as `unknown` and checks it; every refusal is an HttpError with a fixed message.
  */
 export class SelfHostedAuth {
   readonly accounts: AccountStore;
+  /** Every scrypt of this process goes through it: a flood waits in it or is refused, the thread pool stays free. */
+  readonly hashing: HashQueue;
+  readonly #loginThrottle: FixedWindowThrottle;
+  readonly #signupThrottle: FixedWindowThrottle;
+  /** Addresses that signed in before: their hash waits in the queue's first lane. */
+  readonly #knownAddresses = new KnownAddresses();
 
   constructor(
     readonly mfa: MfaClient,
     accounts: AccountStore,
+    protection: LoginProtection = {},
   ) {
     this.accounts = failingAsUnavailable(accounts);
+    this.hashing = new HashQueue(protection.hashing);
+    this.#loginThrottle = new FixedWindowThrottle(protection.login ?? DEFAULT_LOGIN_LIMIT);
+    this.#signupThrottle = new FixedWindowThrottle(protection.signup ?? DEFAULT_SIGNUP_LIMIT);
   }
 
-  /** POST /signup → 201 `{ token }`: the new user is signed in. */
-  async signup(body: unknown): Promise<{ token: string }> {
+  /** POST /signup → 201 `{ token }`: the new user is signed in. 429 past the address's limit, 503 when busy. */
+  async signup(body: unknown, clientAddress?: string): Promise<{ token: string }> {
+    this.#signupThrottle.take(clientAddress ?? UNKNOWN_ADDRESS);
     const { username, password } = credentials(body);
     if (!USERNAME.test(username)) throw invalidRequest('username must be 3 to 64 letters, digits or . _ @ + -');
     if (password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) {
       throw invalidRequest(`password must be ${MIN_PASSWORD} to ${MAX_PASSWORD} characters`);
     }
-    const account = { id: randomUUID(), username, passwordHash: await hashPassword(password) };
+    const account = { id: randomUUID(), username, passwordHash: await this.hashing.run(() => hashPassword(password)) };
     if (!(await this.accounts.addAccount(accountKey(username), account)))
       throw new HttpError(409, 'username_taken', 'This username is taken');
+    if (clientAddress) this.#knownAddresses.remember(clientAddress);
     return { token: await this.#startSession(account) };
   }
 
   /**
    * POST /login: the password first; then, when the user has MFA on, no session yet but a challenge to answer with
-   * a code at POST /mfa/challenge.
+   * a code at POST /mfa/challenge. Throttled per client address (429), and its scrypt waits in the hash queue (503
+   * when full), whether the user exists or not; an address that signed in before waits in the queue's first lane.
+   * (A correct password counts as a success here, before the second factor: the lane only orders hashing work.)
    */
-  async login(body: unknown): Promise<LoginAnswer> {
+  async login(body: unknown, clientAddress?: string): Promise<LoginAnswer> {
+    this.#loginThrottle.take(clientAddress ?? UNKNOWN_ADDRESS);
     const { username, password } = credentials(body);
     // A malformed name skips the lookup but not scrypt (passwordMatches runs it on a dummy hash): refusing it early
-    // would answer faster than a wrong password does.
+    // would answer faster than a wrong password does. The queue is taken the same way for everyone, so its wait does
+    // not tell either.
     const account = USERNAME.test(username) ? await this.accounts.findAccount(accountKey(username)) : null;
-    if (!(await passwordMatches(password, account?.passwordHash)) || !account) throw invalidCredentials();
+    const lane = clientAddress && this.#knownAddresses.has(clientAddress) ? 'known' : 'other';
+    const matches = await this.hashing.run(() => passwordMatches(password, account?.passwordHash), lane);
+    if (!matches || !account) throw invalidCredentials();
+    if (clientAddress) this.#knownAddresses.remember(clientAddress);
     if (!(await this.mfa.needsSecondFactor(mfaUser(account)))) return { token: await this.#startSession(account) };
     const challenge = newToken();
     await this.accounts.putToken('challenge', hashToken(challenge), account, CHALLENGE_TTL_MS);
@@ -66,16 +104,20 @@ export class SelfHostedAuth {
 
   /**
    * POST /mfa/challenge → `{ token }`. A wrong code leaves the challenge usable (the SDK counts attempts per user and
-   * locks after five); the right one consumes it, atomically, so one challenge yields at most one session.
+   * client address, and says how many are left); the right one consumes it, atomically, so one challenge yields at
+   * most one session.
    */
-  async completeChallenge(body: unknown): Promise<{ token: string; recoveryCodesRemaining?: number }> {
+  async completeChallenge(
+    body: unknown,
+    clientAddress?: string,
+  ): Promise<{ token: string; recoveryCodesRemaining?: number }> {
     const { challenge, code } = (isObject(body) ? body : {}) as Record<string, unknown>;
     if (typeof challenge !== 'string' || challenge === '' || challenge.length > 256)
       throw invalidRequest('challenge must be the string /login answered');
     const owner = await this.accounts.findToken('challenge', hashToken(challenge));
     if (!owner) throw invalidChallenge();
     // Six digits: a TOTP code; anything else: a recovery code (used up). The SDK refuses a malformed code with 400.
-    const result = await this.mfa.verifySecondFactor(mfaUser(owner), code as string);
+    const result = await this.mfa.verifySecondFactor(mfaUser(owner), code as string, clientContext(clientAddress));
     // Two right codes at once for one challenge: the store hands the challenge to one of them only.
     if (!(await this.accounts.takeToken('challenge', hashToken(challenge)))) throw invalidChallenge();
     const token = await this.#startSession(owner);
@@ -95,6 +137,14 @@ export class SelfHostedAuth {
   async logout(sessionToken: string): Promise<void> {
     const owner = sessionToken === '' ? null : await this.accounts.takeToken('session', hashToken(sessionToken));
     if (!owner) throw unauthorized();
+  }
+
+  /**
+   * Ends the user's other sessions, keeping the one `sessionToken` belongs to: called after MFA was turned on or off,
+   * so a session stolen before the change does not outlive it.
+   */
+  async endOtherSessions(user: MfaUser, sessionToken: string): Promise<number> {
+    return this.accounts.endOtherSessions(user.id, hashToken(sessionToken));
   }
 
   async #startSession(owner: AccountRef): Promise<string> {

@@ -35,6 +35,18 @@ export class MemoryAccountStore implements AccountStore {
     return owner;
   }
 
+  async endOtherSessions(userId: string, keepTokenHash: string): Promise<number> {
+    // One pass with no await: a session created while it runs is either seen here or created after it.
+    let ended = 0;
+    for (const [key, entry] of this.#tokens) {
+      if (entry.id === userId && key.startsWith('session:') && key !== `session:${keepTokenHash}`) {
+        this.#tokens.delete(key);
+        ended++;
+      }
+    }
+    return ended;
+  }
+
   #live(key: string): AccountRef | null {
     const entry = this.#tokens.get(key);
     return entry && this.now() < entry.expiresAt ? { id: entry.id, username: entry.username } : null;

@@ -40,7 +40,8 @@ CREATE TABLE IF NOT EXISTS ${this.#tokens} (
   expires_at timestamptz NOT NULL,
   PRIMARY KEY (kind, token_hash)
 );
-CREATE INDEX IF NOT EXISTS "${this.tablePrefix}app_tokens_exp" ON ${this.#tokens} (expires_at);`);
+CREATE INDEX IF NOT EXISTS "${this.tablePrefix}app_tokens_exp" ON ${this.#tokens} (expires_at);
+CREATE INDEX IF NOT EXISTS "${this.tablePrefix}app_tokens_user" ON ${this.#tokens} (user_id);`);
   }
 
   async addAccount(key: string, account: Account): Promise<boolean> {
@@ -86,6 +87,15 @@ CREATE INDEX IF NOT EXISTS "${this.tablePrefix}app_tokens_exp" ON ${this.#tokens
       [kind, tokenHash],
     );
     return rows[0]?.live ? ownerOf(rows[0]) : null;
+  }
+
+  async endOtherSessions(userId: string, keepTokenHash: string): Promise<number> {
+    // One statement: every other session row of the user goes, whichever server created it.
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM ${this.#tokens} WHERE kind = 'session' AND user_id = $1 AND token_hash <> $2`,
+      [userId, keepTokenHash],
+    );
+    return rowCount ?? 0;
   }
 }
 

@@ -3,7 +3,7 @@ import { TotpMfaProvider, type TotpMfaProviderOptions } from 'saasus-mfa/totp';
 import type { ExampleSetup } from '../config.js';
 import type { SelfHostedAppDeps } from '../deps.js';
 import type { AccountStore } from './accounts.js';
-import { SelfHostedAuth } from './auth.js';
+import { type LoginProtection, SelfHostedAuth } from './auth.js';
 import { backendFromEnv, type Backend } from './backends.js';
 
 export interface SelfHostedOptions {
@@ -11,6 +11,8 @@ export interface SelfHostedOptions {
   issuer?: string;
   /** Passed to TotpMfaProvider: `encryptionKey`, `now`, `maxAttempts`, ... (tests use a fixed clock here). */
   provider?: Omit<TotpMfaProviderOptions, 'store'>;
+  /** The login throttle and the password-hash queue (auth.ts): defaults 10 logins and 10 sign-ups a minute per address, 2 hashes at once, 16 waiting. */
+  protection?: LoginProtection;
 }
 
 /**
@@ -23,7 +25,7 @@ export function selfHostedDeps(
 ): SelfHostedAppDeps {
   const provider = new TotpMfaProvider({ ...options.provider, store: backend.mfaStore });
   const mfa = new MfaClient({ provider, issuer: options.issuer ?? 'Acme' });
-  return { auth: new SelfHostedAuth(mfa, backend.accounts) };
+  return { auth: new SelfHostedAuth(mfa, backend.accounts, options.protection) };
 }
 
 const KEY_COMMAND = `node -e "console.log(require('node:crypto').randomBytes(32).toString('base64'))"`;

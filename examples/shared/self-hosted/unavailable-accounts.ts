@@ -23,5 +23,6 @@ export function failingAsUnavailable(store: AccountStore): AccountStore {
     putToken: guard(store.putToken),
     findToken: guard(store.findToken),
     takeToken: guard(store.takeToken),
+    endOtherSessions: guard(store.endOtherSessions),
   };
 }

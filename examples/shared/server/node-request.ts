@@ -15,6 +15,8 @@ export function nodeRequest(req: IncomingMessage, res: ServerResponse): ExampleR
     query: queryOf(req.url ?? ''),
     cookie: (name) => cookieOf(req, name),
     readBody: () => readJsonBody(req),
+    // The TCP peer, never a header: X-Forwarded-For is whatever the client wrote unless a proxy you run overwrites it.
+    clientAddress: req.socket.remoteAddress,
   };
 }
 

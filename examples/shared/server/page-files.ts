@@ -26,6 +26,7 @@ const PAGE_FILES: Record<string, { file: string; contentType: string }> = {
       'flows/recovery-codes.js',
       'flows/setup.js',
       'flows/sign-in.js',
+      'flows/step-up.js',
     ].map((file) => [`/${file}`, { file, contentType: JS }]),
   ),
 };

@@ -1,4 +1,4 @@
-// Signed in: the account with its MFA status, turning MFA off, logging out.
+// Signed in: the account with its MFA status, logging out. Turning MFA off and new recovery codes: step-up.js.
 import { api, session } from '../api.js';
 import { say } from '../messages.js';
 import { challenge, failed, signOutLocally } from '../session.js';
@@ -24,7 +24,8 @@ export async function showAccount({ focus = true } = {}) {
 export async function signedIn(token) {
   session.keep(token);
   challenge.drop();
-  for (const id of ['login-password', 'signup-password', 'challenge-code', 'recovery-code']) $(id).value = '';
+  for (const id of ['login-password', 'signup-password', 'challenge-code', 'recovery-code', 'step-up-code'])
+    $(id).value = '';
   return showAccount();
 }
 
@@ -36,13 +37,4 @@ onClick('logout', async () => {
   }
   signOutLocally();
   say('You are logged out.');
-});
-
-onClick('disable-mfa', async () => {
-  try {
-    await api('POST', '/mfa_disable', { auth: true, body: {} });
-    if (await showAccount()) say('Two-factor authentication is off. Your recovery codes no longer work.');
-  } catch (error) {
-    failed(error);
-  }
 });

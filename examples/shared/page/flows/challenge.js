@@ -23,6 +23,12 @@ async function answerChallenge(code, input, what) {
       complain(humanMessage(error));
       return;
     }
+    if (error.code === 'rate_limited' && what === 'code') {
+      // The app's codes are locked for a while; recovery codes keep their own budget, so that way in stays open.
+      useRecoveryCode();
+      complain(`${humanMessage(error)} You can still sign in with one of your recovery codes.`);
+      return;
+    }
     failed(error, what);
     input.focus();
   }
