@@ -1,4 +1,4 @@
-import type { MfaCallContext, MfaClient, MfaStepUpProof } from 'saasus-mfa';
+import type { MfaCallContext, MfaClient, MfaProvider, MfaStepUpProof } from 'saasus-mfa';
 import { ok } from './answer.js';
 import { clientContext } from './client-context.js';
 import type { SignedInHandler } from './route.js';
@@ -50,7 +50,9 @@ export function mfaHandlers(mfa: MfaClient, { selfHosted }: { selfHosted: boolea
 
     async disable(user, ctx, body, request) {
       if (!selfHosted) {
-        await mfa.disable(user, ctx);
+        // SaaSus cannot check a code of an enrolled authenticator, so its client takes no step-up proof: the handlers
+        // hold a client of either kind, typed as the general one, so it is narrowed here to what this mode runs.
+        await (mfa as MfaClient<MfaProvider & { readonly selfHosted: false }>).disable(user, ctx);
         return ok({ message: 'MFA is disabled' });
       }
       // Checked, counted and used up by the SDK like a login code; without one: 403 step_up_required, nothing changed.
