@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
 import type { ExampleAppDeps } from '../shared/deps.js';
 import { type HttpAnswer, NOT_FOUND, answerFor } from '../shared/handlers/answer.js';
@@ -21,6 +21,12 @@ export interface HonoAppOptions {
    * (shared/server/page-files.ts), from the Worker's static assets on workerd.
    */
   pageFile(path: string): Promise<PageFile | undefined>;
+  /**
+   * The client's address, which the Fetch API's `Request` does not carry: each runtime's entry reads it its own way
+   * (Hono's `getConnInfo` for that runtime). The login throttle, the hash queue's lanes and the SDK's `clientKey` are
+   * per address; without it every client shares one budget.
+   */
+  clientAddress?: (c: Context) => string | undefined;
 }
 
 /**
@@ -50,7 +56,8 @@ export function createHonoApp(deps: ExampleAppDeps, options: HonoAppOptions): Ho
   app.onError((error) => send(answerFor(error)));
 
   for (const route of exampleRoutes(deps)) {
-    const handler = async (c: { req: { raw: Request } }) => send(await respond(route, fetchRequest(c.req.raw)));
+    const handler = async (c: Context) =>
+      send(await respond(route, fetchRequest(c.req.raw, options.clientAddress?.(c))));
     if (route.method === 'GET') app.get(route.path, handler);
     else app.post(route.path, handler);
   }

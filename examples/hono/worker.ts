@@ -1,5 +1,6 @@
 // Workers entry (wrangler.toml beside this file): `wrangler dev` runs it locally on workerd.
 import type { Hono } from 'hono';
+import { getConnInfo } from 'hono/cloudflare-workers';
 import { PAGE_PATHS } from '../shared/server/page-files.js';
 import type { PageFile } from './app.js';
 import { selfHostedHonoApp } from './self-hosted-app.js';
@@ -22,6 +23,8 @@ export default {
     app ??= selfHostedHonoApp({
       encryptionKey: env.MFA_ENCRYPTION_KEY,
       pageFile: (path) => assetFile(env, path),
+      // Cloudflare's edge sets cf-connecting-ip, which Hono's Workers helper reads (wrangler dev sets it locally).
+      clientAddress: (c) => getConnInfo(c).remote.address,
     });
     return app.fetch(request);
   },

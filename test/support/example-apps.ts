@@ -1,18 +1,16 @@
 import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
 import { createExpressApp } from '../../examples/express/app.js';
-import { createHonoApp } from '../../examples/hono/app.js';
+import { honoNodeListener } from '../../examples/hono/node-listener.js';
 import { createKoaApp } from '../../examples/koa/app.js';
 import type { ExampleAppDeps } from '../../examples/shared/deps.js';
 import { createExampleServer } from '../../examples/shared/server/http-server.js';
-import { pageFile } from '../../examples/shared/server/page-files.js';
 
 /** The example apps (Express, Koa, Hono over the Fetch API), as plain Node request listeners, for one contract suite run against each. */
 export const EXAMPLE_APPS: Array<{ name: string; create: (deps: ExampleAppDeps) => RequestListener }> = [
   { name: 'express', create: (deps) => createExpressApp(deps) },
   { name: 'koa', create: (deps) => createKoaApp(deps).callback() },
-  { name: 'hono', create: (deps) => getRequestListener(createHonoApp(deps, { pageFile }).fetch) },
+  { name: 'hono', create: honoNodeListener },
 ];
 
 export interface RunningApp {

@@ -12,10 +12,11 @@ const unreadable = () => new HttpError(415, 'invalid_request', 'The request coul
  * A Fetch API `Request` as the shared handlers see it, for the Hono example on Node, Bun, Deno and Workers: the same
  * reading as node-request.ts gives Express and Koa. Fetch's `Headers` joins a repeated header with ", ", so a
  * credential header holding ", " counts as sent twice (ambiguous: neither is used, the caller answers 401); tokens
- * never contain it.
+ * never contain it. The client's address is not part of a `Request`: the runtime's entry passes it.
  */
-export function fetchRequest(request: Request): ExampleRequest {
+export function fetchRequest(request: Request, clientAddress?: string): ExampleRequest {
   return {
+    clientAddress,
     bearerToken: /^Bearer +(\S+) *$/i.exec(credentialHeader(request, 'authorization') ?? '')?.[1] ?? '',
     ctx: callContext(request),
     query: new URL(request.url).searchParams,
