@@ -13,6 +13,16 @@ export const EXAMPLE_APPS: Array<{ name: string; create: (deps: ExampleAppDeps) 
   { name: 'hono', create: honoNodeListener },
 ];
 
+/**
+ * The apps a backend's suite runs against: every app on the memory backend, the Express app alone on the others.
+ * The apps differ only in how HTTP reaches the shared handlers, and the backends only in where accounts, sessions
+ * and MFA state live, so each difference is run once instead of every app on every backend (which was most of the
+ * examples' test time).
+ */
+export function appsFor(backend: string): typeof EXAMPLE_APPS {
+  return backend === 'memory' ? EXAMPLE_APPS : EXAMPLE_APPS.filter((app) => app.name === 'express');
+}
+
 export interface RunningApp {
   url: string;
   close(): Promise<void>;
