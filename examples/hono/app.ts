@@ -21,6 +21,35 @@ export interface HonoAppOptions {
    * (shared/server/page-files.ts), from the Worker's static assets on workerd.
    */
   pageFile(path: string): Promise<PageFile | undefined>;
+  /**
+   * The client's address, for the login throttle and the SDK's `clientKey`. Default: the TCP peer as the runtime's
+   * server hands it to `fetch` (`peerAddress`: @hono/node-server, Bun.serve, Deno.serve). Without one, every client
+   * would share one throttle budget and one SDK attempt counter: one attacker would lock everyone out.
+   */
+  clientAddress?(request: Request, env: unknown): string | undefined;
+}
+
+/**
+ * The TCP peer's address from what the runtime passes as `fetch`'s second argument (Hono's `c.env`), never from a
+ * header (a client writes whatever it likes there): `incoming.socket` on @hono/node-server, `requestIP()` on
+ * Bun.serve's server, `remoteAddr` on Deno.serve's info. Undefined elsewhere (the adapter then cannot tell).
+ */
+export function peerAddress(request: Request, env: unknown): string | undefined {
+  if (typeof env !== 'object' || env === null) return undefined;
+  const bindings = env as {
+    incoming?: { socket?: { remoteAddress?: unknown } };
+    server?: { incoming?: { socket?: { remoteAddress?: unknown } } };
+    requestIP?(request: Request): { address?: unknown } | null;
+    remoteAddr?: { hostname?: unknown };
+  };
+  const candidates = [
+    bindings.incoming?.socket?.remoteAddress,
+    bindings.server?.incoming?.socket?.remoteAddress,
+    typeof bindings.requestIP === 'function' ? bindings.requestIP(request)?.address : undefined,
+    bindings.remoteAddr?.hostname,
+  ];
+  const address = candidates.find((candidate) => typeof candidate === 'string' && candidate !== '');
+  return address as string | undefined;
 }
 
 /**
@@ -49,8 +78,10 @@ export function createHonoApp(deps: ExampleAppDeps, options: HonoAppOptions): Ho
   // Only a bug reaches here (every endpoint resolves to an answer): the same safe answer, never Hono's default page.
   app.onError((error) => send(answerFor(error)));
 
+  const clientAddress = options.clientAddress ?? peerAddress;
   for (const route of exampleRoutes(deps)) {
-    const handler = async (c: { req: { raw: Request } }) => send(await respond(route, fetchRequest(c.req.raw)));
+    const handler = async (c: { req: { raw: Request }; env: unknown }) =>
+      send(await respond(route, fetchRequest(c.req.raw, clientAddress(c.req.raw, c.env))));
     if (route.method === 'GET') app.get(route.path, handler);
     else app.post(route.path, handler);
   }

@@ -22,6 +22,9 @@ export default {
     app ??= selfHostedHonoApp({
       encryptionKey: env.MFA_ENCRYPTION_KEY,
       pageFile: (path) => assetFile(env, path),
+      // Cloudflare's edge sets this header to the client's address (overwriting any the client sent); `env` holds
+      // the bindings here, not a connection, so the default peerAddress finds none.
+      clientAddress: (req) => req.headers.get('cf-connecting-ip') ?? undefined,
     });
     return app.fetch(request);
   },

@@ -12,15 +12,17 @@ const unreadable = () => new HttpError(415, 'invalid_request', 'The request coul
  * A Fetch API `Request` as the shared handlers see it, for the Hono example on Node, Bun, Deno and Workers: the same
  * reading as node-request.ts gives Express and Koa. Fetch's `Headers` joins a repeated header with ", ", so a
  * credential header holding ", " counts as sent twice (ambiguous: neither is used, the caller answers 401); tokens
- * never contain it.
+ * never contain it. `clientAddress` is the TCP peer as the runtime tells it (the Fetch API itself has none).
  */
-export function fetchRequest(request: Request): ExampleRequest {
+export function fetchRequest(request: Request, clientAddress?: string): ExampleRequest {
   return {
     bearerToken: /^Bearer +(\S+) *$/i.exec(credentialHeader(request, 'authorization') ?? '')?.[1] ?? '',
     ctx: callContext(request),
     query: new URL(request.url).searchParams,
     cookie: (name) => cookieOf(request, name),
     readBody: () => readJsonBody(request),
+    // The runtime's TCP peer (or the edge's, on Workers), never a header the client wrote: see HonoAppOptions.
+    clientAddress,
   };
 }
 
