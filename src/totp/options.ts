@@ -51,7 +51,7 @@ export interface TotpMfaProviderOptions {
   recoveryCodeCount?: number;
   /**
    * How many users' factors this provider keeps, still sealed, between verifies, so that a verify on a store whose
-   * `attemptAndClaim` is one operation (all three built-in stores) is one round trip instead of two. The store stays
+   * `attemptAndClaim` is one operation (every built-in store) is one round trip instead of two. The store stays
    * the authority:
    * it checks, in the same operation, that the cached factor is still the current one. Default 10 000 (a few MB at
    * most); 0 turns it off.
@@ -135,7 +135,7 @@ export function resolveTotpOptions(options: TotpMfaProviderOptions): ResolvedTot
   // A store written for the first contract (beginAttempt, claimStep, consumeRecoveryCode) is named as such.
   if (missing.length > 0) {
     throw new MfaConfigurationError(
-      `store must implement MfaStore (contract v2: MemoryMfaStore, RedisMfaStore, PostgresMfaStore); it lacks ${missing.join(', ')}`,
+      `store must implement MfaStore (contract v2: MemoryMfaStore, RedisMfaStore, PostgresMfaStore, SqliteMfaStore); it lacks ${missing.join(', ')}`,
     );
   }
   const totpCrypto = options.totpCrypto ?? nodeCrypto;
