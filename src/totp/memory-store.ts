@@ -33,7 +33,8 @@ interface UserRecord {
 
 /**
  * State in this process's memory: the default store, for development and tests. It is lost on restart and not
- * shared between processes; use `RedisMfaStore` or `PostgresMfaStore` when the app runs on several servers, `SqliteMfaStore` for one server that keeps its state across restarts.
+ * shared between processes; use `RedisMfaStore` or `PostgresMfaStore` when the app runs on several servers, and
+ * `SqliteMfaStore` for one server that keeps its state across restarts.
  *
  * Every method does its work synchronously before its promise settles, so each is atomic within the process.
  * Records are copied in and out: a caller can never change stored state by mutating what it got. It is also the
