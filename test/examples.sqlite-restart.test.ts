@@ -55,8 +55,8 @@ describe('an example on a SQLite file (SQLITE_PATH), restarted', () => {
   }, 60_000);
 
   it('refuses two persistent backends at once, naming the variables', async () => {
-    await expect(
-      startExample('express', { ...env, DATABASE_URL: 'postgres://127.0.0.1:1/none' }),
-    ).rejects.toThrow(/Set one of REDIS_URL, DATABASE_URL and SQLITE_PATH/);
+    await expect(startExample('express', { ...env, DATABASE_URL: 'postgres://127.0.0.1:1/none' })).rejects.toThrow(
+      /Set one of REDIS_URL, DATABASE_URL and SQLITE_PATH/,
+    );
   });
 });
