@@ -74,7 +74,7 @@ describe.each(runtimes)('Hono example on %s', (runtime) => {
     dir = await packedProject();
     const startedAt = Date.now();
     server = await startExample(runtime, dir, data);
-    console.log(`hono example on ${runtime}: started in ${Date.now() - startedAt} ms`);
+    process.stdout.write(`hono example on ${runtime}: started in ${Date.now() - startedAt} ms\n`);
   });
   afterAll(async () => {
     await server?.stop();
@@ -129,7 +129,7 @@ describe.each(runtimes)('Hono example on %s', (runtime) => {
     await server.stop();
     const startedAt = Date.now();
     server = await startExample(runtime, dir, data);
-    console.log(`hono example on ${runtime}: restarted in ${Date.now() - startedAt} ms`);
+    process.stdout.write(`hono example on ${runtime}: restarted in ${Date.now() - startedAt} ms\n`);
     expect(await call('/mfa_status', { idToken: token })).toMatchObject({ status: 200, body: { enabled: true } });
     expect(await steps.answer(await steps.challengeFor(credentials), code)).toMatchObject({
       status: 400,
