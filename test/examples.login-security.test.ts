@@ -3,7 +3,7 @@ import { selfHostedDeps } from '../examples/shared/self-hosted/setup.js';
 import type { SelfHostedAppDeps } from '../examples/shared/deps.js';
 import { memoryBackend } from '../examples/shared/self-hosted/backends.js';
 import { createFakeAuthenticator, createFixedClock } from '../src/testing/index.js';
-import { backendFixtures, type OpenBackend } from './support/example-backends.js';
+import { appsOn, backendFixtures, type OpenBackend } from './support/example-backends.js';
 import { EXAMPLE_APPS, type RunningApp, listen } from './support/example-apps.js';
 import { loopbackAddress, requestFrom } from './support/example-from-address.js';
 import { exampleHttp } from './support/example-http.js';
@@ -25,7 +25,7 @@ for (const fixture of await backendFixtures()) {
     });
     afterAll(() => opened?.close());
 
-    describe.each(EXAMPLE_APPS)('$name example app', ({ create }) => {
+    describe.each(appsOn(fixture, EXAMPLE_APPS))('$name example app', ({ create }) => {
       const clock = createFixedClock(START);
       const authenticator = createFakeAuthenticator(clock);
       let app: RunningApp;

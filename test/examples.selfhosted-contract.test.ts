@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, t
 import { redisBackend } from '../examples/shared/self-hosted/backends.js';
 import { selfHostedDeps } from '../examples/shared/self-hosted/setup.js';
 import { createFakeAuthenticator, createFixedClock } from '../src/testing/index.js';
-import { backendFixtures, type OpenBackend, redisTestPrefix } from './support/example-backends.js';
+import { appsOn, backendFixtures, type OpenBackend, redisTestPrefix } from './support/example-backends.js';
 import { EXAMPLE_APPS, type RunningApp, listen } from './support/example-apps.js';
 import { type Exchange, exampleHttp } from './support/example-http.js';
 import { expectSafeResponses } from './support/example-leaks.js';
@@ -34,7 +34,7 @@ for (const fixture of await backendFixtures()) {
     });
     afterAll(() => opened?.close());
 
-    describe.each(EXAMPLE_APPS)('$name example app', ({ create }) => {
+    describe.each(appsOn(fixture, EXAMPLE_APPS))('$name example app', ({ create }) => {
       const clock = createFixedClock(START);
       const authenticator = createFakeAuthenticator(clock);
       let app: RunningApp;

@@ -23,6 +23,16 @@ export interface BackendFixture {
   /** False when the service is unreachable and not required: the suite is skipped with a visible message. */
   available: boolean;
   open(): Promise<OpenBackend>;
+  /**
+   * The example apps (by name) the per-backend contract suites run on this backend; all when absent. SQLite runs
+   * on Hono only: the backend's code is the same for every app, and the suites stay short.
+   */
+  apps?: string[];
+}
+
+/** The example apps a per-backend suite runs on `fixture`. */
+export function appsOn<App extends { name: string }>(fixture: BackendFixture, apps: App[]): App[] {
+  return apps.filter(({ name }) => !fixture.apps || fixture.apps.includes(name));
 }
 
 const unique = () => randomBytes(6).toString('hex');
@@ -98,6 +108,6 @@ export async function backendFixtures(): Promise<BackendFixture[]> {
     { name: 'memory', available: true, open: async () => ({ backend: memoryBackend(), close: async () => {} }) },
     { name: 'redis', available: redis, open: openRedis },
     { name: 'postgres', available: postgres, open: openPostgres },
-    { name: 'sqlite', available: true, open: openSqlite },
+    { name: 'sqlite', available: true, open: openSqlite, apps: ['hono'] },
   ];
 }
