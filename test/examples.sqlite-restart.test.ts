@@ -54,6 +54,12 @@ describe('an example on a SQLite file (SQLITE_PATH), restarted', () => {
     expect((await steps.answer(await steps.challengeFor(credentials), recoveryCodes[0]!)).status).toBe(400);
   }, 60_000);
 
+  it('a SQLITE_PATH that cannot be opened stops the start, naming the variable and the reason', async () => {
+    await expect(startExample('express', { ...env, SQLITE_PATH: join(dir, 'missing', 'mfa.db') })).rejects.toThrow(
+      /Cannot use the SQLite file at \S+ \(SQLITE_PATH\): .*directory does not exist/,
+    );
+  });
+
   it('refuses two persistent backends at once, naming the variables', async () => {
     await expect(startExample('express', { ...env, DATABASE_URL: 'postgres://127.0.0.1:1/none' })).rejects.toThrow(
       /Set one of REDIS_URL, DATABASE_URL and SQLITE_PATH/,

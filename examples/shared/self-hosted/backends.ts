@@ -85,12 +85,13 @@ export async function backendFromEnv(env: Record<string, string | undefined>): P
   if ([REDIS_URL, DATABASE_URL, SQLITE_PATH].filter(Boolean).length > 1)
     throw new Error('Set one of REDIS_URL, DATABASE_URL and SQLITE_PATH, not several: the state lives in one place');
   if (SQLITE_PATH) {
-    const file = await openSqliteFile(SQLITE_PATH);
+    let file: OpenSqliteFile | undefined;
     try {
+      file = await openSqliteFile(SQLITE_PATH);
       return await sqliteBackend(file, env.MFA_TABLE_PREFIX ?? DEFAULT_SQLITE_TABLE_PREFIX, SQLITE_PATH);
     } catch (error) {
-      file.close();
-      throw new Error(`Cannot use the SQLite file at ${SQLITE_PATH} (SQLITE_PATH): ${describe(error)}`);
+      file?.close();
+      throw new Error(`Cannot use the SQLite file at ${SQLITE_PATH} (SQLITE_PATH): ${describeSqlite(error)}`);
     }
   }
   if (REDIS_URL) {
@@ -134,6 +135,15 @@ export async function backendFromEnv(env: Record<string, string | undefined>): P
     }
   }
   return memoryBackend();
+}
+
+/**
+ * A SQLite failure is the file's (a missing directory, no permission, not a database) or a missing binding; the
+ * messages name the path or the package, never a value stored in it, so they are shown whole.
+ */
+function describeSqlite(error: unknown): string {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  return message ? (code ? `${message} (${code})` : message) : describe(error);
 }
 
 /** redis://user:pass@host:6379/0 → redis://host:6379/0: the banner and errors never show a password. */
