@@ -139,6 +139,6 @@ describe.each(['express', 'koa'] as const)('examples/%s/server.ts', (framework) 
     });
     const printed = collect(child);
     expect(await exitCode(child)).toBe(1);
-    expect(printed.stderr).toContain('Cannot start: Set REDIS_URL or DATABASE_URL, not both');
+    expect(printed.stderr).toContain('Cannot start: Set one of REDIS_URL, DATABASE_URL and SQLITE_PATH, not several');
   });
 });

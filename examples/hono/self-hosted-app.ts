@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { MfaClient } from 'saasus-mfa';
 import { MemoryMfaStore, type MfaStore } from 'saasus-mfa/totp';
+import type { AccountStore } from '../shared/self-hosted/accounts.js';
 import { SelfHostedAuth } from '../shared/self-hosted/auth.js';
 import { MemoryAccountStore } from '../shared/self-hosted/memory-accounts.js';
 import { TotpMfaProvider } from 'saasus-mfa/totp';
@@ -12,15 +13,17 @@ export interface SelfHostedHonoOptions extends HonoAppOptions {
   encryptionKey: string;
   /**
    * Where MFA state lives. Default: memory (this isolate or process only). This is the one place a persistent
-   * store plugs in: on Workers, `saasus-mfa/stores/sqlite` over the D1 binding (`env.DB`) once that store lands; on
-   * Bun or Deno a SQLite file.
+   * store plugs in: `saasus-mfa/stores/sqlite` over the D1 binding (`env.DB`) on Workers, over a SQLite file on
+   * Bun or Deno (shared/self-hosted/sqlite-backend.ts builds it with `accounts`).
    */
   mfaStore?: MfaStore;
+  /** Where users and sessions live, beside `mfaStore`. Default: memory (lost with the process or isolate). */
+  accounts?: AccountStore;
 }
 
 /**
- * The self-hosted example as the Fetch-API runtimes start it: TotpMfaProvider on the store, accounts and sessions in
- * memory, the Hono app over them. Built without shared/self-hosted/backends.ts, whose Redis and PostgreSQL stores a
+ * The self-hosted example as the Fetch-API runtimes start it: TotpMfaProvider on the store, the accounts and
+ * sessions (memory unless given), the Hono app over them. Built without shared/self-hosted/backends.ts, whose Redis and PostgreSQL stores a
  * Worker cannot bundle without them.
  */
 export function selfHostedHonoApp(options: SelfHostedHonoOptions): Hono {
@@ -29,5 +32,5 @@ export function selfHostedHonoApp(options: SelfHostedHonoOptions): Hono {
     encryptionKey: options.encryptionKey,
   });
   const mfa = new MfaClient({ provider, issuer: 'Acme' });
-  return createHonoApp({ auth: new SelfHostedAuth(mfa, new MemoryAccountStore()) }, options);
+  return createHonoApp({ auth: new SelfHostedAuth(mfa, options.accounts ?? new MemoryAccountStore()) }, options);
 }

@@ -19,8 +19,8 @@ const CREDENTIALS = ['SAASUS_SAAS_ID', 'SAASUS_API_KEY', 'SAASUS_SECRET_KEY'] as
 /**
  * - SaaSus mode when any SaaSus credential is set (the provider then fails fast, naming a missing one);
  * - DEMO mode with `SAASUS_DEMO=1`: SaaSus mode against the in-process fake SaaSus API;
- * - otherwise self-hosted mode: TOTP in this app, state in memory, or in Redis (`REDIS_URL`) or PostgreSQL
- *   (`DATABASE_URL`).
+ * - otherwise self-hosted mode: TOTP in this app, state in memory, or in Redis (`REDIS_URL`), PostgreSQL
+ *   (`DATABASE_URL`) or a SQLite file (`SQLITE_PATH`, for one server that keeps its enrolments across restarts).
  */
 export async function exampleFromEnv(env: Record<string, string | undefined> = process.env): Promise<ExampleSetup> {
   const issuer = env.MFA_ISSUER ?? 'Acme';

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeAuthenticator } from '../../src/testing/index.js';
 import { exampleHttp } from '../support/example-http.js';
@@ -6,22 +9,25 @@ import { runtimeBinary } from '../support/runtime-binaries.js';
 import {
   type RunningWorker,
   packedProject,
+  removeDir,
   selectedRuntimes,
   startServer,
   startWrangler,
 } from '../support/runtime-runs.js';
 
-// The Hono example (examples/hono) started on Bun, Deno and workerd, against the packed package, and driven over
-// real HTTP the way the demo page drives it: the self-hosted contract's lifecycle (sign-up, setup with QR code,
+// The Hono example (examples/hono) started on Bun, Deno and workerd, against the packed package, on a persistent
+// store (a SQLite file through bun:sqlite on Bun and node:sqlite on Deno; D1 through wrangler's local mode on
+// workerd), and driven over real HTTP the way the demo page drives it: the self-hosted contract's lifecycle (sign-up, setup with QR code,
 // verify, enable with recovery codes, login through the MFA challenge, a replayed code refused, recovery code,
-// logout), the page with its security headers, and the 404. On Node the example runs every shared contract suite
+// logout), the page with its security headers, the 404, and a restart on the same data that loses nothing. On Node the example runs every shared contract suite
 // (test/support/example-apps.ts lists it beside Express and Koa).
 
 const KEY = 'q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=';
 const runtimes = selectedRuntimes().filter((name) => name === 'bun' || name === 'deno' || name === 'workerd');
 
-async function startExample(runtime: string, dir: string): Promise<RunningWorker> {
-  const env = { PORT: '0', MFA_ENCRYPTION_KEY: KEY };
+/** Starts the example on `runtime` with its state under `data` (a SQLite file there, or wrangler's D1 persistence). */
+async function startExample(runtime: string, dir: string, data: string): Promise<RunningWorker> {
+  const env = { PORT: '0', MFA_ENCRYPTION_KEY: KEY, SQLITE_PATH: join(data, 'mfa.db') };
   if (runtime === 'bun')
     return startServer(runtimeBinary('bun'), ['examples/hono/bun.ts'], dir, undefined, 'listening', env);
   if (runtime === 'deno')
@@ -33,8 +39,10 @@ async function startExample(runtime: string, dir: string): Promise<RunningWorker
         // The example's TypeScript imports its siblings as .js (NodeNext style); Deno maps them to .ts with this.
         '--sloppy-imports',
         '--allow-net=127.0.0.1',
-        '--allow-env=PORT,MFA_ENCRYPTION_KEY',
-        '--allow-read=examples/shared/page',
+        '--allow-env=PORT,MFA_ENCRYPTION_KEY,SQLITE_PATH',
+        // The page, and the SQLite file's directory (the file and its -wal and -shm companions).
+        `--allow-read=examples/shared/page,${data}`,
+        `--allow-write=${data}`,
         'examples/hono/deno.ts',
       ],
       dir,
@@ -42,7 +50,13 @@ async function startExample(runtime: string, dir: string): Promise<RunningWorker
       'listening',
       env,
     );
-  return startWrangler(dir, 'examples/hono/wrangler.toml', ['--var', `MFA_ENCRYPTION_KEY:${KEY}`]);
+  return startWrangler(dir, 'examples/hono/wrangler.toml', [
+    '--var',
+    `MFA_ENCRYPTION_KEY:${KEY}`,
+    // D1's local database (and every other binding's state) under `data`: a second wrangler dev on it sees it.
+    '--persist-to',
+    data,
+  ]);
 }
 
 // On Node the shared contract suites cover it; a run for Node only has nothing to do here.
@@ -50,14 +64,22 @@ if (runtimes.length === 0) it.skip('the Hono example runs here on Bun, Deno and 
 
 describe.each(runtimes)('Hono example on %s', (runtime) => {
   let server: RunningWorker;
+  let dir: string;
+  const data = mkdtempSync(join(tmpdir(), `saasus-mfa-hono-${runtime}-`));
   const { call } = exampleHttp(() => server.url);
   const steps = selfHostedSteps(call);
   const authenticator = createFakeAuthenticator();
 
   beforeAll(async () => {
-    server = await startExample(runtime, await packedProject());
+    dir = await packedProject();
+    const startedAt = Date.now();
+    server = await startExample(runtime, dir, data);
+    process.stdout.write(`hono example on ${runtime}: started in ${Date.now() - startedAt} ms\n`);
   });
-  afterAll(() => server?.stop());
+  afterAll(async () => {
+    await server?.stop();
+    removeDir(data);
+  });
 
   it('runs sign-up → setup (QR code) → verify → enable → login through the challenge → replay refused → recovery code → logout', async () => {
     const credentials = newCredentials();
@@ -98,6 +120,21 @@ describe.each(runtimes)('Hono example on %s', (runtime) => {
     expect(wrong.status).toBe(400);
     expect(wrong.headers.get('cache-control')).toBe('no-store');
     expect((await call('/mfa_status')).status).toBe(401);
+  });
+
+  it('lost enrolment on restart: stopped and started again on the same data, the factor, its claimed step and the session are still there', async () => {
+    const { credentials, secret, token } = await steps.enrolledUser(authenticator);
+    const code = authenticator.codeAt(secret, Date.now() + 30_000);
+    expect((await steps.answer(await steps.challengeFor(credentials), code)).status).toBe(200);
+    await server.stop();
+    const startedAt = Date.now();
+    server = await startExample(runtime, dir, data);
+    process.stdout.write(`hono example on ${runtime}: restarted in ${Date.now() - startedAt} ms\n`);
+    expect(await call('/mfa_status', { idToken: token })).toMatchObject({ status: 200, body: { enabled: true } });
+    expect(await steps.answer(await steps.challengeFor(credentials), code)).toMatchObject({
+      status: 400,
+      body: { code: 'invalid_code', reason: 'replayed' },
+    });
   });
 
   it('serves the demo page with its security headers, and a JSON 404 elsewhere', async () => {

@@ -14,13 +14,16 @@ export const EXAMPLE_APPS: Array<{ name: string; create: (deps: ExampleAppDeps) 
 ];
 
 /**
- * The apps a backend's suite runs against: every app on the memory backend, the Express app alone on the others.
- * The apps differ only in how HTTP reaches the shared handlers, and the backends only in where accounts, sessions
- * and MFA state live, so each difference is run once instead of every app on every backend (which was most of the
- * examples' test time).
+ * The apps a backend's suite runs against: every app on the memory backend, one app on each of the others (Hono
+ * on SQLite, the backend of its Bun, Deno and Workers entries; Express on Redis and PostgreSQL). The apps differ
+ * only in how HTTP reaches the shared handlers, and the backends only in where accounts, sessions and MFA state
+ * live, so each difference is run once instead of every app on every backend (which was most of the examples' test
+ * time).
  */
 export function appsFor(backend: string): typeof EXAMPLE_APPS {
-  return backend === 'memory' ? EXAMPLE_APPS : EXAMPLE_APPS.filter((app) => app.name === 'express');
+  if (backend === 'memory') return EXAMPLE_APPS;
+  const app = backend === 'sqlite' ? 'hono' : 'express';
+  return EXAMPLE_APPS.filter(({ name }) => name === app);
 }
 
 export interface RunningApp {

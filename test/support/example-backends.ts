@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   type Backend,
   memoryBackend,
   postgresBackend,
   redisBackend,
+  sqliteBackend,
 } from '../../examples/shared/self-hosted/backends.js';
+import { openSqliteFile } from '../../examples/shared/self-hosted/sqlite-file.js';
 import { deleteRedisKeysUnder, newPgPool, newRedisClient, postgresAvailable, redisAvailable } from './services.js';
 
 /** A self-hosted example backend opened for one test file, with its data removed by `close()`. */
@@ -72,12 +77,27 @@ async function openPostgres(): Promise<OpenBackend> {
   };
 }
 
-/** The three backends of self-hosted mode; the service-backed ones are probed once per file. */
+/** A SQLite file in a fresh directory (better-sqlite3 here, as `SQLITE_PATH` picks it), removed with its directory. */
+async function openSqlite(): Promise<OpenBackend> {
+  const dir = mkdtempSync(join(tmpdir(), 'saasus-mfa-example-sqlite-'));
+  const path = join(dir, 'mfa.db');
+  const backend = await sqliteBackend(await openSqliteFile(path), 'saasus_mfa_', path);
+  return {
+    backend,
+    async close() {
+      await backend.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The four backends of self-hosted mode; the service-backed ones are probed once per file. */
 export async function backendFixtures(): Promise<BackendFixture[]> {
   const [redis, postgres] = await Promise.all([redisAvailable(), postgresAvailable()]);
   return [
     { name: 'memory', available: true, open: async () => ({ backend: memoryBackend(), close: async () => {} }) },
     { name: 'redis', available: redis, open: openRedis },
     { name: 'postgres', available: postgres, open: openPostgres },
+    { name: 'sqlite', available: true, open: openSqlite },
   ];
 }

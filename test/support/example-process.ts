@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const STARTUP_TIMEOUT_MS = 20_000;
 /** Variables that choose the mode or the backend: a test sets the ones it wants, the caller's shell sets none. */
-const MODE_VARIABLES = /^(SAASUS_|REDIS_URL$|DATABASE_URL$|MFA_|NODE_ENV$|PORT$)/;
+const MODE_VARIABLES = /^(SAASUS_|REDIS_URL$|DATABASE_URL$|SQLITE_PATH$|MFA_|NODE_ENV$|PORT$)/;
 
 export interface ExampleProcess {
   child: ChildProcess;
@@ -18,7 +18,7 @@ export interface ExampleProcess {
   stop(): Promise<number | null>;
 }
 
-export function spawnExample(framework: 'express' | 'koa', env: Record<string, string> = {}): ChildProcess {
+export function spawnExample(framework: 'express' | 'koa' | 'hono', env: Record<string, string> = {}): ChildProcess {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !MODE_VARIABLES.test(name)));
   return spawn(process.execPath, ['--import', 'tsx', `examples/${framework}/server.ts`], {
     cwd: ROOT,
@@ -29,7 +29,7 @@ export function spawnExample(framework: 'express' | 'koa', env: Record<string, s
 
 /** Starts an example and waits for its banner; rejects with what it printed if it exits or stays silent. */
 export async function startExample(
-  framework: 'express' | 'koa',
+  framework: 'express' | 'koa' | 'hono',
   env: Record<string, string> = {},
 ): Promise<ExampleProcess> {
   const child = spawnExample(framework, env);

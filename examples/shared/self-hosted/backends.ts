@@ -7,10 +7,12 @@ import type { AccountStore } from './accounts.js';
 import { MemoryAccountStore } from './memory-accounts.js';
 import { PostgresAccountStore } from './postgres-accounts.js';
 import { RedisAccountStore } from './redis-accounts.js';
+import { DEFAULT_SQLITE_TABLE_PREFIX, sqliteBackendParts } from './sqlite-backend.js';
+import { type OpenSqliteFile, openSqliteFile } from './sqlite-file.js';
 
 /** Where self-hosted mode keeps its state: the SDK's MFA store and the example's accounts, side by side. */
 export interface Backend {
-  name: 'memory' | 'redis' | 'postgres';
+  name: 'memory' | 'redis' | 'postgres' | 'sqlite';
   /** For the banner: where the state is, without credentials. */
   description: string;
   mfaStore: MfaStore;
@@ -22,7 +24,7 @@ export interface Backend {
 export function memoryBackend(): Backend {
   return {
     name: 'memory',
-    description: 'in memory (lost on restart; set REDIS_URL or DATABASE_URL to keep it)',
+    description: 'in memory (lost on restart; set REDIS_URL, DATABASE_URL or SQLITE_PATH to keep it)',
     mfaStore: new MemoryMfaStore(),
     accounts: new MemoryAccountStore(),
     close: async () => {},
@@ -58,14 +60,40 @@ export async function postgresBackend(pool: pg.Pool, tablePrefix: string, where 
 }
 
 /**
+ * Both stores in one SQLite file (one server: the file outlives restarts, but is not shared by servers on other
+ * machines), their tables under one prefix; creates the tables if missing.
+ */
+export async function sqliteBackend(file: OpenSqliteFile, tablePrefix: string, where: string): Promise<Backend> {
+  const { mfaStore, accounts } = await sqliteBackendParts(file.driver, tablePrefix);
+  return {
+    name: 'sqlite',
+    description: `in SQLite at ${where} (${file.binding}, tables ${tablePrefix}*)`,
+    mfaStore,
+    accounts,
+    close: async () => file.close(),
+  };
+}
+
+/**
  * The backend the environment asks for: `REDIS_URL` → Redis (prefix `MFA_REDIS_PREFIX`, default `saasus-mfa:`),
- * `DATABASE_URL` → PostgreSQL (prefix `MFA_TABLE_PREFIX`, default `saasus_mfa_`), neither → memory.
+ * `DATABASE_URL` → PostgreSQL (prefix `MFA_TABLE_PREFIX`, default `saasus_mfa_`), `SQLITE_PATH` → that SQLite
+ * file (same prefix variable; better-sqlite3 when installed, else node:sqlite), none → memory.
  * Connects first, so a wrong URL stops the app at start rather than at the first sign-up.
  */
 export async function backendFromEnv(env: Record<string, string | undefined>): Promise<Backend> {
-  const { REDIS_URL, DATABASE_URL } = env;
-  if (REDIS_URL && DATABASE_URL)
-    throw new Error('Set REDIS_URL or DATABASE_URL, not both: the state lives in one place');
+  const { REDIS_URL, DATABASE_URL, SQLITE_PATH } = env;
+  if ([REDIS_URL, DATABASE_URL, SQLITE_PATH].filter(Boolean).length > 1)
+    throw new Error('Set one of REDIS_URL, DATABASE_URL and SQLITE_PATH, not several: the state lives in one place');
+  if (SQLITE_PATH) {
+    let file: OpenSqliteFile | undefined;
+    try {
+      file = await openSqliteFile(SQLITE_PATH);
+      return await sqliteBackend(file, env.MFA_TABLE_PREFIX ?? DEFAULT_SQLITE_TABLE_PREFIX, SQLITE_PATH);
+    } catch (error) {
+      file?.close();
+      throw new Error(`Cannot use the SQLite file at ${SQLITE_PATH} (SQLITE_PATH): ${describeSqlite(error)}`);
+    }
+  }
   if (REDIS_URL) {
     // Loaded only in this mode: ioredis and pg are optional.
     const { Redis } = await import('ioredis');
@@ -107,6 +135,15 @@ export async function backendFromEnv(env: Record<string, string | undefined>): P
     }
   }
   return memoryBackend();
+}
+
+/**
+ * A SQLite failure is the file's (a missing directory, no permission, not a database) or a missing binding; the
+ * messages name the path or the package, never a value stored in it, so they are shown whole.
+ */
+function describeSqlite(error: unknown): string {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  return message ? (code ? `${message} (${code})` : message) : describe(error);
 }
 
 /** redis://user:pass@host:6379/0 → redis://host:6379/0: the banner and errors never show a password. */

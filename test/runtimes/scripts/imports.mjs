@@ -8,6 +8,7 @@ const SUBPATHS = [
   'saasus-mfa/testing/saasus',
   'saasus-mfa/stores/redis',
   'saasus-mfa/stores/postgres',
+  'saasus-mfa/stores/sqlite',
 ];
 const outcome = {};
 for (const subpath of SUBPATHS) {

@@ -8,6 +8,7 @@ const SUBPATHS = {
   'saasus-mfa/testing/saasus': () => import('saasus-mfa/testing/saasus'),
   'saasus-mfa/stores/redis': () => import('saasus-mfa/stores/redis'),
   'saasus-mfa/stores/postgres': () => import('saasus-mfa/stores/postgres'),
+  'saasus-mfa/stores/sqlite': () => import('saasus-mfa/stores/sqlite'),
 };
 
 export default {
