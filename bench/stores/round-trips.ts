@@ -87,6 +87,11 @@ export async function storeRoundTrips(options: BenchOptions): Promise<Section> {
       ][] = [
         ['verify-success', 'successful verify', () => user.mfa.verify({ id: user.id }, user.nextCode())],
         [
+          'verify-success-client-key',
+          'successful verify with clientKey (per-client budget under the per-user ceiling)',
+          () => user.mfa.verify({ id: user.id }, user.nextCode(), { clientKey: '203.0.113.7' }),
+        ],
+        [
           'verify-failure',
           'failed verify (wrong code)',
           () => expectInvalid(user.mfa.verify({ id: user.id }, wrongCode(user.nextCode()))),
