@@ -11,7 +11,8 @@ function inSecondsOrMinutes(ms) {
 /** " 2 attempts left." after a wrong code, when the server said; nothing when it did not. */
 function attemptsLeft(remaining) {
   if (remaining === null || remaining === undefined) return '';
-  if (remaining === 0) return ' No attempts left: the next wrong code locks it for a while.';
+  // At 0 the limit is reached: every code, right or wrong, is now refused until the window ends.
+  if (remaining === 0) return ' No attempts left: codes are refused for a while; a recovery code still works.';
   return ` ${remaining} ${remaining === 1 ? 'attempt' : 'attempts'} left.`;
 }
 
