@@ -12,7 +12,7 @@ function inSecondsOrMinutes(ms) {
 function attemptsLeft(remaining) {
   if (remaining === null || remaining === undefined) return '';
   // At 0 the limit is reached: every code, right or wrong, is now refused until the window ends.
-  if (remaining === 0) return ' No attempts left: codes are refused for a while; a recovery code still works.';
+  if (remaining === 0) return ' No attempts left: codes are refused for a while.';
   return ` ${remaining} ${remaining === 1 ? 'attempt' : 'attempts'} left.`;
 }
 
