@@ -1,5 +1,5 @@
 /**
- * The storage contract behind `TotpMfaProvider` (v2: issue "Login security the library enforces").
+ * The storage contract behind `TotpMfaProvider` (v2; what changed from the first one, and why: the CHANGELOG).
  *
  * A store keeps, per user id: at most one enabled factor, at most one pending setup, the hashes of the user's
  * recovery codes, and attempt counters ("buckets", each a fixed window). It never sees a secret in clear (the
@@ -10,16 +10,6 @@
  * Every method that decides something (check a budget, claim a time step, promote a setup, use a recovery code) is
  * atomic against concurrent callers on any number of servers: one Lua script, one SQL statement or transaction, or
  * one synchronous block. The shared contract suite in `test/store-contract.test.ts` checks all of this.
- *
- * What changed from v1, and why:
- * - The code is checked by the provider *before* the store is asked (on the cached factor, or on the state `load`
- *   read), and the store then decides budget, claim and count in one atomic operation. So a replay (a step already
- *   claimed) is refused without being counted as a failed guess, and a burst still cannot outrun the limit: each
- *   failure is counted in the same atomic operation that checks the budget.
- * - Counters are buckets named by the provider (per user, per user and client, setup, recovery), so one client's
- *   lock never locks another, and a TOTP lockout never closes the recovery path.
- * - `beginAttempt`, `claimStep`, `consumeRecoveryCode` and `withAttemptAndClaim` are gone: every store implements
- *   `attemptAndClaim` and `useRecoveryCode` itself (both are one round trip).
  */
 
 /** A TOTP secret at rest, sealed by the provider, with the replay-protection mark. */
@@ -58,10 +48,7 @@ export interface MfaStoredState {
   recoveryCodes: number;
 }
 
-/**
- * How long an expired pending setup is kept (by TTL, sweep or `deleteExpired`) so that a late code is told "expired"
- * rather than "no setup". One value for every store, so the answer does not depend on where the state lives.
- */
+/** How long an expired setup is kept, so a late code is told "expired" rather than "no setup"; one for all stores. */
 export const EXPIRED_SETUP_GRACE_MS = 24 * 60 * 60 * 1000;
 
 /** Bucket names: built by the provider, opaque to stores, safe in a Redis key, a SQL text column and a log line. */
