@@ -77,7 +77,10 @@ export async function runFailoverTrials(deployment: TrialDeployment, settings: T
   const [app, setupClient, checkClient] = clients as [Redis | Cluster, Redis | Cluster, Redis | Cluster];
   const replicaAcks = settings.acks ? { replicas: 1, timeoutMs: 200 } : (false as const);
   const tested = new RedisMfaStore({ client: app, keyPrefix, replicaAcks });
-  const setup = new RedisMfaStore({ client: setupClient, keyPrefix, replicaAcks: { replicas: 1, timeoutMs: 3_000 } });
+  // The setup's writes must reach the replica before the trial starts, but are not what is measured: a replica that
+  // rejoined after the previous kill may still be syncing, for longer on a busy machine (3 s was once too short in
+  // CI, with another test file running beside this one), so it gets time.
+  const setup = new RedisMfaStore({ client: setupClient, keyPrefix, replicaAcks: { replicas: 1, timeoutMs: 15_000 } });
   const checker = new RedisMfaStore({ client: checkClient, keyPrefix, replicaAcks: false });
   const figures: TrialFigures = {
     ...settings,
