@@ -2,6 +2,7 @@ import type { MfaCallContext } from 'saasus-mfa';
 import { HttpError } from '../handlers/answer.js';
 import type { ExampleRequest } from '../handlers/route.js';
 import { JSON_BODY_LIMIT_BYTES } from './json-body.js';
+import { cookieFrom } from './cookie.js';
 
 // Fixed messages, the same as json-body.ts gives: a JSON parser's own message may quote the body back.
 const tooLarge = () => new HttpError(413, 'invalid_request', 'The request body is too large');
@@ -20,7 +21,7 @@ export function fetchRequest(request: Request, clientAddress?: string): ExampleR
     bearerToken: /^Bearer +(\S+) *$/i.exec(credentialHeader(request, 'authorization') ?? '')?.[1] ?? '',
     ctx: callContext(request),
     query: new URL(request.url).searchParams,
-    cookie: (name) => cookieOf(request, name),
+    cookie: (name) => cookieFrom(request.headers.get('cookie'), name),
     readBody: () => readJsonBody(request),
   };
 }
@@ -42,20 +43,6 @@ function callContext(request: Request): MfaCallContext {
     // Every Fetch server here (Hono's Node adapter, Bun, Deno, workerd) aborts it when the client goes away.
     signal: request.signal,
   };
-}
-
-function cookieOf(request: Request, name: string): string | undefined {
-  const values = (request.headers.get('cookie') ?? '')
-    .split(';')
-    .map((pair) => pair.trim().split('='))
-    .filter(([key]) => key === name)
-    .map(([, ...value]) => value.join('='));
-  if (values.length !== 1) return undefined;
-  try {
-    return decodeURIComponent(values[0]!);
-  } catch {
-    return values[0];
-  }
 }
 
 /** The JSON body, with the rules of json-body.ts (type, charset, encoding, 16 kB, objects and arrays only). */

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MfaCallContext } from 'saasus-mfa';
 import type { ExampleRequest } from '../handlers/route.js';
 import { readJsonBody } from './json-body.js';
+import { cookieFrom } from './cookie.js';
 
 /**
  * A Node request as the shared handlers see it: the bearer token, the SDK call context, and the JSON body reader
@@ -13,7 +14,7 @@ export function nodeRequest(req: IncomingMessage, res: ServerResponse): ExampleR
     bearerToken: bearerTokenOf(req),
     ctx: callContext(req, res),
     query: queryOf(req.url ?? ''),
-    cookie: (name) => cookieOf(req, name),
+    cookie: (name) => cookieFrom(req.headers.cookie, name),
     readBody: () => readJsonBody(req),
     // The TCP peer, never a header: X-Forwarded-For is whatever the client wrote unless a proxy you run overwrites it.
     clientAddress: req.socket.remoteAddress,
@@ -24,21 +25,6 @@ export function nodeRequest(req: IncomingMessage, res: ServerResponse): ExampleR
 function queryOf(target: string): URLSearchParams {
   const start = target.indexOf('?');
   return new URLSearchParams(start === -1 ? '' : target.slice(start + 1));
-}
-
-/** One cookie's value (percent-decoded when it can be); undefined when missing or present twice. */
-function cookieOf(req: IncomingMessage, name: string): string | undefined {
-  const values = (req.headers.cookie ?? '')
-    .split(';')
-    .map((pair) => pair.trim().split('='))
-    .filter(([key]) => key === name)
-    .map(([, ...value]) => value.join('='));
-  if (values.length !== 1) return undefined;
-  try {
-    return decodeURIComponent(values[0]!);
-  } catch {
-    return values[0];
-  }
 }
 
 /**
