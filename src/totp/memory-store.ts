@@ -16,6 +16,16 @@ import {
   type UseRecoveryCode,
   type UserQuery,
 } from './store.js';
+import type {
+  ListTrustedDevices,
+  RevokeTrustedDevice,
+  StoredTrustedDevice,
+  TrustDevice,
+  TrustDeviceResult,
+  TrustedDeviceRecord,
+  TrustedDeviceUse,
+  UseTrustedDevice,
+} from './store-devices.js';
 
 /** A bucket's open window: failures counted and when it ends. */
 interface OpenWindow {
@@ -29,6 +39,8 @@ interface UserRecord {
   recoveryCodes: Set<string>;
   /** Attempt buckets by name; a window that has ended counts as absent. */
   attempts: Map<string, OpenWindow>;
+  /** Trusted devices by id. */
+  devices: Map<string, StoredTrustedDevice>;
 }
 
 /**
@@ -88,6 +100,7 @@ export class MemoryMfaStore implements MfaStore {
     record.pending = null;
     record.recoveryCodes = new Set(recoveryCodeHashes);
     record.attempts.clear();
+    record.devices.clear();
     return true;
   }
 
@@ -101,7 +114,7 @@ export class MemoryMfaStore implements MfaStore {
     if (hash === undefined) return { outcome: 'mismatch', attempts: countFailure(record, budget) };
     record.recoveryCodes.delete(hash);
     clearBuckets(record, budget);
-    return { outcome: 'used', remaining: record.recoveryCodes.size };
+    return { outcome: 'used', remaining: record.recoveryCodes.size, secretId: record.factor.secretId };
   }
 
   async replaceRecoveryCodes({ userId, hashes, secretId }: ReplaceRecoveryCodes): Promise<boolean> {
@@ -119,6 +132,7 @@ export class MemoryMfaStore implements MfaStore {
     record.factor = null;
     record.pending = null;
     record.recoveryCodes = new Set();
+    record.devices.clear();
     return existed;
   }
 
@@ -126,10 +140,57 @@ export class MemoryMfaStore implements MfaStore {
     this.users.get(userId)?.attempts.clear();
   }
 
+  async trustDevice({ userId, device, maxDevices, now }: TrustDevice): Promise<TrustDeviceResult> {
+    const record = this.users.get(userId);
+    if (!record?.factor || record.factor.secretId !== device.secretId) return { outcome: 'stale' };
+    record.devices.set(device.id, { ...device });
+    for (const [id, stored] of record.devices) if (stored.expiresAt <= now) record.devices.delete(id);
+    const dropped: TrustedDeviceRecord[] = [];
+    for (const oldest of oldestFirst([...record.devices.values()])) {
+      if (record.devices.size <= maxDevices) break;
+      if (oldest.id === device.id) continue;
+      record.devices.delete(oldest.id);
+      dropped.push(withoutHash(oldest));
+    }
+    return { outcome: 'trusted', dropped };
+  }
+
+  async useTrustedDevice({ userId, candidateHashes, now }: UseTrustedDevice): Promise<TrustedDeviceUse> {
+    const record = this.users.get(userId);
+    const factor = record?.factor ?? null;
+    const device = [...(record?.devices.values() ?? [])].find((stored) => candidateHashes.includes(stored.tokenHash));
+    if (!factor || !device || now >= device.expiresAt || device.secretId !== factor.secretId)
+      return { outcome: 'untrusted', factorEnabled: factor !== null };
+    device.lastUsedAt = now;
+    return { outcome: 'trusted', device: withoutHash(device) };
+  }
+
+  async listTrustedDevices({ userId, now }: ListTrustedDevices): Promise<TrustedDeviceRecord[]> {
+    const record = this.users.get(userId);
+    const factor = record?.factor;
+    if (!record || !factor) return [];
+    const counting = [...record.devices.values()].filter((d) => now < d.expiresAt && d.secretId === factor.secretId);
+    return oldestFirst(counting).map(withoutHash);
+  }
+
+  async revokeTrustedDevice({ userId, deviceId }: RevokeTrustedDevice): Promise<TrustedDeviceRecord | null> {
+    const record = this.users.get(userId);
+    const device = record?.devices.get(deviceId);
+    if (!record || !device) return null;
+    record.devices.delete(deviceId);
+    return withoutHash(device);
+  }
+
+  async revokeTrustedDevices({ userId, now }: ListTrustedDevices): Promise<TrustedDeviceRecord[]> {
+    const counting = await this.listTrustedDevices({ userId, now });
+    this.users.get(userId)?.devices.clear();
+    return counting;
+  }
+
   #record(userId: string): UserRecord {
     let record = this.users.get(userId);
     if (!record) {
-      record = { factor: null, pending: null, recoveryCodes: new Set(), attempts: new Map() };
+      record = { factor: null, pending: null, recoveryCodes: new Set(), attempts: new Map(), devices: new Map() };
       this.users.set(userId, record);
     }
     return record;
@@ -148,8 +209,15 @@ export class MemoryMfaStore implements MfaStore {
     if (this.users.size < this.#sweepAt) return;
     for (const [userId, record] of this.users) {
       for (const [bucket, window] of record.attempts) if (now >= window.resetAt) record.attempts.delete(bucket);
+      for (const [id, device] of record.devices) if (now >= device.expiresAt) record.devices.delete(id);
       if (record.pending && now >= record.pending.expiresAt + EXPIRED_SETUP_GRACE_MS) record.pending = null;
-      if (!record.factor && !record.pending && record.attempts.size === 0 && record.recoveryCodes.size === 0)
+      if (
+        !record.factor &&
+        !record.pending &&
+        record.attempts.size === 0 &&
+        record.recoveryCodes.size === 0 &&
+        record.devices.size === 0
+      )
         this.users.delete(userId);
     }
     this.#sweepAt = Math.max(1024, this.users.size * 2);
@@ -181,4 +249,21 @@ function countFailure(record: UserRecord, budget: AttemptBudget): AttemptWindow[
 
 function clearBuckets(record: UserRecord, budget: AttemptBudget): void {
   for (const { bucket } of budget.limits) record.attempts.delete(bucket);
+}
+
+/** Oldest first: by `createdAt`, then by `id` (the contract's order for listing and for dropping over the limit). */
+function oldestFirst<T extends TrustedDeviceRecord>(devices: T[]): T[] {
+  return devices.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** A device as listed: a copy, without the token's hash. */
+function withoutHash({
+  id,
+  label,
+  secretId,
+  createdAt,
+  lastUsedAt,
+  expiresAt,
+}: TrustedDeviceRecord): TrustedDeviceRecord {
+  return { id, label, secretId, createdAt, lastUsedAt, expiresAt };
 }

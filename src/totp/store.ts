@@ -9,8 +9,10 @@
  *
  * Every method that decides something (check a budget, claim a time step, promote a setup, use a recovery code) is
  * atomic against concurrent callers on any number of servers: one Lua script, one SQL statement or transaction, or
- * one synchronous block. The shared contract suite in `test/store-contract.test.ts` checks all of this.
+ * one synchronous block. The shared contract suites (`test/store-contract*.test.ts`) check all of this.
  */
+
+import type { TrustedDeviceStore } from './store-devices.js';
 
 /** A TOTP secret at rest, sealed by the provider, with the replay-protection mark. */
 export interface StoredSecret {
@@ -173,7 +175,7 @@ export interface UseRecoveryCode extends UserQuery {
  * - `locked`: some limit's window has `count >= max`; nothing changed or counted.
  * - `no_factor`: no factor is enabled; nothing changed or counted.
  * - `used`: the first stored hash found among `candidateHashes` is removed; `remaining` is how many are left; every
- *   listed bucket is cleared. Of concurrent uses of one code, exactly one is `used`.
+ *   listed bucket is cleared. Of concurrent uses of one code, exactly one is `used`. Answers the factor's `secretId`.
  * - `mismatch`: none matches: every listed bucket counted one failure.
  */
 export type RecoveryCodeUse =
@@ -182,6 +184,8 @@ export type RecoveryCodeUse =
       outcome: 'used';
       /** Unused recovery codes left. */
       remaining: number;
+      /** The enabled factor's `secretId` (what a step-up token from this use names): no `load` is needed first. */
+      secretId: string;
     }
   | {
       /** No factor is enabled. */
@@ -208,8 +212,8 @@ export interface DeleteFactor extends UserQuery {
   secretId?: string | undefined;
 }
 
-/** What a store implements. */
-export interface MfaStore {
+/** What a store implements (the trusted-device operations are in `store-devices.ts`). */
+export interface MfaStore extends TrustedDeviceStore {
   /** Short name for logs and benchmarks (`memory`, `redis`, `postgres`, `sqlite`). */
   readonly name: string;
 
@@ -225,8 +229,9 @@ export interface MfaStore {
   /**
    * Atomically promotes the pending setup with this `secretId` to the enabled factor, if it is confirmed and
    * `now < expiresAt`: the factor (replacing any previous one) keeps the setup's secret and `lastStep`, the pending
-   * setup is removed, the recovery code hashes replace any previous ones, and every attempt bucket of the user is
-   * cleared (the user has just proven the new authenticator). Returns false, changing nothing, otherwise.
+   * setup is removed, the recovery code hashes replace any previous ones, every attempt bucket of the user is
+   * cleared (the user has just proven the new authenticator) and every trusted device is removed (a new factor).
+   * Returns false, changing nothing, otherwise.
    */
   activatePending(request: ActivatePending): Promise<boolean>;
 
@@ -237,7 +242,7 @@ export interface MfaStore {
   replaceRecoveryCodes(request: ReplaceRecoveryCodes): Promise<boolean>;
 
   /**
-   * Without `secretId`: removes the factor, any pending setup and the recovery codes (whatever exists). With
+   * Without `secretId`: removes the factor, any pending setup, the recovery codes and the trusted devices. With
    * `secretId`: the same, but only if the enabled factor has that `secretId`; otherwise changes nothing. The attempt
    * buckets stay either way. True if it removed a factor.
    */
