@@ -1,18 +1,41 @@
-import type { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Cluster, type Redis } from 'ioredis';
 import type pg from 'pg';
 import { type MfaStore, MemoryMfaStore } from 'saasus-mfa/totp';
-import { RedisMfaStore, type RedisScriptClient } from 'saasus-mfa/stores/redis';
+import { RedisMfaStore, type ReplicaAcks } from 'saasus-mfa/stores/redis';
 import { PostgresMfaStore } from 'saasus-mfa/stores/postgres';
+import { SqliteMfaStore, betterSqlite3Driver } from 'saasus-mfa/stores/sqlite';
 import { deleteRedisKeysUnder } from '../../test/support/services.js';
+import { startRedisCluster } from '../../test/support/redis-deployments.js';
 import { RUN_TAG, dropTables, newPool, newRedis, postgresUnavailable, redisUnavailable } from '../lib/services.js';
+import {
+  type DriverCounter,
+  PostgresDriverCounter,
+  RedisDriverCounter,
+  type SqliteLike,
+  SqliteDriverCounter,
+} from './driver-counters.js';
+import { redisFloor } from './redis-floor.js';
 
-/** One store under test, with the driver-level round-trip counter and a way to clean up what it wrote. */
+export type StoreName = 'memory' | 'redis' | 'redis-cluster' | 'redis-cluster-acks' | 'postgres' | 'sqlite';
+
+/** One store under test, with its driver-level counter, the bare round trip it is compared with, and its clean-up. */
 export interface OpenStore {
-  name: 'memory' | 'redis' | 'postgres';
+  name: StoreName;
   store: MfaStore;
-  /** Requests sent to the server (EVALSHA/EVAL, or SQL statements) since the start; 0 for memory. */
-  roundTrips(): number;
-  /** The Redis client, for MONITOR on a connection of its own (Redis only). */
+  /** Counts at the driver (undefined for memory, which has none). */
+  driver?: DriverCounter;
+  /** What a flight is on this store, for the tables. */
+  flightUnit?: string;
+  /**
+   * The bare round trip of this store on the same connection, sized like the store's own call for one user:
+   * `probe` is one verify of that user (Redis copies the keys and arguments of the script call it sent).
+   */
+  floorFor?(probe: () => Promise<unknown>): Promise<() => Promise<unknown>>;
+  /** The Redis client, for MONITOR on a connection of its own (standalone Redis only). */
   redis?: Redis;
   keyPrefix?: string;
   close(): Promise<void>;
@@ -24,37 +47,38 @@ export interface StoreChoice {
   skipped: { name: string; reason: string }[];
 }
 
+export interface StoreOptions {
+  poolSize?: number;
+  /** Also start a 3 + 3 Redis Cluster on loopback (seconds to start) and open a store on it, acks off and on. */
+  cluster?: boolean;
+  /** Leave out the memory store. */
+  withoutMemory?: boolean;
+}
+
+const require = createRequire(import.meta.url);
+
 /**
- * Opens the three stores with fresh names. The counters wrap the driver handle the store is given (the store's only
- * way to the server): every `evalsha`/`eval` call and every `pool.query` call is one request and its answer.
+ * Opens the stores with fresh names, each on the real driver an app would give it (one ioredis connection, a pg
+ * pool, one better-sqlite3 connection on a file in WAL mode), counted at the driver (driver-counters.ts).
  */
-export async function openStores(label: string, options: { poolSize?: number } = {}): Promise<StoreChoice> {
-  const stores: OpenStore[] = [
-    { name: 'memory', store: new MemoryMfaStore(), roundTrips: () => 0, close: async () => {} },
-  ];
+export async function openStores(label: string, options: StoreOptions = {}): Promise<StoreChoice> {
+  const stores: OpenStore[] = [];
   const skipped: StoreChoice['skipped'] = [];
+  if (!options.withoutMemory) stores.push({ name: 'memory', store: new MemoryMfaStore(), close: async () => {} });
 
   const redisDown = await redisUnavailable();
   if (redisDown) skipped.push({ name: 'redis', reason: redisDown });
   else {
     const redis = newRedis();
     await redis.connect();
-    let sent = 0;
-    const counting: RedisScriptClient = {
-      evalsha: (...args) => {
-        sent++;
-        return redis.evalsha(...(args as [string, number, ...string[]]));
-      },
-      eval: (...args) => {
-        sent++;
-        return redis.eval(...(args as [string, number, ...string[]]));
-      },
-    };
+    const counter = new RedisDriverCounter(redis);
     const keyPrefix = `${RUN_TAG}-${label}:`;
     stores.push({
       name: 'redis',
-      store: new RedisMfaStore({ client: counting, keyPrefix }),
-      roundTrips: () => sent,
+      store: new RedisMfaStore({ client: redis, keyPrefix }),
+      driver: counter,
+      flightUnit: 'socket writes',
+      floorFor: (probe) => redisFloor(redis, counter, probe),
       redis,
       keyPrefix,
       close: async () => {
@@ -63,32 +87,81 @@ export async function openStores(label: string, options: { poolSize?: number } =
       },
     });
   }
+  if (options.cluster && !redisDown) stores.push(...(await openCluster(label)));
 
   const postgresDown = await postgresUnavailable();
   if (postgresDown) skipped.push({ name: 'postgres', reason: postgresDown });
   else {
     const pool: pg.Pool = newPool(options.poolSize);
-    let sent = 0;
-    const counting = {
-      query: (text: string, values?: unknown[]) => {
-        sent++;
-        return pool.query(text, values);
-      },
-    };
+    const counter = new PostgresDriverCounter(pool);
     const tablePrefix = `${RUN_TAG}_${label}_`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
-    const store = new PostgresMfaStore({ pool: counting, tablePrefix });
+    const store = new PostgresMfaStore({ pool, tablePrefix });
     await store.migrate();
     stores.push({
       name: 'postgres',
       store,
-      roundTrips: () => sent,
+      driver: counter,
+      flightUnit: 'protocol flights (Sync/Query)',
+      floorFor: async () => () => pool.query('SELECT 1'),
       close: async () => {
         await dropTables(pool, tablePrefix);
         await pool.end();
       },
     });
   }
+
+  stores.push(await openSqlite());
   return { stores, skipped };
+}
+
+/** better-sqlite3 on a file of its own (WAL, SQLite's default synchronous=FULL: each commit is on disk). */
+async function openSqlite(): Promise<OpenStore> {
+  const Database = require('better-sqlite3') as typeof import('better-sqlite3');
+  const dir = mkdtempSync(join(tmpdir(), 'saasus-mfa-bench-sqlite-'));
+  const db = new Database(join(dir, 'mfa.db'), { timeout: 5000 });
+  db.pragma('journal_mode = WAL');
+  const counter = new SqliteDriverCounter(db as unknown as SqliteLike);
+  const driver = counter.countBatches(betterSqlite3Driver(counter.db));
+  const store = new SqliteMfaStore({ driver });
+  await store.migrate();
+  return {
+    name: 'sqlite',
+    store,
+    driver: counter,
+    flightUnit: 'driver batches (transactions)',
+    // Through the same driver: a batch is the store's unit (BEGIN IMMEDIATE, the statement, COMMIT).
+    floorFor: async () => () => driver.batch([{ sql: 'SELECT 1', params: [] }]),
+    close: async () => {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A 3 + 3 Cluster started for this section (stopped by the last store's close), one client, acks off and on. */
+async function openCluster(label: string): Promise<OpenStore[]> {
+  const port = Number(process.env.MFA_BENCH_CLUSTER_PORT ?? process.env.MFA_TEST_CLUSTER_PORT ?? 7950);
+  const running = await startRedisCluster(port);
+  const cluster = new Cluster(running.deployment.nodes, { redisOptions: { connectTimeout: 2000 } });
+  await new Promise<void>((resolve, reject) => cluster.once('ready', resolve).once('error', reject));
+  const counter = new RedisDriverCounter(cluster);
+  const open = (name: StoreName, replicaAcks: ReplicaAcks | false, last: boolean): OpenStore => {
+    const keyPrefix = `${RUN_TAG}-${label}-${name}:`;
+    return {
+      name,
+      store: new RedisMfaStore({ client: cluster, keyPrefix, replicaAcks }),
+      driver: counter,
+      flightUnit: 'socket writes',
+      floorFor: (probe) => redisFloor(cluster, counter, probe),
+      keyPrefix,
+      close: async () => {
+        if (!last) return;
+        cluster.disconnect();
+        await running.stop();
+      },
+    };
+  };
+  return [open('redis-cluster', false, false), open('redis-cluster-acks', { replicas: 1 }, true)];
 }
 
 /** Counts calls to the store's methods (the provider's requests to its store), whatever the store. */

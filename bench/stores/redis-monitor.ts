@@ -18,6 +18,12 @@ export class RedisCommandCounter {
 
   static async start(client: Redis, prefix: string): Promise<RedisCommandCounter> {
     const monitor = await client.duplicate().monitor();
+    // On a shared, busy server the first lines of MONITOR can arrive in the same read as its OK, before ioredis has
+    // switched the connection to monitoring: it reports those lines as a "command queue state error" and drops
+    // them. They are other clients' commands from before any measurement, so that is harmless; anything else is not.
+    monitor.on('error', (error: Error) => {
+      if (!error.message.startsWith('Command queue state error')) throw error;
+    });
     const counter = new RedisCommandCounter(monitor, client, prefix);
     monitor.on('monitor', (_time: string, args: string[], source: string) => counter.#seen(args, source));
     return counter;

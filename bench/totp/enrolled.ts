@@ -25,11 +25,18 @@ export interface EnrolledUser {
   /** Moves the clock one step on and answers that step's code. */
   nextCode(): string;
   recoveryCodes: string[];
+  /**
+   * The same user through another server's client (same store, key and clock) that keeps no factor cache: every
+   * verify there is a cold one, as the first verify of a user on a server is.
+   */
+  coldMfa: MfaClient;
 }
 
 export async function enrollUser(store: MfaStore, id: string): Promise<EnrolledUser> {
   const clock = { at: START_MS };
-  const provider = new TotpMfaProvider({ store, encryptionKey: BENCH_KEY, now: () => new Date(clock.at), env: {} });
+  const options = { store, encryptionKey: BENCH_KEY, now: () => new Date(clock.at), env: {} };
+  const provider = new TotpMfaProvider(options);
+  const coldMfa = new MfaClient({ provider: new TotpMfaProvider({ ...options, factorCacheSize: 0 }), issuer: 'Bench' });
   const mfa = new MfaClient({ provider, issuer: 'Bench' });
   const user = { id };
   const { secret } = await provider.createSecret(user);
@@ -43,6 +50,7 @@ export async function enrollUser(store: MfaStore, id: string): Promise<EnrolledU
     provider,
     clock,
     recoveryCodes,
+    coldMfa,
     nextCode() {
       clock.at += PERIOD_MS;
       return codeAt(clock.at);
