@@ -16,6 +16,7 @@ import { type Section, renderTable } from './lib/report.js';
 import { serviceVersions } from './lib/services.js';
 import { saasusOverhead } from './saasus/overhead.js';
 import { storeConcurrency } from './stores/concurrency.js';
+import { storeOverhead } from './stores/overhead.js';
 import { storeRoundTrips } from './stores/round-trips.js';
 import { totpVerify } from './totp/verify.js';
 
@@ -24,6 +25,7 @@ const SECTIONS: Record<string, (options: BenchOptions) => Promise<Section>> = {
   totp: totpVerify,
   'round-trips': storeRoundTrips,
   concurrency: storeConcurrency,
+  overhead: storeOverhead,
   examples: examplesUnderLoad,
   import: importCost,
 };

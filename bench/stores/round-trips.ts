@@ -54,7 +54,11 @@ async function operationsOn(opened: OpenStore, store: OpenStore['store']): Promi
   if (opened.name === 'redis-cluster-acks') return verifies.slice(0, 1);
   return [
     ...verifies,
-    ['recovery-code', 'recovery code use', () => user.mfa.verifyRecoveryCode({ id: user.id }, user.recoveryCodes.pop()!)],
+    [
+      'recovery-code',
+      'recovery code use',
+      () => user.mfa.verifyRecoveryCode({ id: user.id }, user.recoveryCodes.pop()!),
+    ],
     ['get-status', 'getStatus', () => user.mfa.getStatus({ id: user.id })],
   ];
 }
