@@ -87,7 +87,15 @@ export async function openStores(label: string, options: StoreOptions = {}): Pro
       },
     });
   }
-  if (options.cluster && !redisDown) stores.push(...(await openCluster(label)));
+  if (options.cluster) {
+    try {
+      stores.push(...(await openCluster(label)));
+    } catch (error) {
+      const why = `Redis Cluster did not start (${error instanceof Error ? error.message : String(error)})`;
+      if (process.env.MFA_REQUIRE_SERVICES === '1') throw new Error(`${why}; MFA_REQUIRE_SERVICES=1`);
+      skipped.push({ name: 'redis-cluster', reason: why });
+    }
+  }
 
   const postgresDown = await postgresUnavailable();
   if (postgresDown) skipped.push({ name: 'postgres', reason: postgresDown });

@@ -59,6 +59,13 @@ async function operationsOn(opened: OpenStore, store: OpenStore['store']): Promi
       'recovery code use',
       () => user.mfa.verifyRecoveryCode({ id: user.id }, user.recoveryCodes.pop()!),
     ],
+    // Without the factor cache the factor's secretId (for the step-up token) is read first, unless the store's
+    // answer carries it.
+    [
+      'recovery-code-cold',
+      'recovery code use (cold)',
+      () => user.coldMfa.verifyRecoveryCode({ id: user.id }, user.recoveryCodes.pop()!),
+    ],
     ['get-status', 'getStatus', () => user.mfa.getStatus({ id: user.id })],
   ];
 }
