@@ -66,7 +66,12 @@ export class SecretBox {
       const [ivBytes, tagBytes, cipherBytes] = [fromBase64(iv), fromBase64(tag), fromBase64(ciphertext)];
       // A 12-byte nonce and a full 16-byte tag only: a truncated tag is easier to forge.
       if (ivBytes?.length !== 12 || tagBytes?.length !== 16 || !cipherBytes) throw new Error('malformed');
-      return fromUtf8(primitives().aesGcmOpen(key.key, ivBytes, cipherBytes, tagBytes, additionalData(userId, keyId)));
+      const plaintext = primitives().aesGcmOpen(key.key, ivBytes, cipherBytes, tagBytes, additionalData(userId, keyId));
+      try {
+        return fromUtf8(plaintext);
+      } finally {
+        plaintext.fill(0); // the bytes of the secret do not wait for the garbage collector
+      }
     } catch {
       throw storeCorrupt('A stored MFA secret failed its integrity check');
     }

@@ -27,6 +27,8 @@ export function nativePrimitives(crypto: typeof NodeCrypto): CryptoPrimitives {
       decipher.setAuthTag(tag);
       const first = decipher.update(ciphertext);
       const last = decipher.final();
+      // GCM is a stream mode: final() only checks the tag and returns nothing, so there is nothing to join.
+      if (last.length === 0) return toBytes(first);
       const plaintext = new Uint8Array(first.length + last.length);
       plaintext.set(first, 0);
       plaintext.set(last, first.length);
