@@ -13,11 +13,22 @@ export const utf8 = (text: string): Uint8Array => encoder.encode(text);
 /** The string UTF-8 bytes encode; throws (TypeError) on bytes that are not UTF-8. */
 export const fromUtf8 = (bytes: Uint8Array): string => decoder.decode(bytes);
 
-/** Base64url without padding, as `Buffer#toString('base64url')` writes it. */
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** Base64url without padding, as `Buffer#toString('base64url')` writes it (a table, no `btoa` and replaces). */
 export function toBase64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]!);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  let text = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    text += BASE64URL[n >> 18]! + BASE64URL[(n >> 12) & 63]! + BASE64URL[(n >> 6) & 63]! + BASE64URL[n & 63]!;
+  }
+  if (i < bytes.length) {
+    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8);
+    text += BASE64URL[n >> 18]! + BASE64URL[(n >> 12) & 63]!;
+    if (i + 1 < bytes.length) text += BASE64URL[(n >> 6) & 63]!;
+  }
+  return text;
 }
 
 /** The 6-bit value of each base64 and base64url character by char code, -1 for anything else. */
