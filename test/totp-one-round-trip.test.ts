@@ -4,6 +4,7 @@ import { MfaConfigurationError } from '../src/index.js';
 import { MemoryMfaStore, TotpMfaProvider, type MfaEvent, type MfaStore } from '../src/totp/index.js';
 import { describeEachStore } from './support/stores.js';
 import { STEP_MS, TEST_KEY, newUser, outcomes, totpHarness, wrongCode } from './support/totp.js';
+import { trustedDevicesOf } from './support/store-records.js';
 
 // One store round trip per verify: the provider caches each user's factor as the store returned it (sealed) and, on
 // the next verify, checks the code first, then counts and claims in one atomic operation that also checks the factor
@@ -271,6 +272,7 @@ describe('the factor cache and custom stores', () => {
       clearAttempts: (query) => base.clearAttempts(query),
       attemptAndClaim: (claim) =>
         claim.target === 'factor' ? Promise.resolve(answer as never) : base.attemptAndClaim(claim),
+      ...trustedDevicesOf(base),
     };
   }
 
