@@ -33,6 +33,7 @@ const ROUND_TRIPS = [
   'recovery-code.round-trips',
   'recovery-code-cold.round-trips',
   'get-status.round-trips',
+  'needs-second-factor-device.round-trips',
 ];
 const OVERHEAD = [1, 16, 64].flatMap((c) => [`c${c}.verify`, `c${c}.store-call`, `c${c}.floor`]);
 

@@ -52,6 +52,11 @@ async function operationsOn(opened: OpenStore, store: OpenStore['store']): Promi
   ];
   // With replica acknowledgement the verify is the point (the Cluster store with acks on); the rest is as without.
   if (opened.name === 'redis-cluster-acks') return verifies.slice(0, 1);
+  // A browser trusted at login: its cookie then answers login step 1 on its own.
+  const { deviceToken } = await user.mfa.verifySecondFactor({ id: user.id }, user.nextCode(), {
+    trustDevice: { label: 'bench browser' },
+  });
+  if (deviceToken === undefined) throw new Error('no device token');
   return [
     ...verifies,
     [
@@ -67,6 +72,13 @@ async function operationsOn(opened: OpenStore, store: OpenStore['store']): Promi
       () => user.coldMfa.verifyRecoveryCode({ id: user.id }, user.recoveryCodes.pop()!),
     ],
     ['get-status', 'getStatus', () => user.mfa.getStatus({ id: user.id })],
+    [
+      'needs-second-factor-device',
+      'needsSecondFactor with a trusted device token',
+      async () => {
+        if (await user.mfa.needsSecondFactor({ id: user.id }, { deviceToken })) throw new Error('device not trusted');
+      },
+    ],
   ];
 }
 
@@ -146,8 +158,14 @@ export async function storeRoundTrips(options: BenchOptions): Promise<Section> {
   return section;
 }
 
-/** The goals of issue 15, item 1: a warm verify one round trip (with clientKey, with acks), a cold one two. */
+/**
+ * The goals of issue 15, item 1: a warm verify one round trip (with clientKey, with acks), a cold one two, a
+ * recovery-code use one (warm or cold), and login step 1 with a trusted device's token one.
+ */
 const GOALS: Record<string, number> = {
+  'recovery-code': 1,
+  'recovery-code-cold': 1,
+  'needs-second-factor-device': 1,
   'verify-success': 1,
   'verify-failure': 1,
   'verify-success-client-key': 1,
