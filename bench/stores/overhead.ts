@@ -59,6 +59,7 @@ async function block(contenders: readonly Contender[], perUser: number, call: (c
     for (let i = 0; i < perUser; i++) codes.push({ code: user.nextCode(), at: user.clock.at });
   }
   const latencies: number[] = [];
+  const cpuBefore = process.cpuUsage();
   await Promise.all(
     contenders.map(async (contender) => {
       for (let i = 0; i < perUser; i++) {
@@ -68,7 +69,9 @@ async function block(contenders: readonly Contender[], perUser: number, call: (c
       }
     }),
   );
-  return latencies;
+  const cpu = process.cpuUsage(cpuBefore);
+  // This process's CPU per call (user + system; the driver's share included): what a verify adds above its store call.
+  return { latencies, cpuPerCall: (cpu.user + cpu.system) / latencies.length };
 }
 
 type Side = 'verify' | 'storeCall' | 'floor';
@@ -107,12 +110,14 @@ async function measureStore(section: Section, opened: OpenStore, options: BenchO
     const perUser = Math.max(2, Math.round(scale(options, 16, 240) / concurrent));
     for (const side of Object.values(SIDES)) await block(active, Math.min(perUser, 4), side); // warm-up
     const samples: Record<Side, number[]> = { verify: [], storeCall: [], floor: [] };
+    const cpu: Record<Side, number[]> = { verify: [], storeCall: [], floor: [] };
     const medians: Record<Side, number[]> = { verify: [], storeCall: [], floor: [] };
     for (let round = 0; round < rounds; round++) {
       // Each side first, second and third equally often: a load spike hits all three within a round.
       for (const side of ORDERS[round % ORDERS.length]!) {
-        const latencies = await block(active, perUser, SIDES[side]);
+        const { latencies, cpuPerCall } = await block(active, perUser, SIDES[side]);
         samples[side].push(...latencies);
+        cpu[side].push(cpuPerCall);
         medians[side].push(summarize(latencies).median);
       }
     }
@@ -128,6 +133,14 @@ async function measureStore(section: Section, opened: OpenStore, options: BenchO
       samples.storeCall,
     );
     section.figure(`${id}.floor`, `${name}: ${FLOOR_LABEL[name]}, ${users}`, 'ms', 'lower', samples.floor);
+    for (const side of ['verify', 'storeCall'] as const)
+      section.figure(
+        `${id}.${side === 'verify' ? 'verify' : 'store-call'}.cpu`,
+        `${name}: ${side === 'verify' ? 'MfaClient.verify' : "the store's part"}, CPU per call in this process, ${users}`,
+        'µs',
+        'lower',
+        cpu[side],
+      );
     section.comparePaired(
       `${id}.ratio`,
       `${name}: verify / bare round trip latency, ${users} (paired rounds)`,
