@@ -1,6 +1,6 @@
 import { MfaConfigurationError, MfaValidationError } from './errors.js';
 import { invalidResponse } from './internal/provider-failures.js';
-import { callProvider, providerMethod, type OptionalProviderMethod } from './internal/provider-calls.js';
+import { callProvider, providerMethod } from './internal/provider-calls.js';
 import { accountNameFor, buildOtpauthUri, checkIssuer, renderQrCodes } from './internal/otpauth.js';
 import type {
   MfaAdminResetOptions,
@@ -66,7 +66,7 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
   /** Whether MFA is on for the user, and with which method. */
   async getStatus(user: MfaUser, ctx?: MfaCallContext): Promise<MfaStatus> {
     const cleanUser = validateUser(user);
-    const status = await this.call(() => this.provider.getStatus(cleanUser, validateContext(ctx)));
+    const status = await callProvider(() => this.provider.getStatus(cleanUser, validateContext(ctx)));
     return { enabled: status.enabled === true, method: status.enabled === true ? status.method : null };
   }
 
@@ -81,12 +81,12 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
         field: 'accountName',
       });
     }
-    const { secret } = await this.call(() => this.provider.createSecret(cleanUser, validateContext(ctx)));
+    const { secret } = await callProvider(() => this.provider.createSecret(cleanUser, validateContext(ctx)));
     if (typeof secret !== 'string' || !BASE32_SECRET.test(secret)) {
       throw invalidResponse('The provider returned a secret that is not base32');
     }
     const otpauthUri = buildOtpauthUri(this.issuer, accountName, secret);
-    const qr = await this.call(() => renderQrCodes(otpauthUri));
+    const qr = await callProvider(() => renderQrCodes(otpauthUri));
     return { secret, otpauthUri, ...qr, issuer: this.issuer, accountName };
   }
 
@@ -95,7 +95,7 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
     const cleanUser = validateUser(user);
     const digits = normalizeCode(code);
     const cleanCtx = validateContext(ctx);
-    const result = await this.call(() => this.provider.verify(cleanUser, digits, cleanCtx));
+    const result = await callProvider(() => this.provider.verify(cleanUser, digits, cleanCtx));
     confirmed(result);
     return typeof result.stepUpToken === 'string'
       ? { verified: true, stepUpToken: result.stepUpToken }
@@ -110,7 +110,7 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
     const cleanUser = validateUser(user);
     const method = readEnableMethod(options);
     const cleanCtx = validateContext(options);
-    return this.call(() => this.provider.enable(cleanUser, { method }, cleanCtx));
+    return callProvider(() => this.provider.enable(cleanUser, { method }, cleanCtx));
   }
 
   /**
@@ -121,7 +121,7 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
     const cleanUser = validateUser(user);
     const proof = readStepUpProof(args[0]);
     const cleanCtx = validateContext(args[0]);
-    await this.call(() => this.provider.disable(cleanUser, cleanCtx, proof));
+    await callProvider(() => this.provider.disable(cleanUser, cleanCtx, proof));
     return { enabled: false };
   }
 
@@ -137,7 +137,7 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
     const check = this.provider.checkTrustedDevice;
     if (deviceToken === undefined || typeof check !== 'function') return (await this.getStatus(cleanUser, ctx)).enabled;
     const cleanCtx = validateContext(ctx);
-    return needsCodeAfter(await this.call(() => check.call(this.provider, cleanUser, deviceToken, cleanCtx)));
+    return needsCodeAfter(await callProvider(() => check.call(this.provider, cleanUser, deviceToken, cleanCtx)));
   }
 
   /**
@@ -159,11 +159,11 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
       throw new MfaValidationError('code must be a string (6 digits or a recovery code)', { field: 'code' });
     // Read before the code is checked: a bad label (or a provider without devices) costs no attempt and no code.
     const label = readTrustDevice(ctx);
-    const trustDevice = label === undefined ? undefined : this.supported('trustDevice');
+    const trustDevice = label === undefined ? undefined : providerMethod(this.provider, 'trustDevice');
     const result = await checkSecondFactor(this.provider, cleanUser, code, ctx);
     if (trustDevice === undefined || label === undefined) return result;
     const request = { label, stepUpToken: result.stepUpToken };
-    const grant = await this.call(() => trustDevice(cleanUser, request, validateContext(ctx)));
+    const grant = await callProvider(() => trustDevice(cleanUser, request, validateContext(ctx)));
     return { ...result, deviceToken: deviceTokenOf(grant) };
   }
 
@@ -189,8 +189,8 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
     const cleanUser = validateUser(user);
     const proof = readStepUpProof(options);
     const cleanCtx = validateContext(options);
-    const regenerate = this.supported('regenerateRecoveryCodes');
-    const { recoveryCodes } = await this.call(() => regenerate(cleanUser, cleanCtx, proof));
+    const regenerate = providerMethod(this.provider, 'regenerateRecoveryCodes');
+    const { recoveryCodes } = await callProvider(() => regenerate(cleanUser, cleanCtx, proof));
     return { recoveryCodes };
   }
 
@@ -206,8 +206,8 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
     const cleanUser = validateUser(user);
     const audit = readAdminReset(options);
     const cleanCtx = validateContext(options);
-    const adminReset = this.supported('adminReset');
-    await this.call(() => adminReset(cleanUser, audit, cleanCtx));
+    const adminReset = providerMethod(this.provider, 'adminReset');
+    await callProvider(() => adminReset(cleanUser, audit, cleanCtx));
     return { enabled: false };
   }
 
@@ -215,16 +215,16 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
   async unlock(this: SelfHostedClient, user: MfaUser, ctx?: MfaCallContext): Promise<void> {
     const cleanUser = validateUser(user);
     const cleanCtx = validateContext(ctx);
-    const unlock = this.supported('unlock');
-    await this.call(() => unlock(cleanUser, cleanCtx));
+    const unlock = providerMethod(this.provider, 'unlock');
+    await callProvider(() => unlock(cleanUser, cleanCtx));
   }
 
   /** The user's trusted devices that still count, oldest first (self-hosted): never a token or its hash. */
   async listTrustedDevices(this: SelfHostedClient, user: MfaUser, ctx?: MfaCallContext): Promise<MfaTrustedDevice[]> {
     const cleanUser = validateUser(user);
     const cleanCtx = validateContext(ctx);
-    const list = this.supported('listTrustedDevices');
-    return trustedDevicesOf(await this.call(() => list(cleanUser, cleanCtx)));
+    const list = providerMethod(this.provider, 'listTrustedDevices');
+    return trustedDevicesOf(await callProvider(() => list(cleanUser, cleanCtx)));
   }
 
   /** Revokes one trusted device by its listed id (self-hosted); true if one was removed. Emits `device_revoked`. */
@@ -237,26 +237,16 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
     const cleanUser = validateUser(user);
     const id = checkDeviceId(deviceId);
     const cleanCtx = validateContext(ctx);
-    const revoke = this.supported('revokeTrustedDevice');
-    return booleanOf(await this.call(() => revoke(cleanUser, id, cleanCtx)), 'a device was revoked');
+    const revoke = providerMethod(this.provider, 'revokeTrustedDevice');
+    return booleanOf(await callProvider(() => revoke(cleanUser, id, cleanCtx)), 'a device was revoked');
   }
 
   /** Revokes every trusted device of the user ("sign out everywhere", self-hosted); answers how many counted. */
   async revokeTrustedDevices(this: SelfHostedClient, user: MfaUser, ctx?: MfaCallContext): Promise<number> {
     const cleanUser = validateUser(user);
     const cleanCtx = validateContext(ctx);
-    const revokeAll = this.supported('revokeTrustedDevices');
-    return countOf(await this.call(() => revokeAll(cleanUser, cleanCtx)), 'devices were revoked');
-  }
-
-  /** An optional provider method, bound, or a configuration error naming the provider that lacks it. */
-  private supported<K extends OptionalProviderMethod>(method: K): NonNullable<MfaProvider[K]> {
-    return providerMethod(this.provider, method);
-  }
-
-  /** Runs a provider call; anything that is not an `MfaError` becomes one, without its (possibly secret) message. */
-  private call<T>(operation: () => Promise<T>): Promise<T> {
-    return callProvider(operation);
+    const revokeAll = providerMethod(this.provider, 'revokeTrustedDevices');
+    return countOf(await callProvider(() => revokeAll(cleanUser, cleanCtx)), 'devices were revoked');
   }
 }
 

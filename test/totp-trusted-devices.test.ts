@@ -102,6 +102,27 @@ await describeEachStore('trusted devices on the %s store', (open) => {
     expect(device!.expiresAt.getTime() - device!.createdAt.getTime()).toBe(60 * 60_000);
   });
 
+  it("provider.trustDevice takes only a valid step-up token of this user: a forged one or another user's is step_up_required", async () => {
+    const harness = totpHarness(open.store);
+    const [user, other] = [newUser(), newUser()];
+    const { secret } = await harness.enroll(user);
+    const { secret: otherSecret } = await harness.enroll(other);
+    const { stepUpToken: othersProof } = await harness.client.verifySecondFactor(
+      other,
+      harness.authenticator.code(otherSecret),
+    );
+    for (const stepUpToken of ['s1.forged.0.AAAA', othersProof, ''])
+      await expect(harness.provider.trustDevice(user, { label: 'x', stepUpToken })).rejects.toMatchObject({
+        code: 'step_up_required',
+        reason: 'invalid',
+      });
+    const { stepUpToken } = await harness.client.verifySecondFactor(user, harness.authenticator.code(secret));
+    const grant = await harness.provider.trustDevice(user, { label: 'Phone', stepUpToken });
+    expect(grant.device).toMatchObject({ label: 'Phone', id: expect.any(String) });
+    expect(await asksForCode(harness, user, grant.deviceToken)).toBe(false);
+    expect(await harness.client.listTrustedDevices(user)).toHaveLength(1);
+  });
+
   it('the result of a login with MFA off is false, with or without a token', async () => {
     const harness = totpHarness(open.store);
     expect(await asksForCode(harness, newUser(), `d1.${'A'.repeat(43)}`)).toBe(false);
