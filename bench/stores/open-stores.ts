@@ -126,6 +126,8 @@ export async function openStores(label: string, options: StoreOptions = {}): Pro
 async function openSqlite(): Promise<OpenStore> {
   const Database = require('better-sqlite3') as typeof import('better-sqlite3');
   const dir = mkdtempSync(join(tmpdir(), 'saasus-mfa-bench-sqlite-'));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  process.once('exit', remove); // even if the run dies before the section closes its stores
   const db = new Database(join(dir, 'mfa.db'), { timeout: 5000 });
   db.pragma('journal_mode = WAL');
   const counter = new SqliteDriverCounter(db as unknown as SqliteLike);
@@ -141,7 +143,8 @@ async function openSqlite(): Promise<OpenStore> {
     floorFor: async () => () => driver.batch([{ sql: 'SELECT 1', params: [] }]),
     close: async () => {
       db.close();
-      rmSync(dir, { recursive: true, force: true });
+      process.off('exit', remove);
+      remove();
     },
   };
 }
@@ -150,6 +153,10 @@ async function openSqlite(): Promise<OpenStore> {
 async function openCluster(label: string): Promise<OpenStore[]> {
   const port = Number(process.env.MFA_BENCH_CLUSTER_PORT ?? process.env.MFA_TEST_CLUSTER_PORT ?? 7950);
   const running = await startRedisCluster(port);
+  // Should the run die before the section closes its stores, the servers must not outlive it: the SIGTERMs go out
+  // synchronously (the rest of stop() never runs then).
+  const orphans = () => void running.stop();
+  process.once('exit', orphans);
   const cluster = new Cluster(running.deployment.nodes, { redisOptions: { connectTimeout: 2000 } });
   await new Promise<void>((resolve, reject) => cluster.once('ready', resolve).once('error', reject));
   const counter = new RedisDriverCounter(cluster);
@@ -165,6 +172,7 @@ async function openCluster(label: string): Promise<OpenStore[]> {
       close: async () => {
         if (!last) return;
         cluster.disconnect();
+        process.off('exit', orphans);
         await running.stop();
       },
     };
