@@ -203,7 +203,9 @@ export class PostgresMfaStore implements MfaStore {
     const answer = await this.#answer(this.#sql.useDevice, [userId, [...candidateHashes], now]);
     const outcome = String(answer.outcome);
     if (outcome === 'trusted') return { outcome, device: deviceOf(answer.device) };
-    if (outcome === 'untrusted') return { outcome, factorEnabled: answer.factorEnabled === true };
+    // Only a real boolean: coercing a missing one to false would read as "MFA off" and let the login skip the code.
+    if (outcome === 'untrusted' && typeof answer.factorEnabled === 'boolean')
+      return { outcome, factorEnabled: answer.factorEnabled };
     throw new MfaConfigurationError('PostgresMfaStore: use_device answered an unknown outcome');
   }
 
