@@ -307,7 +307,7 @@ for (const fixture of await backendFixtures()) {
         ).toMatchObject({ status: 404, body: { code: 'not_found' } });
       });
 
-      it('stolen session not needed for the list: without a session every trusted-device route is 401', async () => {
+      it('no session: every trusted-device route is 401 (a guessed device id revokes nothing), and a user without MFA lists none', async () => {
         for (const [path, json] of [
           ['/mfa_trusted_devices', undefined],
           ['/mfa_trusted_devices/revoke', { id: 'x' }],
