@@ -35,14 +35,3 @@ export type {
   UseRecoveryCode,
   UserQuery,
 } from './store.js';
-export type {
-  ListTrustedDevices,
-  RevokeTrustedDevice,
-  StoredTrustedDevice,
-  TrustDevice,
-  TrustDeviceResult,
-  TrustedDeviceRecord,
-  TrustedDeviceStore,
-  TrustedDeviceUse,
-  UseTrustedDevice,
-} from './store-devices.js';
