@@ -65,7 +65,8 @@ for (const fixture of await backendFixtures()) {
         clock.advance(STEP_MS);
         return authenticator.code(secret);
       };
-      const cookieHeader = (token: string | undefined) => (token === undefined ? {} : { Cookie: `${COOKIE}=${token}` });
+      const cookieHeader = (token: string | undefined): Record<string, string> =>
+        token === undefined ? {} : { Cookie: `${COOKIE}=${token}` };
       const login = (credentials: Credentials, token?: string) =>
         call('/login', { json: credentials, headers: cookieHeader(token) });
       const devices = async (session: string) => {
@@ -124,9 +125,9 @@ for (const fixture of await backendFixtures()) {
         expect(device).toEqual({
           id: expect.any(String),
           label: 'Firefox on Linux',
-          createdAt: new Date(clock.now()).toISOString(),
-          lastUsedAt: new Date(clock.now()).toISOString(),
-          expiresAt: new Date(clock.now() + THIRTY_DAYS_S * 1000).toISOString(),
+          createdAt: clock.now().toISOString(),
+          lastUsedAt: clock.now().toISOString(),
+          expiresAt: new Date(clock.nowMs() + THIRTY_DAYS_S * 1000).toISOString(),
         });
         clock.advance(60_000);
         const again = await login(credentials, token);
@@ -134,7 +135,7 @@ for (const fixture of await backendFixtures()) {
         expect(setCookiesOf(again.headers)).toEqual([]); // a cookie that counts is left as it is
         expect((await call('/me', { idToken: tokenOf(again) })).body).toEqual({ username: credentials.username });
         const [used] = await devices(tokenOf(again));
-        expect(used).toMatchObject({ id: device!.id, lastUsedAt: new Date(clock.now()).toISOString() });
+        expect(used).toMatchObject({ id: device!.id, lastUsedAt: clock.now().toISOString() });
         expect(used!.expiresAt).toBe(device!.expiresAt); // use does not extend the trust
         // Without the cookie the same account still asks for the code.
         expect((await login(credentials)).body).toMatchObject({ mfaRequired: true });
