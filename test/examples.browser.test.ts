@@ -305,6 +305,8 @@ describe.skipIf(!canRun).each(['express', 'koa'] as const)(
       await rows.first().waitFor(WAIT);
       expect(await rows.count()).toBe(1);
       expect(await rows.first().textContent()).toContain('Chrome on Linux');
+      await mkdir(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: `${ARTIFACTS}/examples-${framework}-trusted-browsers.png`, fullPage: true });
 
       // Sign out, sign in with the password alone: no challenge.
       await page.getByRole('button', { name: 'Log out' }).click();
