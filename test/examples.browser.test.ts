@@ -266,6 +266,70 @@ describe.skipIf(!canRun).each(['express', 'koa'] as const)(
       expect(pageErrors).toEqual([]);
       await page.close();
     }, 120_000);
+
+    it('trusted browser: tick the box, sign out, the password alone signs in; revoked, the code is asked again', async () => {
+      const page = await openPage(browser, app.url);
+      onTestFailed(async () => {
+        await mkdir(ARTIFACTS, { recursive: true });
+        await page
+          .screenshot({ path: `${ARTIFACTS}/examples-${framework}-trusted-failure.png`, fullPage: true })
+          .catch(() => {});
+      });
+      const username = `${framework}-trusted`;
+      const secret = await enrolOverHttp(app.url, username);
+
+      // The challenge with "Trust this browser for 30 days" ticked.
+      await logIn(page, username, PASSWORD);
+      await expectNotice(page, 'Now the code from your authenticator app');
+      await page.getByLabel('Trust this browser for 30 days').check();
+      await page.getByLabel('Code from your authenticator app', { exact: true }).fill(nextStepCode(secret));
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await expectNotice(page, 'This browser is trusted for 30 days');
+      await expectText(page, '#account-username', username);
+
+      // The token is in an HttpOnly, SameSite=Lax cookie: not readable by the page's script.
+      const [cookie, ...others] = (await browser.context.cookies(app.url)).filter(
+        (c) => c.name === 'mfa_trusted_device',
+      );
+      expect(others).toEqual([]);
+      expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/', secure: false });
+      expect(cookie!.value).toMatch(/^d1\.[A-Za-z0-9_-]{43}$/);
+      expect(cookie!.expires * 1000 - Date.now()).toBeGreaterThan(29.9 * 24 * 3600 * 1000);
+      expect(
+        await page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie),
+      ).not.toContain(cookie!.value);
+      expect(await page.content()).not.toContain(cookie!.value);
+
+      // The settings list it, by the browser's name.
+      const rows = page.getByTestId('trusted-list').locator('li');
+      await rows.first().waitFor(WAIT);
+      expect(await rows.count()).toBe(1);
+      expect(await rows.first().textContent()).toContain('Chrome on Linux');
+      await mkdir(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: `${ARTIFACTS}/examples-${framework}-trusted-browsers.png`, fullPage: true });
+
+      // Sign out, sign in with the password alone: no challenge.
+      await page.getByRole('button', { name: 'Log out' }).click();
+      await logIn(page, username, PASSWORD);
+      await expectText(page, '#account-username', username);
+      expect(await page.locator('#view-challenge').isVisible()).toBe(false);
+
+      // Revoke it; the next sign-in asks for the code again.
+      await rows.first().getByRole('button', { name: 'Revoke' }).click();
+      await expectNotice(page, 'That browser is no longer trusted');
+      await expect.poll(() => page.getByTestId('trusted-none').isVisible(), WAIT).toBe(true);
+      await page.getByRole('button', { name: 'Log out' }).click();
+      await logIn(page, username, PASSWORD);
+      await expectNotice(page, 'Now the code from your authenticator app');
+      await expectText(page, '#challenge-title', 'Two-factor authentication');
+      expect(await page.getByLabel('Trust this browser for 30 days').isChecked()).toBe(false);
+      // The dead cookie was cleared by that login.
+      expect((await browser.context.cookies(app.url)).filter((c) => c.name === 'mfa_trusted_device')).toEqual([]);
+
+      expect(foreignRequests).toEqual([]);
+      expect(pageErrors).toEqual([]);
+      await page.close();
+    }, 60_000);
   },
 );
 
@@ -406,6 +470,14 @@ async function answerTo(page: Page, path: string, action: () => Promise<void>): 
   const answer = page.waitForResponse((response) => new URL(response.url()).pathname === path);
   await action();
   return answer;
+}
+
+/**
+ * The authenticator's NEXT code (the server's window accepts one step ahead): the current step may be the one the
+ * enrolment verified, and replay protection refuses that step and every earlier one.
+ */
+function nextStepCode(secret: string): string {
+  return authenticator.codeAt(secret, Date.now() + STEP_MS);
 }
 
 /** Six digits that are not the authenticator's code for any step the server's window accepts now or in a minute. */

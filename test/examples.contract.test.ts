@@ -79,10 +79,10 @@ describe.each(EXAMPLE_APPS)('$name example app', ({ create }) => {
       status: 200,
       body: { enabled: true, method: 'softwareToken' },
     });
-    expect(await call('/mfa_disable', { ...as, json: {} })).toMatchObject({
-      status: 200,
-      body: { message: expect.any(String) },
-    });
+    const disabled = await call('/mfa_disable', { ...as, json: {} });
+    expect(disabled).toMatchObject({ status: 200, body: { message: 'MFA is disabled' } });
+    // The official front end's answer, byte for byte: no trusted-browser cookie cleared in this mode.
+    expect(disabled.headers.get('set-cookie')).toBeNull();
     expect(await call('/mfa_status', as)).toMatchObject({ status: 200, body: { enabled: false, method: null } });
 
     expect(fake.requests.every((request) => request.signatureValid)).toBe(true);
@@ -157,10 +157,19 @@ describe.each(EXAMPLE_APPS)('$name example app', ({ create }) => {
     expect(await call('/mfa_nope')).toMatchObject({ status: 404, body: { code: 'not_found' } });
     expect(await call('/mfa_verify')).toMatchObject({ status: 404, body: { code: 'not_found' } });
     // Accounts and the demo page belong to self-hosted mode; SaaSus signs the users in.
-    for (const path of ['/signup', '/login', '/mfa/challenge', '/logout']) {
+    // Trusted browsers too: SaaSus signs the users in, so no example cookie spares its second factor.
+    for (const path of [
+      '/signup',
+      '/login',
+      '/mfa/challenge',
+      '/logout',
+      '/mfa_trusted_devices/revoke',
+      '/mfa_trusted_devices/revoke_all',
+    ]) {
       expect(await call(path, { json: {} }), path).toMatchObject({ status: 404, body: { code: 'not_found' } });
     }
     expect(await call('/')).toMatchObject({ status: 404, body: { code: 'not_found' } });
+    expect(await call('/mfa_trusted_devices')).toMatchObject({ status: 404, body: { code: 'not_found' } });
   });
 
   it('answers a CORS preflight for the configured origin, with credentials and the sample front end headers', async () => {

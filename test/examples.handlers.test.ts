@@ -83,7 +83,14 @@ describe('the shared example handlers, without any HTTP', () => {
 
   it("resource exhaustion: a stranger's body is never read, and routes without a body never read one", async () => {
     const { routes, route } = routesOf();
-    for (const path of ['/mfa_verify', '/mfa_enable', '/mfa_disable', '/mfa_recovery_codes']) {
+    for (const path of [
+      '/mfa_verify',
+      '/mfa_enable',
+      '/mfa_disable',
+      '/mfa_recovery_codes',
+      '/mfa_trusted_devices/revoke',
+      '/mfa_trusted_devices/revoke_all',
+    ]) {
       const { request: stranger, reads } = request({ bearerToken: 'not-a-session', body: { verification_code: '1' } });
       expect(await respond(route('POST', path), stranger), path).toMatchObject({
         status: 401,
@@ -97,7 +104,7 @@ describe('the shared example handlers, without any HTTP', () => {
     const { request: disabling, reads } = request({ bearerToken: (signup.body as { token: string }).token, body: {} });
     await respond(route('POST', '/mfa_disable'), disabling);
     expect(reads.count).toBe(1);
-    for (const path of ['/mfa_enable', '/logout']) {
+    for (const path of ['/mfa_enable', '/logout', '/mfa_trusted_devices/revoke_all']) {
       const { request: signedIn, reads } = request({ bearerToken, body: {} });
       await respond(route('POST', path), signedIn);
       expect(reads.count, path).toBe(0);
@@ -115,6 +122,9 @@ describe('the shared example handlers, without any HTTP', () => {
         'POST /logout',
         'GET /me',
         'POST /mfa_recovery_codes',
+        'GET /mfa_trusted_devices',
+        'POST /mfa_trusted_devices/revoke',
+        'POST /mfa_trusted_devices/revoke_all',
       ].sort(),
     );
   });

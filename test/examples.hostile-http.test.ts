@@ -39,6 +39,9 @@ const SELF_HOSTED_PATHS: Array<[string, string]> = [
   ['POST', '/mfa/challenge'],
   ['POST', '/logout'],
   ['GET', '/me'],
+  ['GET', '/mfa_trusted_devices'],
+  ['POST', '/mfa_trusted_devices/revoke'],
+  ['POST', '/mfa_trusted_devices/revoke_all'],
   ...MFA_PATHS,
 ];
 

@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { MfaClient } from 'saasus-mfa';
 import { MemoryMfaStore, type MfaStore } from 'saasus-mfa/totp';
 import type { AccountStore } from '../shared/self-hosted/accounts.js';
-import { SelfHostedAuth } from '../shared/self-hosted/auth.js';
+import { SelfHostedAuth, TRUSTED_BROWSER_TTL_MS } from '../shared/self-hosted/auth.js';
 import { MemoryAccountStore } from '../shared/self-hosted/memory-accounts.js';
 import { TotpMfaProvider } from 'saasus-mfa/totp';
 import { type HonoAppOptions, createHonoApp } from './app.js';
@@ -30,6 +30,7 @@ export function selfHostedHonoApp(options: SelfHostedHonoOptions): Hono {
   const provider = new TotpMfaProvider({
     store: options.mfaStore ?? new MemoryMfaStore(),
     encryptionKey: options.encryptionKey,
+    trustedDeviceTtlMs: TRUSTED_BROWSER_TTL_MS,
   });
   const mfa = new MfaClient({ provider, issuer: 'Acme' });
   return createHonoApp({ auth: new SelfHostedAuth(mfa, options.accounts ?? new MemoryAccountStore()) }, options);

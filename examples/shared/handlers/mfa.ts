@@ -3,6 +3,7 @@ import { ok } from './answer.js';
 import { clientContext } from './client-context.js';
 import type { SignedInHandler } from './route.js';
 import { stepUpProofOf } from './step-up.js';
+import { clearedTrustedDeviceCookie } from './trusted-device-cookie.js';
 
 /** The five MFA endpoints of the official SaaSus sample front end, by name. */
 export interface MfaHandlers {
@@ -58,7 +59,12 @@ export function mfaHandlers(mfa: MfaClient, { selfHosted }: { selfHosted: boolea
       // Checked, counted and used up by the SDK like a login code; without one: 403 step_up_required, nothing changed.
       const options = { ...clientContext(request.clientAddress, ctx), ...stepUpProofOf(body) };
       await mfa.disable(user, options as MfaStepUpProof & MfaCallContext);
-      return ok({ message: 'MFA is disabled' });
+      // The SDK removed every trusted browser with the factor: this browser's cookie is dead, so it goes too.
+      return {
+        status: 200,
+        body: { message: 'MFA is disabled; no browser is trusted any more' },
+        headers: clearedTrustedDeviceCookie(request),
+      };
     },
   };
 }

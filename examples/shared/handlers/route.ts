@@ -22,6 +22,14 @@ export interface ExampleRequest {
    * examples/README.md.
    */
   clientAddress?: string | undefined;
+  /** `User-Agent`, for the label of a trusted browser (device-label.ts turns it into a few words); absent when not sent. */
+  userAgent?: string | undefined;
+  /**
+   * Whether the request reached this server over HTTPS (a TLS socket, or an `https:` URL on a Fetch runtime): the
+   * trusted-browser cookie is `Secure` then. Never read from a header such as `X-Forwarded-Proto`, which any client
+   * can write; behind a TLS-terminating proxy see examples/README.md. Absent means plain HTTP.
+   */
+  secure?: boolean;
 }
 
 /** Bearer token → the signed-in user, or a 401 (HttpError or the SDK's MfaUnauthorizedError). */

@@ -4,11 +4,12 @@ import { mfaHandlers } from './mfa.js';
 import { type ExampleRoute, type SignedInHandler, signedInRoute } from './route.js';
 import { saasusSignInRoutes } from './saasus-sign-in.js';
 import { endingOtherSessions, selfHostedRoutes } from './self-hosted.js';
+import { trustedDeviceRoutes } from './trusted-devices.js';
 
 /**
  * Every endpoint of an example app in the mode `deps` is for: the five MFA endpoints of the official SaaSus sample
  * front end, in SaaSus mode its sign-in calls (/credentials, /refresh, /userinfo), and in self-hosted mode sign-up,
- * login, the MFA challenge, logout, /me and new recovery codes. Each adapter registers
+ * login, the MFA challenge, logout, /me, new recovery codes and the trusted browsers. Each adapter registers
  * these with its router and writes their answers; it adds only CORS, the demo page and the 404.
  *
  * Self-hosted mode adds to the five MFA endpoints: `/mfa_disable` reads a current code from its body (the step-up),
@@ -26,7 +27,8 @@ export function exampleRoutes(deps: ExampleAppDeps): ExampleRoute[] {
     signedInRoute('POST', '/mfa_enable', authenticate, accountChange(mfa.enable)),
     signedInRoute('POST', '/mfa_disable', authenticate, accountChange(mfa.disable), { readsBody: selfHosted }),
   ];
-  if ('auth' in deps) routes.push(...selfHostedRoutes(deps.auth, authenticate));
+  if ('auth' in deps)
+    routes.push(...selfHostedRoutes(deps.auth, authenticate), ...trustedDeviceRoutes(deps.auth.mfa, authenticate));
   else routes.push(...saasusSignInRoutes(deps.provider));
   return routes;
 }

@@ -3,7 +3,9 @@ import type { SelfHostedAuth } from '../self-hosted/auth.js';
 import { ok } from './answer.js';
 import { clientContext } from './client-context.js';
 import { type Authenticate, type ExampleRoute, type SignedInHandler, signedInRoute } from './route.js';
+import { deviceLabel } from './device-label.js';
 import { stepUpProofOf } from './step-up.js';
+import { clearedTrustedDeviceCookie, trustedDeviceCookie, trustedDeviceTokenOf } from './trusted-device-cookie.js';
 
 /**
  * The self-hosted endpoints around MFA: sign-up, login with the MFA challenge, logout, who am I, new recovery codes.
@@ -23,12 +25,32 @@ export function selfHostedRoutes(auth: SelfHostedAuth, authenticate: Authenticat
     {
       method: 'POST',
       path: '/login',
-      handle: async ({ readBody, clientAddress }) => ok(await auth.login(await readBody(), clientAddress)),
+      async handle(request) {
+        const deviceToken = trustedDeviceTokenOf(request);
+        const answer = await auth.login(await request.readBody(), request.clientAddress, deviceToken);
+        // The password was right and the browser's cookie did not spare the code: it no longer counts (revoked,
+        // expired, another user's, from before MFA was turned off). Cleared, so a dead token is not sent and checked
+        // at every login; a tick of "Trust this browser" at the challenge sets a new one.
+        if (deviceToken !== undefined && 'mfaRequired' in answer)
+          return { status: 200, body: answer, headers: clearedTrustedDeviceCookie(request) };
+        return ok(answer);
+      },
     },
     {
       method: 'POST',
       path: '/mfa/challenge',
-      handle: async ({ readBody, clientAddress }) => ok(await auth.completeChallenge(await readBody(), clientAddress)),
+      async handle(request) {
+        const label = deviceLabel(request.userAgent);
+        const { deviceToken, ...answer } = await auth.completeChallenge(
+          await request.readBody(),
+          request.clientAddress,
+          label,
+        );
+        // The device token goes into an HttpOnly cookie only: the page's script never holds it.
+        if (deviceToken === undefined) return ok(answer);
+        const headers = trustedDeviceCookie(request, deviceToken, auth.trustedDeviceTtlMs);
+        return { status: 200, body: { ...answer, trustedBrowser: true }, headers };
+      },
     },
     {
       method: 'POST',

@@ -4,7 +4,7 @@
 //
 //   api.js       the JSON calls and the session token     messages.js  what a person reads
 //   views.js     what each view shows, forms, inputs       session.js   sign-out, the login challenge, 401s
-//   flows/       sign-in, challenge, account, setup, recovery-codes, step-up: one file per flow
+//   flows/       sign-in, challenge, account, setup, recovery-codes, step-up, trusted-browsers: one file per flow
 import { session } from './api.js';
 import { showAccount } from './flows/account.js';
 import './flows/challenge.js';
@@ -12,6 +12,7 @@ import './flows/recovery-codes.js';
 import './flows/setup.js';
 import './flows/sign-in.js';
 import './flows/step-up.js';
+import './flows/trusted-browsers.js';
 import { show } from './views.js';
 
 // A token from earlier in this tab means we are still signed in (if the server agrees).

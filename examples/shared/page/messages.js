@@ -52,6 +52,7 @@ export function humanMessage(error, what = null) {
     case 'not_verified':
       return 'Type a code from your authenticator app and verify it first.';
     case 'not_found':
+      if (what === 'trusted browser') return 'That browser was no longer trusted already.';
       return what === 'recovery code'
         ? 'That recovery code is not right, or it was already used.'
         : 'Nothing is being set up any more. Start again.';

@@ -2,7 +2,7 @@
 // happens when the server says the session is gone.
 import { session } from './api.js';
 import { complain, humanMessage } from './messages.js';
-import { forgetRecoveryCodes, forgetSetup, show } from './views.js';
+import { forgetRecoveryCodes, forgetSetup, hideTrustedBrowsers, show } from './views.js';
 
 /** The login challenge between the password and the second factor. Kept in memory only: single-use and short-lived. */
 let pendingChallenge = null;
@@ -19,6 +19,7 @@ export function signOutLocally() {
   challenge.drop();
   forgetSetup();
   forgetRecoveryCodes();
+  hideTrustedBrowsers();
   show('view-signed-out');
 }
 

@@ -69,6 +69,46 @@ export function renderAccount(username, status) {
   $('new-recovery-codes').hidden = !status.enabled;
 }
 
+/** A date from the server, as this browser writes dates; a value that is no date shows as a dash. */
+function when(iso) {
+  const date = new Date(typeof iso === 'string' ? iso : Number.NaN);
+  return Number.isNaN(date.getTime())
+    ? '–'
+    : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/**
+ * The trusted browsers in the account view (shown while MFA is on): one row each, label and dates as text, with a
+ * Revoke button that calls `onRevoke(id)`; "Revoke all" only when there is one to revoke.
+ */
+export function renderTrustedBrowsers(devices, onRevoke) {
+  $('trusted-browsers').hidden = false;
+  $('trusted-none').hidden = devices.length > 0;
+  $('revoke-all-browsers').hidden = devices.length === 0;
+  $('trusted-list').replaceChildren(
+    ...devices.map((device) => {
+      const item = document.createElement('li');
+      const label = document.createElement('strong');
+      label.textContent = String(device.label ?? '');
+      const dates = document.createElement('span');
+      dates.className = 'hint';
+      dates.textContent = `trusted ${when(device.createdAt)} · last used ${when(device.lastUsedAt)} · until ${when(device.expiresAt)}`;
+      const revoke = document.createElement('button');
+      revoke.type = 'button';
+      revoke.className = 'link';
+      revoke.textContent = 'Revoke';
+      revoke.addEventListener('click', () => void busy(item, () => onRevoke(String(device.id ?? ''))));
+      item.append(label, dates, revoke);
+      return item;
+    }),
+  );
+}
+
+export function hideTrustedBrowsers() {
+  $('trusted-browsers').hidden = true;
+  $('trusted-list').replaceChildren();
+}
+
 /** The login challenge answered with the authenticator app (the default) or with a recovery code. */
 export function useAuthenticator() {
   $('challenge-form').hidden = false;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MfaClient, MfaUser } from 'saasus-mfa';
 import { clientContext } from '../handlers/client-context.js';
+import { UNKNOWN_BROWSER_LABEL } from '../handlers/device-label.js';
 import { HttpError } from '../handlers/answer.js';
 import type { AccountRef, AccountStore } from './accounts.js';
 import { failingAsUnavailable } from './unavailable-accounts.js';
@@ -25,6 +26,16 @@ const unauthorized = () => new HttpError(401, 'unauthorized', 'Sign in first');
 
 export type LoginAnswer = { token: string } | { mfaRequired: true; challenge: string };
 
+/** POST /mfa/challenge's result; `deviceToken` goes into the trusted-browser cookie, never into the body. */
+export interface ChallengeAnswer {
+  token: string;
+  recoveryCodesRemaining?: number;
+  deviceToken?: string;
+}
+
+/** How long "Trust this browser" lasts, as the page says: 30 days (the SDK's default, set here so the two agree). */
+export const TRUSTED_BROWSER_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
 /** The password step's protections against floods; every field has a default. */
 export interface LoginProtection {
   /** `/login` per client address. Default 10 a minute. */
@@ -40,6 +51,12 @@ export const DEFAULT_SIGNUP_LIMIT: ThrottleLimit = { limit: 10, windowMs: 60_000
 /** The budget of requests whose adapter could not tell the client's address: one, shared. */
 const UNKNOWN_ADDRESS = 'unknown';
 
+export interface SelfHostedAuthOptions {
+  protection?: LoginProtection;
+  /** The same value as the provider's `trustedDeviceTtlMs`. Default `TRUSTED_BROWSER_TTL_MS`. */
+  trustedDeviceTtlMs?: number;
+}
+
 /**
  * Sign-up, password login with the MFA challenge, sessions: what an app has before it adds MFA, kept small.
  * Every method takes the request body as `unknown` and checks it; every refusal is an HttpError with a fixed message.
@@ -53,11 +70,15 @@ export class SelfHostedAuth {
   /** Addresses that signed in before: their hash waits in the queue's first lane. */
   readonly #knownAddresses = new KnownAddresses();
 
+  /** The provider's `trustedDeviceTtlMs`: the trusted-browser cookie's Max-Age. */
+  readonly trustedDeviceTtlMs: number;
+
   constructor(
     readonly mfa: MfaClient,
     accounts: AccountStore,
-    protection: LoginProtection = {},
+    { protection = {}, trustedDeviceTtlMs = TRUSTED_BROWSER_TTL_MS }: SelfHostedAuthOptions = {},
   ) {
+    this.trustedDeviceTtlMs = trustedDeviceTtlMs;
     this.accounts = failingAsUnavailable(accounts);
     this.hashing = new HashQueue(protection.hashing);
     this.#loginThrottle = new FixedWindowThrottle(protection.login ?? DEFAULT_LOGIN_LIMIT);
@@ -84,8 +105,12 @@ export class SelfHostedAuth {
    * a code at POST /mfa/challenge. Throttled per client address (429), and its scrypt waits in the hash queue (503
    * when full), whether the user exists or not; an address that signed in before waits in the queue's first lane.
    * (A correct password counts as a success here, before the second factor: the lane only orders hashing work.)
+   *
+   * `deviceToken` (the trusted-browser cookie) is asked about only after the password matched: a browser the user
+   * trusted skips the code; one that no longer counts (revoked, expired, another user's, from before MFA was turned
+   * off and on) gets the challenge as if it had none, and the SDK does not say which.
    */
-  async login(body: unknown, clientAddress?: string): Promise<LoginAnswer> {
+  async login(body: unknown, clientAddress?: string, deviceToken?: string): Promise<LoginAnswer> {
     this.#loginThrottle.take(clientAddress ?? UNKNOWN_ADDRESS);
     const { username, password } = credentials(body);
     // A malformed name skips the lookup but not scrypt (passwordMatches runs it on a dummy hash): refusing it early
@@ -96,7 +121,8 @@ export class SelfHostedAuth {
     const matches = await this.hashing.run(() => passwordMatches(password, account?.passwordHash), lane);
     if (!matches || !account) throw invalidCredentials();
     if (clientAddress) this.#knownAddresses.remember(clientAddress);
-    if (!(await this.mfa.needsSecondFactor(mfaUser(account)))) return { token: await this.#startSession(account) };
+    const ctx = { ...clientContext(clientAddress), ...(deviceToken === undefined ? {} : { deviceToken }) };
+    if (!(await this.mfa.needsSecondFactor(mfaUser(account), ctx))) return { token: await this.#startSession(account) };
     const challenge = newToken();
     await this.accounts.putToken('challenge', hashToken(challenge), account, CHALLENGE_TTL_MS);
     return { mfaRequired: true, challenge };
@@ -106,24 +132,33 @@ export class SelfHostedAuth {
    * POST /mfa/challenge → `{ token }`. A wrong code leaves the challenge usable (the SDK counts attempts per user and
    * client address, and says how many are left); the right one consumes it, atomically, so one challenge yields at
    * most one session.
+   *
+   * `"trustDevice": true` in the body ("Trust this browser for 30 days") also asks the SDK for a device token, stored
+   * under `deviceLabel` for the factor the code was checked against; anything but a boolean there is refused before
+   * the code is checked (nothing counted, nothing used up).
    */
-  async completeChallenge(
-    body: unknown,
-    clientAddress?: string,
-  ): Promise<{ token: string; recoveryCodesRemaining?: number }> {
-    const { challenge, code } = (isObject(body) ? body : {}) as Record<string, unknown>;
+  async completeChallenge(body: unknown, clientAddress?: string, deviceLabel?: string): Promise<ChallengeAnswer> {
+    const { challenge, code, trustDevice } = (isObject(body) ? body : {}) as Record<string, unknown>;
     if (typeof challenge !== 'string' || challenge === '' || challenge.length > 256)
       throw invalidRequest('challenge must be the string /login answered');
+    if (trustDevice !== undefined && typeof trustDevice !== 'boolean')
+      throw invalidRequest('trustDevice must be true or false');
     const owner = await this.accounts.findToken('challenge', hashToken(challenge));
     if (!owner) throw invalidChallenge();
+    const ctx = clientContext(clientAddress);
     // Six digits: a TOTP code; anything else: a recovery code (used up). The SDK refuses a malformed code with 400.
-    const result = await this.mfa.verifySecondFactor(mfaUser(owner), code as string, clientContext(clientAddress));
-    // Two right codes at once for one challenge: the store hands the challenge to one of them only.
+    const result = await this.mfa.verifySecondFactor(
+      mfaUser(owner),
+      code as string,
+      trustDevice === true ? { ...ctx, trustDevice: { label: deviceLabel ?? UNKNOWN_BROWSER_LABEL } } : ctx,
+    );
+    // Two right codes at once for one challenge: the store hands the challenge to one of them only. (The loser's
+    // device, if it asked for one, stays listed in the settings until revoked or expired: no browser holds its token.)
     if (!(await this.accounts.takeToken('challenge', hashToken(challenge)))) throw invalidChallenge();
-    const token = await this.#startSession(owner);
-    return result.recoveryCodesRemaining === undefined
-      ? { token }
-      : { token, recoveryCodesRemaining: result.recoveryCodesRemaining };
+    const answer: ChallengeAnswer = { token: await this.#startSession(owner) };
+    if (result.recoveryCodesRemaining !== undefined) answer.recoveryCodesRemaining = result.recoveryCodesRemaining;
+    if (typeof result.deviceToken === 'string') answer.deviceToken = result.deviceToken;
+    return answer;
   }
 
   /** The user behind `Authorization: Bearer <session token>`. */

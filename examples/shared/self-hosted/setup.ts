@@ -3,7 +3,7 @@ import { TotpMfaProvider, type TotpMfaProviderOptions } from 'saasus-mfa/totp';
 import type { ExampleSetup } from '../config.js';
 import type { SelfHostedAppDeps } from '../deps.js';
 import type { AccountStore } from './accounts.js';
-import { type LoginProtection, SelfHostedAuth } from './auth.js';
+import { type LoginProtection, SelfHostedAuth, TRUSTED_BROWSER_TTL_MS } from './auth.js';
 import { backendFromEnv, type Backend } from './backends.js';
 
 export interface SelfHostedOptions {
@@ -23,9 +23,11 @@ export function selfHostedDeps(
   backend: { mfaStore: Backend['mfaStore']; accounts: AccountStore },
   options: SelfHostedOptions = {},
 ): SelfHostedAppDeps {
-  const provider = new TotpMfaProvider({ ...options.provider, store: backend.mfaStore });
+  // One lifetime for the trusted browser in the store and in its cookie (Max-Age), and the page says 30 days.
+  const trustedDeviceTtlMs = options.provider?.trustedDeviceTtlMs ?? TRUSTED_BROWSER_TTL_MS;
+  const provider = new TotpMfaProvider({ ...options.provider, trustedDeviceTtlMs, store: backend.mfaStore });
   const mfa = new MfaClient({ provider, issuer: options.issuer ?? 'Acme' });
-  return { auth: new SelfHostedAuth(mfa, backend.accounts, options.protection) };
+  return { auth: new SelfHostedAuth(mfa, backend.accounts, { protection: options.protection, trustedDeviceTtlMs }) };
 }
 
 const KEY_COMMAND = `node -e "console.log(require('node:crypto').randomBytes(32).toString('base64'))"`;

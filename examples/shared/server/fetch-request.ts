@@ -23,6 +23,9 @@ export function fetchRequest(request: Request, clientAddress?: string): ExampleR
     query: new URL(request.url).searchParams,
     cookie: (name) => cookieFrom(request.headers.get('cookie'), name),
     readBody: () => readJsonBody(request),
+    userAgent: request.headers.get('user-agent') || undefined,
+    // The URL's scheme is the runtime's (Hono's Node adapter: the socket's TLS; workerd: the client's connection).
+    secure: new URL(request.url).protocol === 'https:',
   };
 }
 

@@ -18,6 +18,9 @@ export function nodeRequest(req: IncomingMessage, res: ServerResponse): ExampleR
     readBody: () => readJsonBody(req),
     // The TCP peer, never a header: X-Forwarded-For is whatever the client wrote unless a proxy you run overwrites it.
     clientAddress: req.socket.remoteAddress,
+    userAgent: header(req, 'user-agent'),
+    // A TLS socket (an `https` server) sets `encrypted`; a header cannot: whoever sends the request writes those.
+    secure: (req.socket as { encrypted?: unknown }).encrypted === true,
   };
 }
 

@@ -27,6 +27,7 @@ const PAGE_FILES: Record<string, { file: string; contentType: string }> = {
       'flows/setup.js',
       'flows/sign-in.js',
       'flows/step-up.js',
+      'flows/trusted-browsers.js',
     ].map((file) => [`/${file}`, { file, contentType: JS }]),
   ),
 };

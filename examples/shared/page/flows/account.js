@@ -1,8 +1,9 @@
-// Signed in: the account with its MFA status, logging out. Turning MFA off and new recovery codes: step-up.js.
+// Signed in: the account with its MFA status (and the trusted browsers, trusted-browsers.js), logging out. Turning MFA off and new recovery codes: step-up.js.
 import { api, session } from '../api.js';
 import { say } from '../messages.js';
 import { challenge, failed, signOutLocally } from '../session.js';
 import { $, onClick, renderAccount, show } from '../views.js';
+import { refreshTrustedBrowsers } from './trusted-browsers.js';
 
 /** Shows the account with its MFA status; false (and the problem said) when the server could not answer. */
 export async function showAccount({ focus = true } = {}) {
@@ -13,6 +14,7 @@ export async function showAccount({ focus = true } = {}) {
       api('GET', '/mfa_status', { auth: true }),
     ]);
     renderAccount(username, status);
+    await refreshTrustedBrowsers(status.enabled === true);
     return true;
   } catch (error) {
     failed(error);

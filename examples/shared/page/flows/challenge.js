@@ -7,13 +7,17 @@ import { signedIn } from './account.js';
 
 async function answerChallenge(code, input, what) {
   try {
-    const answer = await api('POST', '/mfa/challenge', { body: { challenge: challenge.current(), code } });
+    const trustDevice = $('challenge-trust').checked;
+    const answer = await api('POST', '/mfa/challenge', { body: { challenge: challenge.current(), code, trustDevice } });
+    $('challenge-trust').checked = false;
     if (!(await signedIn(answer.token))) return;
+    // The server set the browser's cookie (HttpOnly: not readable here); it says so, and the page repeats it.
+    const trusted = answer.trustedBrowser === true ? ' This browser is trusted for 30 days: no code needed here.' : '';
     if (typeof answer.recoveryCodesRemaining === 'number') {
       const left = answer.recoveryCodesRemaining;
-      say(`Signed in with a recovery code. ${left} recovery ${left === 1 ? 'code' : 'codes'} left.`);
+      say(`Signed in with a recovery code. ${left} recovery ${left === 1 ? 'code' : 'codes'} left.${trusted}`);
     } else {
-      say('Signed in.');
+      say(`Signed in.${trusted}`);
     }
   } catch (error) {
     input.value = '';
@@ -54,6 +58,7 @@ $('use-authenticator').addEventListener('click', () => {
 });
 $('challenge-cancel').addEventListener('click', () => {
   challenge.drop();
+  $('challenge-trust').checked = false;
   clearMessages();
   show('view-signed-out');
 });

@@ -15,7 +15,9 @@ const ACTIONS = {
     async run(code) {
       await api('POST', '/mfa_disable', { auth: true, body: { verification_code: code } });
       if (await showAccount())
-        say('Two-factor authentication is off. Your recovery codes no longer work, and your other sessions ended.');
+        say(
+          'Two-factor authentication is off. Your recovery codes no longer work, no browser is trusted any more, and your other sessions ended.',
+        );
     },
   },
   newRecoveryCodes: {
