@@ -6,8 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 const MIN_FILES = 20; // the 6 subpaths alone are 24 files (.js, .cjs, .d.ts, .d.cts each)
-const MAX_PACKED_BYTES = 512 * 1024;
-const MAX_UNPACKED_BYTES = 2 * 1024 * 1024;
+// Guards against a runaway package, not a budget: about 60% of it is source maps carrying their sources. Raised from
+// 512 kB / 2 MB when the trusted-device operations of the four stores took it to 565 kB / 2.19 MB.
+const MAX_PACKED_BYTES = 768 * 1024;
+const MAX_UNPACKED_BYTES = 3 * 1024 * 1024;
 const ALLOWED = /^(dist\/.+\.(js|cjs|d\.ts|d\.cts|map)|package\.json|README\.md|CHANGELOG\.md|LICENSE)$/;
 
 const output = execFileSync('npm', ['publish', '--dry-run', '--json'], {
