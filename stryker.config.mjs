@@ -1,0 +1,49 @@
+// Mutation testing of the security core: `npm run mutation` (scripts/mutation.sh: Node 22+, which Stryker 10 needs).
+// Results, timings and the equivalent mutants, with why: docs/mutation.md.
+//
+// Two parts (MUTATION_PART), each with its own incremental file and report:
+// - core: the store-independent code (TOTP, step-up, lockout, validation, the client). Its tests run on the memory
+//   store only (MFA_TEST_STORES=memory, set by the script): every store runs the same core code.
+// - stores: the stores' own code, tested on every store (Redis, Cluster, Sentinel, PostgreSQL, SQLite, memory).
+const part = process.env.MUTATION_PART === 'stores' ? 'stores' : 'core';
+
+const mutate = {
+  core: [
+    'src/totp/**/*.ts',
+    '!src/totp/index.ts',
+    '!src/totp/memory-store.ts',
+    '!src/totp/store.ts',
+    '!src/totp/store-devices.ts',
+    '!src/totp/node-crypto.ts',
+    'src/internal/validation*.ts',
+    'src/client.ts',
+  ],
+  stores: ['src/stores/**/*.ts', '!src/stores/**/index.ts', 'src/totp/memory-store.ts'],
+}[part];
+
+const out = `test-artifacts/mutation/${part}`;
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
+  plugins: ['@stryker-mutator/vitest-runner'],
+  mutate,
+  // Each mutant runs only the tests that reached it in the first run.
+  coverageAnalysis: 'perTest',
+  // Two cores, shared: one or two test runners (MUTATION_CONCURRENCY), never more.
+  concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 2),
+  // A rerun tests only the mutants whose code or covering tests changed since the last run of the same part.
+  incremental: true,
+  incrementalFile: `${out}/incremental.json`,
+  tempDirName: 'test-artifacts/mutation/tmp',
+  cleanTempDir: 'always',
+  // Tests that wait on Redis or PostgreSQL: a mutant that makes them hang is a timeout (killed), after this margin.
+  timeoutMS: 20_000,
+  timeoutFactor: 2,
+  reporters: ['clear-text', 'progress', 'json', 'html'],
+  jsonReporter: { fileName: `${out}/mutation.json` },
+  htmlReporter: { fileName: `${out}/mutation.html` },
+  thresholds: { high: 90, low: 80, break: null },
+  ignorePatterns: ['test-artifacts', 'dist', 'coverage', 'docs', 'bench', 'examples', '.ci', '*.tgz'],
+};
