@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MfaConfigurationError } from '../src/index.js';
 import { PostgresMfaStore } from '../src/stores/postgres/index.js';
@@ -5,8 +6,9 @@ import { dropMfaSchema } from './support/postgres-schema.js';
 import { newPgPool, postgresAvailable } from './support/services.js';
 import { NOW, WINDOW } from './support/store-records.js';
 
-// An app that ran schema v1 (one attempts row per user) upgrades the package: migrate() upgrades the tables in
-// place, keeps every factor, setup, code and the running attempt count, and can run again and from several servers.
+// An app that ran schema v1 (one attempts row per user) or v2 (no trusted devices) upgrades the package: migrate()
+// upgrades the tables and functions in place, keeps every factor, setup, code and the running attempt counts, and can
+// run again and from several servers.
 
 const prefix = `mfa_v1up_${process.pid}_`;
 
@@ -78,9 +80,103 @@ describe.skipIf(!(await postgresAvailable()))('PostgresMfaStore.migrate() on a s
       candidateHashes: ['h2'],
       budget: { now: NOW, windowMs: WINDOW, limits: [{ bucket: 'recovery', max: 5 }] },
     });
-    expect(use).toEqual({ outcome: 'used', remaining: 1 });
+    expect(use).toEqual({ outcome: 'used', remaining: 1, secretId: 'secret-a' });
     expect(
       await store.activatePending({ userId: 'bob', secretId: 'secret-b', recoveryCodeHashes: ['x'], now: NOW }),
     ).toBe(true);
+  });
+});
+
+/** Schema v2 exactly as the release before trusted devices created it (its postgresMfaSchema() output). */
+const v2Schema = (tablePrefix: string) =>
+  readFileSync(new URL('./fixtures/schemas/postgres-v2.sql', import.meta.url), 'utf8').replaceAll(
+    'mfa_fixture_',
+    tablePrefix,
+  );
+
+describe.skipIf(!(await postgresAvailable()))('PostgresMfaStore.migrate() on a schema v2', () => {
+  const v2 = `mfa_v2up_${process.pid}_`;
+  const pools = Array.from({ length: 3 }, newPgPool);
+  const [pool] = pools as [ReturnType<typeof newPgPool>];
+  const store = new PostgresMfaStore({ pool, tablePrefix: v2 });
+  const device = {
+    id: '00000000-0000-4000-8000-000000000001',
+    tokenHash: 'k1.device-hash',
+    secretId: 'secret-a',
+    label: 'Firefox on Linux',
+    createdAt: NOW,
+    lastUsedAt: NOW,
+    expiresAt: NOW + 86_400_000,
+  };
+  afterAll(async () => {
+    await dropMfaSchema(pool, v2);
+    await Promise.all(pools.map((p) => p.end()));
+  });
+
+  it('before the migration, a device operation on a v2 database is a configuration error naming migrate()', async () => {
+    await pool.query(v2Schema(v2));
+    await pool.query(`
+INSERT INTO "${v2}factors" VALUES ('alice', 'secret-a', 'v1.k1.aXY.dGFn.YQ', 100, ${NOW - 1000});
+INSERT INTO "${v2}recovery_codes" VALUES ('alice', 'h1'), ('alice', 'h2');
+INSERT INTO "${v2}attempts" VALUES ('alice', 'code', 3, ${NOW + WINDOW}), ('alice', 'recovery', 2, ${NOW + WINDOW});
+INSERT INTO "${v2}pending_setups" VALUES ('bob', 'secret-b', 'v1.k1.aXY.dGFn.Yg', 7, true, ${NOW}, ${NOW + 600_000});`);
+    const use = store.useTrustedDevice({ userId: 'alice', candidateHashes: ['k1.x'], now: NOW });
+    await expect(use).rejects.toThrow(MfaConfigurationError);
+    await expect(use).rejects.toThrow(/42883.*migrate\(\)/);
+    await expect(store.listTrustedDevices({ userId: 'alice', now: NOW })).rejects.toThrow(/42P01.*migrate\(\)/);
+  });
+
+  it('upgrades in place from three servers at once, then again, keeping every row and every running count', async () => {
+    await Promise.all(pools.map((p) => new PostgresMfaStore({ pool: p, tablePrefix: v2 }).migrate()));
+    await store.migrate();
+    expect(await store.load({ userId: 'alice' })).toEqual({
+      factor: { secretId: 'secret-a', sealedSecret: 'v1.k1.aXY.dGFn.YQ', lastStep: 100, enabledAt: NOW - 1000 },
+      pending: null,
+      recoveryCodes: 2,
+    });
+    expect((await store.load({ userId: 'bob' })).pending).toMatchObject({ secretId: 'secret-b', confirmed: true });
+    const peek = await store.attemptAndClaim({
+      userId: 'alice',
+      target: 'factor',
+      secretId: 'not-the-factor',
+      step: 1,
+      budget: {
+        now: NOW,
+        windowMs: WINDOW,
+        limits: [
+          { bucket: 'code', max: 99 },
+          { bucket: 'recovery', max: 99 },
+        ],
+      },
+    });
+    expect(peek).toMatchObject({
+      outcome: 'stale',
+      attempts: [
+        { bucket: 'code', count: 3, resetAt: NOW + WINDOW },
+        { bucket: 'recovery', count: 2, resetAt: NOW + WINDOW },
+      ],
+    });
+  });
+
+  it('after the upgrade, devices work and the replaced functions do their new part: secretId, devices removed', async () => {
+    expect(await store.trustDevice({ userId: 'alice', device, maxDevices: 5, now: NOW })).toEqual({
+      outcome: 'trusted',
+      dropped: [],
+    });
+    const { tokenHash: _hash, ...listed } = device;
+    expect(await store.useTrustedDevice({ userId: 'alice', candidateHashes: [device.tokenHash], now: NOW })).toEqual({
+      outcome: 'trusted',
+      device: listed,
+    });
+    const use = await store.useRecoveryCode({
+      userId: 'alice',
+      candidateHashes: ['h1'],
+      budget: { now: NOW, windowMs: WINDOW, limits: [{ bucket: 'recovery', max: 5 }] },
+    });
+    expect(use).toEqual({ outcome: 'used', remaining: 1, secretId: 'secret-a' });
+    expect(await store.deleteFactor({ userId: 'alice', secretId: 'secret-a' })).toBe(true);
+    expect(await pool.query(`SELECT 1 FROM "${v2}trusted_devices" WHERE user_id = 'alice'`)).toMatchObject({
+      rowCount: 0,
+    });
   });
 });

@@ -27,19 +27,27 @@ describe.skipIf(!(await postgresAvailable()))('PostgresMfaStore', () => {
       `${prefix}%`,
     ]);
     expect(rows.map((r) => r.tablename)).toEqual(
-      ['attempts', 'factors', 'pending_setups', 'recovery_codes'].map((t) => prefix + t),
+      ['attempts', 'factors', 'pending_setups', 'recovery_codes', 'trusted_devices'].map((t) => prefix + t),
     );
     const functions = await pool.query('select proname from pg_proc where proname like $1 order by 1', [`${prefix}%`]);
     expect(functions.rows.map((r) => r.proname)).toEqual(
-      ['activate_pending', 'attempt_and_claim', 'delete_factor', 'replace_codes', 'use_recovery_code'].map(
-        (f) => prefix + f,
-      ),
+      [
+        'activate_pending',
+        'attempt_and_claim',
+        'delete_factor',
+        'replace_codes',
+        'revoke_device',
+        'revoke_devices',
+        'trust_device',
+        'use_device',
+        'use_recovery_code',
+      ].map((f) => prefix + f),
     );
   });
 
   it('publishes the same schema as SQL text for apps with their own migration tool', () => {
     const sql = postgresMfaSchema({ tablePrefix: 'acme_mfa_' });
-    for (const table of ['factors', 'pending_setups', 'recovery_codes', 'attempts'])
+    for (const table of ['factors', 'pending_setups', 'recovery_codes', 'attempts', 'trusted_devices'])
       expect(sql).toContain(`"acme_mfa_${table}"`);
     expect(sql).toMatch(/CREATE TABLE IF NOT EXISTS/i);
     expect(sql).toContain('CREATE OR REPLACE FUNCTION "acme_mfa_attempt_and_claim"');
@@ -51,7 +59,7 @@ describe.skipIf(!(await postgresAvailable()))('PostgresMfaStore', () => {
     }
   });
 
-  it('deleteExpired removes ended attempt windows and long-expired setups, never a live one or a factor', async () => {
+  it('deleteExpired removes ended attempt windows, long-expired setups and expired devices, never a live one or a factor', async () => {
     const user = (name: string) => `${prefix}${name}`;
     const setup = (expiresAt: number) => ({
       secretId: 's',
@@ -82,8 +90,20 @@ describe.skipIf(!(await postgresAvailable()))('PostgresMfaStore', () => {
     await fail(NOW, 'code');
     await store.savePending({ userId: user('stale'), pending: setup(NOW - 25 * 60 * 60_000) });
     await store.savePending({ userId: user('recent'), pending: setup(NOW - 60_000) });
+    const device = (id: string, expiresAt: number) => ({
+      id,
+      tokenHash: `k1.${id}`,
+      secretId: 's',
+      label: id,
+      createdAt: NOW - 1000,
+      lastUsedAt: NOW - 1000,
+      expiresAt,
+    });
+    for (const trusted of [device('expired', NOW), device('live', NOW + 1)])
+      await store.trustDevice({ userId: user('enabled'), device: trusted, maxDevices: 5, now: NOW - 1000 });
 
-    expect(await store.deleteExpired(NOW)).toEqual({ attempts: 1, pendingSetups: 1 });
+    expect(await store.deleteExpired(NOW)).toEqual({ attempts: 1, pendingSetups: 1, trustedDevices: 1 });
+    expect((await store.listTrustedDevices({ userId: user('enabled'), now: NOW })).map((d) => d.id)).toEqual(['live']);
     expect((await store.load({ userId: user('stale') })).pending).toBeNull();
     expect(
       (await store.load({ userId: user('recent') })).pending,

@@ -73,9 +73,9 @@ describe.skipIf(!(await redisAvailable()))('RedisMfaStore, a command the driver 
   });
 
   it('a correct recovery code whose answer was lost is answered used, not mismatch', async () => {
-    const { userId } = await enabledUser();
+    const { userId, secretId } = await enabledUser();
     const use = () => store.useRecoveryCode({ userId, candidateHashes: ['h1'], budget: budget() });
-    expect(await withAnswerLost(userId, use)).toEqual({ outcome: 'used', remaining: 0 });
+    expect(await withAnswerLost(userId, use)).toEqual({ outcome: 'used', remaining: 0, secretId });
   });
 
   it('an enable whose answer was lost is answered true, and a disable true', async () => {

@@ -147,11 +147,11 @@ for (const kind of await redisClientKinds()) {
     });
 
     it('recovery codes: own budget, one use each, no_factor without a factor, mismatch counted', async () => {
-      const { userId } = await enabledUser();
+      const { userId, secretId } = await enabledUser();
       const limits = [{ bucket: 'recovery', max: 2 }];
       const use = (hashes: string[]) =>
         store.useRecoveryCode({ userId, candidateHashes: hashes, budget: budget(limits) });
-      expect(await use(['nope', 'h2'])).toEqual({ outcome: 'used', remaining: 1 });
+      expect(await use(['nope', 'h2'])).toEqual({ outcome: 'used', remaining: 1, secretId });
       expect(await use(['h2'])).toEqual({
         outcome: 'mismatch',
         attempts: [{ bucket: 'recovery', count: 1, resetAt: NOW + WINDOW }],
@@ -159,7 +159,7 @@ for (const kind of await redisClientKinds()) {
       await use(['h2']);
       expect(await use(['h1'])).toMatchObject({ outcome: 'locked', attempts: [{ count: 2 }] });
       await store.clearAttempts({ userId });
-      expect(await use(['h1'])).toEqual({ outcome: 'used', remaining: 0 });
+      expect(await use(['h1'])).toEqual({ outcome: 'used', remaining: 0, secretId });
       await store.deleteFactor({ userId });
       expect(await use(['h1'])).toEqual({ outcome: 'no_factor' });
     });

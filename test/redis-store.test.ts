@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MfaConfigurationError, MfaProviderError } from '../src/index.js';
 import { RedisMfaStore, type RedisScriptClient } from '../src/stores/redis/index.js';
+import { trustedDevice } from './support/redis-devices.js';
 import { NOW, WINDOW, budget, pendingSetup, unique } from './support/redis-store-clients.js';
 import { deleteRedisKeysUnder, newRedisClient, redisAvailable } from './support/services.js';
 
@@ -103,7 +104,11 @@ describe.skipIf(!(await redisAvailable()))('RedisMfaStore', () => {
     expect(await claim(8), 'a correct code is never answered replayed').toEqual({ outcome: 'claimed' });
     expect(await claim(null), 'a failure sent twice is counted once').toMatchObject({ attempts: [{ count: 1 }] });
     const use = await resending.useRecoveryCode({ userId, candidateHashes: ['h1'], budget: budget() });
-    expect(use, 'a correct recovery code is never answered mismatch').toEqual({ outcome: 'used', remaining: 0 });
+    expect(use, 'a correct recovery code is never answered mismatch').toEqual({
+      outcome: 'used',
+      remaining: 0,
+      secretId,
+    });
     expect(await resending.replaceRecoveryCodes({ userId, hashes: ['h2'], secretId })).toBe(true);
     expect(await resending.deleteFactor({ userId, secretId })).toBe(true);
     const setup = pendingSetup();
@@ -154,6 +159,41 @@ describe.skipIf(!(await redisAvailable()))('RedisMfaStore', () => {
     const acked = new RedisMfaStore({ client: counting, keyPrefix, replicaAcks: { replicas: 1, timeoutMs: 5 } });
     const { userId, secretId } = await enabledUser(store);
     await acked.attemptAndClaim({ userId, target: 'factor', secretId, step: null, budget: budget() });
+    expect({ pipelines, commands }).toEqual({ pipelines: 1, commands: 2 });
+  });
+
+  it('a trusted-device check is one round trip: one script without acknowledgement, one pipeline (script + WAIT) with it', async () => {
+    const { counting, counts } = countingClient();
+    const plain = new RedisMfaStore({ client: counting, keyPrefix });
+    const { userId, secretId } = await enabledUser(store);
+    const { device } = trustedDevice(userId, secretId);
+    await store.trustDevice({ userId, device, maxDevices: 5, now: NOW });
+    for (const candidateHashes of [[device.tokenHash], ['k1.other', 'k0.other'], []]) {
+      const before = counts.requests;
+      await plain.useTrustedDevice({ userId, candidateHashes, now: NOW });
+      expect(counts.requests - before, JSON.stringify(candidateHashes)).toBe(1);
+    }
+    let pipelines = 0;
+    let commands = 0;
+    const acked = new RedisMfaStore({
+      keyPrefix,
+      replicaAcks: { replicas: 1, timeoutMs: 5 },
+      client: {
+        ...counting,
+        pipeline: () => {
+          const pipeline = client.pipeline();
+          const exec = pipeline.exec.bind(pipeline);
+          return Object.assign(pipeline, {
+            exec: () => {
+              pipelines++;
+              commands += pipeline.length;
+              return exec();
+            },
+          });
+        },
+      },
+    });
+    await acked.useTrustedDevice({ userId, candidateHashes: ['k1.other'], now: NOW });
     expect({ pipelines, commands }).toEqual({ pipelines: 1, commands: 2 });
   });
 

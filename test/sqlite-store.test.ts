@@ -28,10 +28,12 @@ for (const binding of sqliteBindings) {
         name: string;
       }[];
       expect(tables.map((t) => t.name)).toEqual(
-        ['attempts', 'decisions', 'factors', 'pending_setups', 'recovery_codes'].map((t) => `app_mfa_${t}`),
+        ['attempts', 'decisions', 'factors', 'pending_setups', 'recovery_codes', 'trusted_devices'].map(
+          (t) => `app_mfa_${t}`,
+        ),
       );
       const sql = sqliteMfaSchema({ tablePrefix: 'acme_' });
-      for (const table of ['factors', 'pending_setups', 'recovery_codes', 'attempts', 'decisions'])
+      for (const table of ['factors', 'pending_setups', 'recovery_codes', 'attempts', 'trusted_devices', 'decisions'])
         expect(sql).toContain(`CREATE TABLE IF NOT EXISTS "acme_${table}"`);
     });
 
@@ -72,7 +74,7 @@ for (const binding of sqliteBindings) {
       expect(connection.all('select * from "app_mfa_decisions"'), 'no decision outlives its batch').toEqual([]);
     });
 
-    it('deleteExpired removes ended attempt windows and long-expired setups, never a live one or a factor', async () => {
+    it('deleteExpired removes ended attempt windows, long-expired setups and expired devices, never a live one or a factor', async () => {
       const user = (name: string) => `${name}-${newUser()}`;
       const enabled = user('enabled');
       const setup = pending({ expiresAt: NOW + 600_000 });
@@ -99,8 +101,20 @@ for (const binding of sqliteBindings) {
       await store.savePending({ userId: user('stale'), pending: pending({ expiresAt: NOW - 25 * 60 * 60_000 }) });
       const recent = user('recent');
       await store.savePending({ userId: recent, pending: pending({ expiresAt: NOW - 60_000 }) });
+      const device = (id: string, expiresAt: number) => ({
+        id,
+        tokenHash: `k1.${id}`,
+        secretId: setup.secretId,
+        label: id,
+        createdAt: NOW - 1000,
+        lastUsedAt: NOW - 1000,
+        expiresAt,
+      });
+      for (const trusted of [device('expired', NOW), device('live', NOW + 1)])
+        await store.trustDevice({ userId: enabled, device: trusted, maxDevices: 5, now: NOW - 1000 });
 
-      expect(await store.deleteExpired(NOW)).toEqual({ attempts: 1, pendingSetups: 1 });
+      expect(await store.deleteExpired(NOW)).toEqual({ attempts: 1, pendingSetups: 1, trustedDevices: 1 });
+      expect((await store.listTrustedDevices({ userId: enabled, now: NOW })).map((d) => d.id)).toEqual(['live']);
       expect((await store.load({ userId: recent })).pending, 'expired a minute ago: kept').not.toBeNull();
       expect(await fail(NOW, 'code')).toMatchObject({ outcome: 'mismatch', attempts: [{ count: 2 }] });
       expect(await store.load({ userId: enabled })).toMatchObject({ factor: { lastStep: 1 }, recoveryCodes: 1 });

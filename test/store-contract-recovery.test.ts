@@ -9,20 +9,20 @@ import { describeEachStore } from './support/stores.js';
 await describeEachStore('store contract, useRecoveryCode: %s', (open) => {
   it('recovery-code reuse: a code is used once, the first stored candidate wins, and the answer says how many remain', async () => {
     const { store, peer } = open;
-    const { user } = await enabledUser(store, ['c1', 'c2', 'c3']);
-    expect(await recover(store, user, ['nope', 'c2', 'c3'])).toEqual({ outcome: 'used', remaining: 2 });
+    const { user, secretId } = await enabledUser(store, ['c1', 'c2', 'c3']);
+    expect(await recover(store, user, ['nope', 'c2', 'c3'])).toEqual({ outcome: 'used', remaining: 2, secretId });
     expect(await recover(peer, user, ['c2'])).toEqual({
       outcome: 'mismatch',
       attempts: [window('recovery', 1, NOW + WINDOW)],
     });
-    expect(await recover(peer, user, ['c3'])).toEqual({ outcome: 'used', remaining: 1 });
+    expect(await recover(peer, user, ['c3'])).toEqual({ outcome: 'used', remaining: 1, secretId });
     expect(await recover(store, user, [])).toMatchObject({ outcome: 'mismatch', attempts: [{ count: 1 }] });
     expect((await store.load({ userId: user })).recoveryCodes).toBe(1);
   });
 
   it('brute force: a mismatch counts every listed recovery bucket; a use clears them, never the TOTP buckets', async () => {
     const { store, peer } = open;
-    const { user } = await enabledUser(store, ['c1']);
+    const { user, secretId } = await enabledUser(store, ['c1']);
     await countFailures(store, user, ['code'], 3);
     const both = budget([
       ['recovery:c:abc', 5],
@@ -36,7 +36,7 @@ await describeEachStore('store contract, useRecoveryCode: %s', (open) => {
       attempts: [{ count: 2 }, { count: 2 }],
     });
     expect((await peek(store, user, ['code']))[0]?.count, 'the TOTP bucket is not counted').toBe(3);
-    expect(await recover(peer, user, ['c1'], both)).toEqual({ outcome: 'used', remaining: 0 });
+    expect(await recover(peer, user, ['c1'], both)).toEqual({ outcome: 'used', remaining: 0, secretId });
     expect(await peek(store, user, ['recovery:c:abc', 'recovery', 'code'])).toEqual([
       window('recovery:c:abc', 0, 0),
       window('recovery', 0, 0),
@@ -46,7 +46,7 @@ await describeEachStore('store contract, useRecoveryCode: %s', (open) => {
 
   it('brute force: locked comes first: a right code is not used and nothing is counted', async () => {
     const { store, peer } = open;
-    const { user } = await enabledUser(store, ['c1', 'c2']);
+    const { user, secretId } = await enabledUser(store, ['c1', 'c2']);
     for (let i = 0; i < 5; i++) await recover(store, user, ['wrong']);
     const locked = { outcome: 'locked', attempts: [window('recovery', 5, NOW + WINDOW)] };
     expect(await recover(peer, user, ['c1'])).toEqual(locked);
@@ -55,14 +55,15 @@ await describeEachStore('store contract, useRecoveryCode: %s', (open) => {
     expect(await recover(peer, user, ['c1'], budget([['recovery', 5]], NOW + WINDOW)), 'the window ended').toEqual({
       outcome: 'used',
       remaining: 1,
+      secretId,
     });
   });
 
   it('a TOTP lockout never closes the recovery path', async () => {
     const { store } = open;
-    const { user } = await enabledUser(store, ['c1']);
+    const { user, secretId } = await enabledUser(store, ['c1']);
     await countFailures(store, user, ['code'], 50);
-    expect(await recover(store, user, ['c1'])).toEqual({ outcome: 'used', remaining: 0 });
+    expect(await recover(store, user, ['c1'])).toEqual({ outcome: 'used', remaining: 0, secretId });
   });
 
   it('no_factor: without an enabled factor nothing is used or counted, and locked still comes first', async () => {
@@ -81,11 +82,11 @@ await describeEachStore('store contract, useRecoveryCode: %s', (open) => {
 
   it('recovery-code reuse: 50 concurrent uses of one code on two handles: exactly one is used', async () => {
     const { store, peer } = open;
-    const { user } = await enabledUser(store, ['only', 'other']);
+    const { user, secretId } = await enabledUser(store, ['only', 'other']);
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, i) => recover(i % 2 ? store : peer, user, ['only'], budget([['recovery', 1000]]))),
     );
-    expect(answers.filter((a) => a.outcome === 'used')).toEqual([{ outcome: 'used', remaining: 1 }]);
+    expect(answers.filter((a) => a.outcome === 'used')).toEqual([{ outcome: 'used', remaining: 1, secretId }]);
     expect(answers.filter((a) => a.outcome === 'mismatch')).toHaveLength(49);
   });
 
@@ -102,10 +103,10 @@ await describeEachStore('store contract, useRecoveryCode: %s', (open) => {
 
   it('injection: hostile hashes are plain values', async () => {
     const { store } = open;
-    const { user } = await enabledUser(store, ["x' OR '1'='1", 'a,b']);
+    const { user, secretId } = await enabledUser(store, ["x' OR '1'='1", 'a,b']);
     expect(await recover(store, user, ["' OR 1=1 --", '%', '*', 'a'], budget([['recovery', 100]]))).toMatchObject({
       outcome: 'mismatch',
     });
-    expect(await recover(store, user, ['a,b'])).toEqual({ outcome: 'used', remaining: 1 });
+    expect(await recover(store, user, ['a,b'])).toEqual({ outcome: 'used', remaining: 1, secretId });
   });
 });

@@ -136,7 +136,7 @@ await describeEachStore('store contract: %s', (open) => {
     expect(state.factor).toMatchObject({ secretId: next.secretId, sealedSecret: next.sealedSecret, lastStep: 300 });
     expect(state.recoveryCodes).toBe(1);
     expect(await recover(store, user, ['old1'])).toMatchObject({ outcome: 'mismatch' });
-    expect(await recover(store, user, ['new1'])).toEqual({ outcome: 'used', remaining: 0 });
+    expect(await recover(store, user, ['new1'])).toEqual({ outcome: 'used', remaining: 0, secretId: next.secretId });
   });
 
   it('replaces recovery codes only while a factor (with the named secret id, if given) is enabled', async () => {
@@ -149,7 +149,7 @@ await describeEachStore('store contract: %s', (open) => {
     expect((await store.load({ userId: user })).recoveryCodes, 'unchanged').toBe(3);
     expect(await peer.replaceRecoveryCodes({ userId: user, hashes: ['d', 'e'], secretId })).toBe(true);
     expect(await recover(store, user, ['a'])).toMatchObject({ outcome: 'mismatch' });
-    expect(await recover(store, user, ['e'])).toEqual({ outcome: 'used', remaining: 1 });
+    expect(await recover(store, user, ['e'])).toEqual({ outcome: 'used', remaining: 1, secretId });
     expect(await store.replaceRecoveryCodes({ userId: user, hashes: ['f', 'g', 'h'] }), 'no secret id: any').toBe(true);
     expect((await store.load({ userId: user })).recoveryCodes).toBe(3);
   });

@@ -1,6 +1,14 @@
 import type { PostgresTables } from './schema.js';
 
 /**
+ * The user's lock: a transaction-scoped advisory lock keyed by (prefix, user id), taken first by every function
+ * that writes the user's rows (functions.ts and device-functions.ts alike).
+ */
+export function userLockOf(t: PostgresTables): string {
+  return `PERFORM pg_advisory_xact_lock(hashtext('${t.prefix}'), hashtext(p_user));`;
+}
+
+/**
  * The deciding operations as PL/pgSQL functions: the store calls each in one statement (one round trip, no pool
  * client held, no transaction left open), and each runs as one transaction.
  *
@@ -10,14 +18,14 @@ import type { PostgresTables } from './schema.js';
  * writer inserted meanwhile (a user's first failure in a bucket), so twenty concurrent wrong codes on a budget of
  * five could all read "4". A VOLATILE function takes a fresh snapshot for each statement it runs, so it can first
  * take the user's lock and then read everything as committed. The lock is a transaction-scoped advisory lock keyed
- * by (prefix, user id), taken first by every writer of the user's factor, codes and buckets, so these functions run
+ * by (prefix, user id), taken first by every writer of the user's factor, codes, buckets and devices, so these functions run
  * one at a time per user (other users, even on a hash collision, only wait) and lock rows in one order: no deadlock.
  *
  * Every value is a parameter; only the validated names of schema.ts are text. Functions that read a table never
  * write to another user's rows.
  */
 export function postgresFunctions(t: PostgresTables): string {
-  const userLock = `PERFORM pg_advisory_xact_lock(hashtext('${t.prefix}'), hashtext(p_user));`;
+  const userLock = userLockOf(t);
   // One window per limit, in the limits' order; an ended or absent window reads as count 0, resetAt 0.
   const windows = `(SELECT coalesce(jsonb_agg(jsonb_build_object(
       'bucket', l.bucket,
@@ -84,13 +92,14 @@ END $fn$;
 CREATE OR REPLACE FUNCTION ${t.useRecoveryCode}(p_user text, p_hashes text[], p_now bigint, p_window bigint,
   p_buckets text[], p_maxes integer[]) RETURNS jsonb
 LANGUAGE plpgsql VOLATILE AS $fn$
-DECLARE v_hash text;
+DECLARE v_hash text; v_secret text;
 BEGIN
   ${userLock}
   IF ${locked} THEN
     RETURN jsonb_build_object('outcome', 'locked', 'attempts', ${windows});
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM ${t.factors} WHERE user_id = p_user) THEN
+  SELECT secret_id INTO v_secret FROM ${t.factors} WHERE user_id = p_user;
+  IF v_secret IS NULL THEN
     RETURN jsonb_build_object('outcome', 'no_factor');
   END IF;
   SELECT c.code_hash INTO v_hash FROM ${t.recoveryCodes} c WHERE c.user_id = p_user AND c.code_hash = ANY(p_hashes)
@@ -101,7 +110,7 @@ BEGIN
   END IF;
   DELETE FROM ${t.recoveryCodes} WHERE user_id = p_user AND code_hash = v_hash;
   ${clearBuckets}
-  RETURN jsonb_build_object('outcome', 'used',
+  RETURN jsonb_build_object('outcome', 'used', 'secretId', v_secret,
     'remaining', (SELECT count(*) FROM ${t.recoveryCodes} WHERE user_id = p_user));
 END $fn$;
 
@@ -123,6 +132,7 @@ BEGIN
   DELETE FROM ${t.pending} WHERE user_id = p_user;
   ${rewriteCodes}
   DELETE FROM ${t.attempts} WHERE user_id = p_user;
+  DELETE FROM ${t.trustedDevices} WHERE user_id = p_user;
   RETURN true;
 END $fn$;
 
@@ -149,6 +159,7 @@ BEGIN
   GET DIAGNOSTICS v_removed = ROW_COUNT;
   DELETE FROM ${t.pending} WHERE user_id = p_user;
   DELETE FROM ${t.recoveryCodes} WHERE user_id = p_user;
+  DELETE FROM ${t.trustedDevices} WHERE user_id = p_user;
   RETURN v_removed > 0;
 END $fn$;
 `;

@@ -14,7 +14,16 @@ import {
   type UseRecoveryCode,
   type UserQuery,
 } from '../../totp/store.js';
-import { answerOf, stateFromRow, windowsOf, type PostgresRow } from './rows.js';
+import type {
+  ListTrustedDevices,
+  RevokeTrustedDevice,
+  TrustDevice,
+  TrustDeviceResult,
+  TrustedDeviceRecord,
+  TrustedDeviceUse,
+  UseTrustedDevice,
+} from '../../totp/store-devices.js';
+import { answerOf, deviceOf, devicesOf, stateFromRow, windowsOf, type PostgresRow } from './rows.js';
 import { schemaProblem } from './schema-problem.js';
 import { postgresMfaSchema, postgresTables, type PostgresTables } from './schema.js';
 import { postgresStatements, type PostgresStatements } from './statements.js';
@@ -38,7 +47,7 @@ export interface PostgresQueryable {
 export interface PostgresMfaStoreOptions {
   /** Shared by every server of the app; each method is one statement, so a pool of any size works. */
   pool: PostgresQueryable;
-  /** Prepended to the four table names. Default `saasus_mfa_`. */
+  /** Prepended to the five table names (and the functions'). Default `saasus_mfa_`. */
   tablePrefix?: string;
 }
 
@@ -53,7 +62,7 @@ const MIGRATION_LOCK_KEY = '7406125383467319661';
  * deciding ones call a PL/pgSQL function of the schema that runs as one transaction under the user's lock
  * (functions.ts says why), the others are plain statements. No transaction is held open between calls, and no pool
  * client is checked out. Run `migrate()` once (at deploy or start-up), or put `postgresMfaSchema()` in the app's own
- * migrations; both also upgrade a schema v1 in place.
+ * migrations; both also upgrade a schema v1 or v2 in place.
  *
  * Durability is the server's: a method resolves once PostgreSQL has committed, so with `synchronous_commit = on`
  * and a synchronous standby (`synchronous_standby_names`) an accepted code, a used recovery code or an enable
@@ -79,7 +88,8 @@ export class PostgresMfaStore implements MfaStore {
   }
 
   /**
-   * Creates the tables and functions if missing, and upgrades a schema v1 (one attempts row per user) in place.
+   * Creates the tables and functions if missing, and upgrades a schema v1 (one attempts row per user) or v2 (no
+   * trusted devices) in place.
    * Idempotent, and safe when several servers call it at the same time.
    *
    * Why it is safe: a simple-protocol query (no bind values) holding several statements runs as one implicit
@@ -105,18 +115,24 @@ export class PostgresMfaStore implements MfaStore {
   }
 
   /**
-   * Deletes rows that can no longer matter: attempt windows that have ended and setups that expired over a day ago.
-   * Redis drops them by TTL and the memory store sweeps itself; here, run it from a periodic job (hourly is plenty).
-   * It never touches a factor, a recovery code or a live window.
+   * Deletes rows that can no longer matter: attempt windows that have ended, setups that expired over a day ago and
+   * expired trusted devices. Redis drops them by TTL and the memory store sweeps itself; here, run it from a
+   * periodic job (hourly is plenty). It never touches a factor, a recovery code, a live window or a live device.
    */
   async deleteExpired(now: number = Date.now()): Promise<{
     /** Attempt windows deleted (ended at or before `now`, epoch ms). */
     attempts: number;
     /** Pending setups deleted (expired at least `EXPIRED_SETUP_GRACE_MS`, one day, before `now`). */
     pendingSetups: number;
+    /** Trusted devices deleted (expired at or before `now`). */
+    trustedDevices: number;
   }> {
     const row = await this.#row(this.#sql.deleteExpired, [now, EXPIRED_SETUP_GRACE_MS]);
-    return { attempts: Number(row.attempts), pendingSetups: Number(row.pending_setups) };
+    return {
+      attempts: Number(row.attempts),
+      pendingSetups: Number(row.pending_setups),
+      trustedDevices: Number(row.trusted_devices),
+    };
   }
 
   async load({ userId }: UserQuery): Promise<MfaStoredState> {
@@ -155,7 +171,7 @@ export class PostgresMfaStore implements MfaStore {
       ...budgetValues(budget),
     ]);
     const outcome = String(answer.outcome);
-    if (outcome === 'used') return { outcome, remaining: Number(answer.remaining) };
+    if (outcome === 'used') return { outcome, remaining: Number(answer.remaining), secretId: String(answer.secretId) };
     if (outcome === 'no_factor') return { outcome };
     if (outcome === 'locked' || outcome === 'mismatch') return { outcome, attempts: windowsOf(answer) };
     throw new MfaConfigurationError(`PostgresMfaStore: use_recovery_code answered an unknown outcome`);
@@ -171,6 +187,38 @@ export class PostgresMfaStore implements MfaStore {
 
   async clearAttempts({ userId }: UserQuery): Promise<void> {
     await this.#query(this.#sql.clearAttempts, [userId]);
+  }
+
+  async trustDevice({ userId, device, maxDevices, now }: TrustDevice): Promise<TrustDeviceResult> {
+    const { id, tokenHash, secretId, label, createdAt, lastUsedAt, expiresAt } = device;
+    const values = [userId, id, tokenHash, secretId, label, createdAt, lastUsedAt, expiresAt, maxDevices, now];
+    const answer = await this.#answer(this.#sql.trustDevice, values);
+    const outcome = String(answer.outcome);
+    if (outcome === 'trusted') return { outcome, dropped: devicesOf(answer.dropped) };
+    if (outcome === 'stale') return { outcome };
+    throw new MfaConfigurationError('PostgresMfaStore: trust_device answered an unknown outcome');
+  }
+
+  async useTrustedDevice({ userId, candidateHashes, now }: UseTrustedDevice): Promise<TrustedDeviceUse> {
+    const answer = await this.#answer(this.#sql.useDevice, [userId, [...candidateHashes], now]);
+    const outcome = String(answer.outcome);
+    if (outcome === 'trusted') return { outcome, device: deviceOf(answer.device) };
+    if (outcome === 'untrusted') return { outcome, factorEnabled: answer.factorEnabled === true };
+    throw new MfaConfigurationError('PostgresMfaStore: use_device answered an unknown outcome');
+  }
+
+  async listTrustedDevices({ userId, now }: ListTrustedDevices): Promise<TrustedDeviceRecord[]> {
+    const { rows } = await this.#query(this.#sql.listDevices, [userId, now]);
+    return rows.map(deviceOf);
+  }
+
+  async revokeTrustedDevice({ userId, deviceId }: RevokeTrustedDevice): Promise<TrustedDeviceRecord | null> {
+    const { answer } = await this.#row(this.#sql.revokeDevice, [userId, deviceId]);
+    return answer === null || answer === undefined ? null : deviceOf(answer);
+  }
+
+  async revokeTrustedDevices({ userId, now }: ListTrustedDevices): Promise<TrustedDeviceRecord[]> {
+    return devicesOf((await this.#row(this.#sql.revokeDevices, [userId, now])).answer);
   }
 
   /** A function answering a boolean. */

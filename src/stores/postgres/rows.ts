@@ -1,4 +1,5 @@
 import type { AttemptWindow, MfaStoredState } from '../../totp/store.js';
+import type { TrustedDeviceRecord } from '../../totp/store-devices.js';
 import { stateFromColumns } from '../shared/state-columns.js';
 
 /** One result row, as pg returns it: `bigint` and `count(*)` arrive as strings, `integer` as numbers. */
@@ -27,4 +28,24 @@ export function windowsOf(answer: PostgresRow): AttemptWindow[] {
     count: Number(window.count),
     resetAt: Number(window.resetAt),
   }));
+}
+
+/** A device as a function's `jsonb` or `listDevices` answers it (bigint times arrive as numbers or strings). */
+export function deviceOf(value: unknown): TrustedDeviceRecord {
+  const row = answerOf(value);
+  return {
+    id: String(row.id),
+    label: String(row.label),
+    secretId: String(row.secretId),
+    createdAt: Number(row.createdAt),
+    lastUsedAt: Number(row.lastUsedAt),
+    expiresAt: Number(row.expiresAt),
+  };
+}
+
+/** A `jsonb` array of devices (already oldest first). */
+export function devicesOf(value: unknown): TrustedDeviceRecord[] {
+  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+  if (!Array.isArray(parsed)) throw new TypeError('the store function answered no list of devices');
+  return parsed.map(deviceOf);
 }

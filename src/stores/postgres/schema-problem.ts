@@ -17,7 +17,9 @@ const isMissing = (code: unknown): code is keyof typeof MISSING => typeof code =
 export function schemaProblem(error: unknown, tables: PostgresTables): MfaConfigurationError | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   if (!isMissing(code)) return undefined;
-  const names = [tables.factors, tables.pending, tables.recoveryCodes, tables.attempts].join(', ');
+  const names = [tables.factors, tables.pending, tables.recoveryCodes, tables.attempts, tables.trustedDevices].join(
+    ', ',
+  );
   return new MfaConfigurationError(
     `PostgresMfaStore: a ${MISSING[code]} of the MFA schema is missing (SQLSTATE ${code}); the store expects the tables ${names} and their functions. Run store.migrate() once, or add postgresMfaSchema() to your migrations`,
   );

@@ -1,4 +1,5 @@
 import { MfaConfigurationError } from '../../errors.js';
+import { postgresDeviceFunctions } from './device-functions.js';
 import { postgresFunctions } from './functions.js';
 
 /** Options of `postgresMfaSchema`; pass the same `tablePrefix` as to the store. */
@@ -11,7 +12,7 @@ export const DEFAULT_TABLE_PREFIX = 'saasus_mfa_';
 
 /**
  * Lowercase so the double-quoted names equal the unquoted ones an app would type in psql; at most 41 characters so
- * the longest derived name (`<prefix>recovery_codes_pkey`, `<prefix>attempt_and_claim`) stays within PostgreSQL's
+ * the longest derived name (`<prefix>trusted_devices_pkey`, `<prefix>recovery_codes_pkey`) stays within PostgreSQL's
  * 63-byte identifier limit.
  */
 const TABLE_PREFIX = /^[a-z_][a-z0-9_]{0,40}$/;
@@ -24,12 +25,18 @@ export interface PostgresTables {
   pending: string;
   recoveryCodes: string;
   attempts: string;
-  /** The PL/pgSQL functions of functions.ts, one per deciding operation. */
+  /** Trusted devices ("don't ask again on this browser"): token hashes only. */
+  trustedDevices: string;
+  /** The PL/pgSQL functions of functions.ts and device-functions.ts, one per deciding operation. */
   attemptAndClaim: string;
   useRecoveryCode: string;
   activatePending: string;
   replaceCodes: string;
   deleteFactor: string;
+  trustDevice: string;
+  useDevice: string;
+  revokeDevice: string;
+  revokeDevices: string;
 }
 
 /**
@@ -47,11 +54,16 @@ export function postgresTables(tablePrefix: unknown = DEFAULT_TABLE_PREFIX): Pos
     pending: name('pending_setups'),
     recoveryCodes: name('recovery_codes'),
     attempts: name('attempts'),
+    trustedDevices: name('trusted_devices'),
     attemptAndClaim: name('attempt_and_claim'),
     useRecoveryCode: name('use_recovery_code'),
     activatePending: name('activate_pending'),
     replaceCodes: name('replace_codes'),
     deleteFactor: name('delete_factor'),
+    trustDevice: name('trust_device'),
+    useDevice: name('use_device'),
+    revokeDevice: name('revoke_device'),
+    revokeDevices: name('revoke_devices'),
   };
 }
 
@@ -81,8 +93,10 @@ END $upgrade$;
 }
 
 /**
- * The DDL of the store (schema v2), for apps that run their own migration tool. Idempotent (`IF NOT EXISTS`,
- * `CREATE OR REPLACE`), and it upgrades a v1 schema in place. Times are epoch milliseconds written by the provider's
+ * The DDL of the store (schema v3: v2 and the trusted devices), for apps that run their own migration tool.
+ * Idempotent (`IF NOT EXISTS`, `CREATE OR REPLACE`), and it upgrades a v1 or v2 schema in place: v2 to v3 only adds
+ * a table and functions, and replaces three functions with the same signature (old servers of a rolling deploy keep
+ * working against them). Times are epoch milliseconds written by the provider's
  * clock, never `now()`, so every time column is a plain `bigint`. There is no foreign key between the tables: each
  * operation keeps them consistent, and the tables can be dropped in any order (then drop the functions too:
  * `DROP FUNCTION "<prefix>attempt_and_claim"`, and so on).
@@ -117,5 +131,17 @@ CREATE TABLE IF NOT EXISTS ${t.attempts} (
   reset_at bigint NOT NULL,
   PRIMARY KEY (user_id, bucket)
 );
-${upgradeAttemptsFromV1(t)}${postgresFunctions(t)}`;
+CREATE TABLE IF NOT EXISTS ${t.trustedDevices} (
+  user_id text NOT NULL,
+  device_id text NOT NULL,
+  token_hash text NOT NULL,
+  secret_id text NOT NULL,
+  label text NOT NULL,
+  created_at bigint NOT NULL,
+  last_used_at bigint NOT NULL,
+  expires_at bigint NOT NULL,
+  PRIMARY KEY (user_id, device_id),
+  UNIQUE (user_id, token_hash)
+);
+${upgradeAttemptsFromV1(t)}${postgresFunctions(t)}${postgresDeviceFunctions(t)}`;
 }

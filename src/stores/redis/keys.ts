@@ -8,6 +8,11 @@ export interface UserKeys {
   recovery: string;
   /** Hash: one field per attempt bucket, `"<count> <resetAt>"`. TTL: the latest open window's end. */
   attempts: string;
+  /**
+   * Hash: one field per trusted device, its token hash → the record as JSON (id, label, secretId and the three times
+   * as decimal strings; never the token). TTL: the latest device's expiry.
+   */
+  devices: string;
   /** A state-changing call's first outcome (JSON), under its operation id. TTL: the resend window. */
   operation(operationId: string): string;
 }
@@ -43,6 +48,7 @@ export function userKeys(keyPrefix: string, userId: string): UserKeys {
     pending: `${base}:pending`,
     recovery: `${base}:recovery`,
     attempts: `${base}:attempts`,
+    devices: `${base}:devices`,
     operation: (operationId) => `${base}:op:${operationId}`,
   };
 }

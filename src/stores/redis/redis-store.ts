@@ -1,4 +1,4 @@
-import { MfaConfigurationError, MfaProviderError } from '../../errors.js';
+import { MfaConfigurationError } from '../../errors.js';
 import {
   EXPIRED_SETUP_GRACE_MS,
   type ActivatePending,
@@ -14,11 +14,21 @@ import {
   type UseRecoveryCode,
   type UserQuery,
 } from '../../totp/store.js';
+import type {
+  ListTrustedDevices,
+  RevokeTrustedDevice,
+  TrustDevice,
+  TrustDeviceResult,
+  TrustedDeviceRecord,
+  TrustedDeviceUse,
+  UseTrustedDevice,
+} from '../../totp/store-devices.js';
+import { RedisTrustedDevices } from './devices.js';
 import { userKeys, type UserKeys } from './keys.js';
 import { resolveReplicaAcks, type ReplicaAcks } from './replica-acks.js';
-import { replyProblem } from './reply-problem.js';
 import { parseAttemptClaim, parseCount, parseRecoveryCodeUse, parseState } from './replies.js';
-import { ScriptRunner, type LuaScript, type RedisScriptClient } from './script-runner.js';
+import { ScriptCalls, decimal, ttl } from './script-calls.js';
+import { ScriptRunner, type RedisScriptClient } from './script-runner.js';
 import * as scripts from './scripts.js';
 
 /** Options of `RedisMfaStore`; `client` is required. */
@@ -47,15 +57,6 @@ export interface RedisMfaStoreOptions {
 // one slot, or `{}` splitting a user's keys over slots).
 const KEY_PREFIX = /^[\x21-\x7a\x7c\x7e]{0,64}$/;
 
-/** A number as the decimal string Lua compares with tonumber and Redis stores verbatim. */
-function decimal(value: number, name: string): string {
-  if (!Number.isFinite(value)) throw new RangeError(`RedisMfaStore: ${name} must be a finite number`);
-  return String(value);
-}
-
-/** PEXPIRE takes a positive whole number of milliseconds. */
-const ttl = (ms: number, name: string) => decimal(Math.max(1, Math.ceil(ms)), name);
-
 /** read_budget's arguments: now, now + windowMs, the number of limits, then bucket/max pairs. */
 function budgetArgs({ now, windowMs, limits }: AttemptBudget): string[] {
   if (!Array.isArray(limits) || limits.length < 1 || limits.length > 3)
@@ -73,8 +74,9 @@ function budgetArgs({ now, windowMs, limits }: AttemptBudget): string[] {
 export class RedisMfaStore implements MfaStore {
   readonly name = 'redis';
   readonly #runner: ScriptRunner;
+  readonly #calls: ScriptCalls;
+  readonly #devices: RedisTrustedDevices;
   readonly #keyPrefix: string;
-  readonly #resendWindow: string;
 
   constructor(options: RedisMfaStoreOptions) {
     const given = (options ?? {}) as Partial<RedisMfaStoreOptions>;
@@ -93,8 +95,9 @@ export class RedisMfaStore implements MfaStore {
     if (!Number.isInteger(resendWindowMs) || resendWindowMs < 1_000 || resendWindowMs > 86_400_000)
       throw new MfaConfigurationError('RedisMfaStore resendWindowMs must be a whole number from 1000 to 86400000');
     this.#runner = new ScriptRunner(client as RedisScriptClient, resolveReplicaAcks(replicaAcks, client!));
+    this.#calls = new ScriptCalls(this.#runner, resendWindowMs);
     this.#keyPrefix = keyPrefix;
-    this.#resendWindow = String(resendWindowMs);
+    this.#devices = new RedisTrustedDevices(this.#calls, (userId) => this.#keys(userId));
   }
 
   /** The replica acknowledgement in force (`null` when off), for logs and health checks. */
@@ -104,7 +107,7 @@ export class RedisMfaStore implements MfaStore {
 
   async load({ userId }: UserQuery): Promise<MfaStoredState> {
     const keys = this.#keys(userId);
-    return parseState(await this.#read(scripts.LOAD, [keys.factor, keys.pending, keys.recovery]));
+    return parseState(await this.#calls.read(scripts.LOAD, [keys.factor, keys.pending, keys.recovery]));
   }
 
   async savePending({ userId, pending }: SavePending): Promise<void> {
@@ -118,7 +121,7 @@ export class RedisMfaStore implements MfaStore {
     if (pending.lastStep !== null) fields.push(['lastStep', decimal(pending.lastStep, 'lastStep')]);
     const lifetime = ttl(pending.expiresAt - pending.createdAt + EXPIRED_SETUP_GRACE_MS, 'pending TTL');
     const keys = this.#keys(userId);
-    await this.#write(scripts.SAVE_PENDING, keys, [keys.pending], [lifetime, ...fields.flat()], () => true);
+    await this.#calls.write(scripts.SAVE_PENDING, keys, [keys.pending], [lifetime, ...fields.flat()], () => true);
   }
 
   async attemptAndClaim(claim: AttemptClaim): Promise<AttemptClaimResult> {
@@ -131,7 +134,7 @@ export class RedisMfaStore implements MfaStore {
       resealedSecret ?? '',
       ...budgetArgs(budget),
     ];
-    const reply = await this.#write(
+    const reply = await this.#calls.write(
       scripts.ATTEMPT_AND_CLAIM,
       keys,
       [keys.attempts, keys.factor, keys.pending, keys.recovery],
@@ -143,10 +146,10 @@ export class RedisMfaStore implements MfaStore {
 
   async activatePending({ userId, secretId, recoveryCodeHashes, now }: ActivatePending): Promise<boolean> {
     const keys = this.#keys(userId);
-    const reply = await this.#write(
+    const reply = await this.#calls.write(
       scripts.ACTIVATE_PENDING,
       keys,
-      [keys.factor, keys.pending, keys.recovery, keys.attempts],
+      [keys.factor, keys.pending, keys.recovery, keys.attempts, keys.devices],
       [secretId, decimal(now, 'now'), ...recoveryCodeHashes],
       isOne,
     );
@@ -155,7 +158,7 @@ export class RedisMfaStore implements MfaStore {
 
   async useRecoveryCode({ userId, candidateHashes, budget }: UseRecoveryCode): Promise<RecoveryCodeUse> {
     const keys = this.#keys(userId);
-    const reply = await this.#write(
+    const reply = await this.#calls.write(
       scripts.USE_RECOVERY_CODE,
       keys,
       [keys.attempts, keys.factor, keys.recovery],
@@ -168,7 +171,7 @@ export class RedisMfaStore implements MfaStore {
   async replaceRecoveryCodes({ userId, hashes, secretId }: ReplaceRecoveryCodes): Promise<boolean> {
     const keys = this.#keys(userId);
     const only = secretId === undefined ? ['any', ''] : ['only', secretId];
-    const reply = await this.#write(
+    const reply = await this.#calls.write(
       scripts.REPLACE_RECOVERY_CODES,
       keys,
       [keys.factor, keys.recovery],
@@ -181,12 +184,12 @@ export class RedisMfaStore implements MfaStore {
   async deleteFactor({ userId, secretId }: DeleteFactor): Promise<boolean> {
     const keys = this.#keys(userId);
     const only = secretId === undefined ? ['any', ''] : ['only', secretId];
-    const reply = await this.#write(
+    const reply = await this.#calls.write(
       scripts.DELETE_FACTOR,
       keys,
-      [keys.factor, keys.pending, keys.recovery],
+      [keys.factor, keys.pending, keys.recovery, keys.devices],
       only,
-      // Removing the pending setup or the codes without a factor is a change too: it must not be undone silently.
+      // Removing the pending setup, the codes or the devices without a factor is a change too: never undone silently.
       () => true,
     );
     return isOne(reply);
@@ -194,57 +197,34 @@ export class RedisMfaStore implements MfaStore {
 
   async clearAttempts({ userId }: UserQuery): Promise<void> {
     const keys = this.#keys(userId);
-    await this.#write(scripts.CLEAR_ATTEMPTS, keys, [keys.attempts], [], () => true);
+    await this.#calls.write(scripts.CLEAR_ATTEMPTS, keys, [keys.attempts], [], () => true);
+  }
+
+  trustDevice(request: TrustDevice): Promise<TrustDeviceResult> {
+    return this.#devices.trustDevice(request);
+  }
+
+  useTrustedDevice(request: UseTrustedDevice): Promise<TrustedDeviceUse> {
+    return this.#devices.useTrustedDevice(request);
+  }
+
+  listTrustedDevices(request: ListTrustedDevices): Promise<TrustedDeviceRecord[]> {
+    return this.#devices.listTrustedDevices(request);
+  }
+
+  revokeTrustedDevice(request: RevokeTrustedDevice): Promise<TrustedDeviceRecord | null> {
+    return this.#devices.revokeTrustedDevice(request);
+  }
+
+  revokeTrustedDevices(request: ListTrustedDevices): Promise<TrustedDeviceRecord[]> {
+    return this.#devices.revokeTrustedDevices(request);
   }
 
   #keys(userId: string): UserKeys {
     return userKeys(this.#keyPrefix, userId);
   }
-
-  async #read(script: LuaScript, keys: readonly string[]): Promise<unknown> {
-    try {
-      return (await this.#runner.run(script, keys, [], false)).reply;
-    } catch (error) {
-      throw replyProblem(error) ?? error;
-    }
-  }
-
-  /**
-   * Runs a state-changing script under a fresh operation id (its outcome key first, with the resend window). When
-   * `isSuccess(reply)` and the replicas asked for did not confirm the write, the call fails: the change may be lost
-   * in a failover, so answering it as done could accept a code twice or show recovery codes that will not work.
-   */
-  async #write(
-    script: LuaScript,
-    user: UserKeys,
-    keys: readonly string[],
-    args: readonly string[],
-    isSuccess: (reply: unknown) => boolean,
-  ): Promise<unknown> {
-    let answer;
-    try {
-      answer = await this.#runner.run(
-        script,
-        [user.operation(crypto.randomUUID()), ...keys],
-        [this.#resendWindow, ...args],
-        true,
-      );
-    } catch (error) {
-      throw replyProblem(error) ?? error;
-    }
-    if (!answer.acknowledged && isSuccess(answer.reply)) throw notAcknowledged(this.#runner.acks!);
-    return answer.reply;
-  }
 }
 
 function isOne(reply: unknown): boolean {
   return parseCount(reply, 'script result') === 1;
-}
-
-function notAcknowledged({ replicas, timeoutMs }: { replicas: number; timeoutMs: number }): MfaProviderError {
-  const what = replicas === 1 ? '1 replica' : `${replicas} replicas`;
-  return new MfaProviderError(
-    `The MFA store (redis) did not confirm the write on ${what} within ${timeoutMs} ms; its outcome is unknown`,
-    { type: 'store_unavailable', retryable: true, hint: 'WAIT replicas_not_acknowledged' },
-  );
 }

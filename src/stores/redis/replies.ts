@@ -1,3 +1,5 @@
+import type { MfaProviderError } from '../../errors.js';
+import { invalidResponse } from '../../internal/provider-failures.js';
 import type {
   AttemptClaimResult,
   AttemptWindow,
@@ -13,8 +15,12 @@ import type {
  * loudly rather than reading as "no factor", which would switch MFA off for that user.
  */
 
-function malformed(what: string): Error {
-  return new Error(`RedisMfaStore: unexpected ${what} in a Redis reply`);
+/**
+ * A reply outside what the scripts answer (a corrupt record, a client adapter's slip): a typed error that names only
+ * the part, never a value, and is never retried (the same call would answer the same).
+ */
+export function malformed(what: string): MfaProviderError {
+  return invalidResponse(`RedisMfaStore: unexpected ${what} in a Redis reply`);
 }
 
 /** An integer reply or a decimal string; anything else (nil, '', 'abc', a table) is absent. */
@@ -25,9 +31,9 @@ export function parseNumber(value: unknown): number | null {
   return Number.isFinite(parsed) ? parsed : null;
 }
 
-const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+export const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
-function list(value: unknown, what: string): unknown[] {
+export function list(value: unknown, what: string): unknown[] {
   if (!Array.isArray(value)) throw malformed(what);
   return value;
 }
@@ -102,10 +108,13 @@ export function parseAttemptClaim(reply: unknown): AttemptClaimResult {
   throw malformed('claim outcome');
 }
 
-/** USE_RECOVERY_CODE: { 'used', remaining }, { 'no_factor' }, or { 'locked' | 'mismatch', windows }. */
+/** USE_RECOVERY_CODE: { 'used', remaining, secretId }, { 'no_factor' }, or { 'locked' | 'mismatch', windows }. */
 export function parseRecoveryCodeUse(reply: unknown): RecoveryCodeUse {
-  const [outcome, detail] = list(reply, 'recovery code use');
-  if (outcome === 'used') return { outcome, remaining: parseCount(detail, 'recovery code count') };
+  const [outcome, detail, secretId] = list(reply, 'recovery code use');
+  if (outcome === 'used') {
+    if (typeof secretId !== 'string' || secretId === '') throw malformed('factor id');
+    return { outcome, remaining: parseCount(detail, 'recovery code count'), secretId };
+  }
   if (outcome === 'no_factor') return { outcome };
   if (outcome === 'locked' || outcome === 'mismatch') return { outcome, attempts: parseWindows(detail) };
   throw malformed('recovery code outcome');

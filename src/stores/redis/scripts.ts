@@ -52,9 +52,10 @@ clear_buckets(KEYS[2], budget)
 return remember({ 'claimed' })`);
 
 /**
- * KEYS: outcome, factor, pending, recovery, attempts. ARGV: outcome TTL, secretId, now, then the recovery code hashes.
- * Atomic: the setup cannot change or be promoted twice between the check and the swap, and no reader sees a factor
- * with the previous recovery codes. The factor is a fresh key (DEL first), so the pending key's TTL never carries over.
+ * KEYS: outcome, factor, pending, recovery, attempts, devices. ARGV: outcome TTL, secretId, now, then the recovery
+ * code hashes. Atomic: the setup cannot change or be promoted twice between the check and the swap, and no reader sees
+ * a factor with the previous recovery codes or devices. The factor is a fresh key (DEL first), so the pending key's TTL
+ * never carries over.
  */
 export const ACTIVATE_PENDING = new LuaScript(`${OUTCOMES}${SADD_FROM}
 local prior = remembered()
@@ -62,7 +63,7 @@ if prior then return prior end
 local p = redis.call('HMGET', KEYS[3], 'secretId', 'sealedSecret', 'lastStep', 'expiresAt', 'confirmed')
 local expires_at = tonumber(p[4])
 if p[1] ~= ARGV[2] or not p[2] or p[5] ~= '1' or not expires_at or tonumber(ARGV[3]) >= expires_at then return 0 end
-redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
 redis.call('HSET', KEYS[2], 'secretId', p[1], 'sealedSecret', p[2], 'enabledAt', ARGV[3])
 if tonumber(p[3]) then redis.call('HSET', KEYS[2], 'lastStep', p[3]) end
 if #ARGV >= 4 then sadd_from(KEYS[4], 4) end
@@ -70,7 +71,7 @@ return remember(1)`);
 
 /**
  * KEYS: outcome, attempts, factor, recovery. ARGV: outcome TTL, the budget (read_budget), then the candidate hashes.
- * Answers { 'locked', windows }, { 'no_factor' }, { 'used', remaining } or { 'mismatch', windows }.
+ * Answers { 'locked', windows }, { 'no_factor' }, { 'used', remaining, secretId } or { 'mismatch', windows }.
  * Atomic: SREM removes a member once, so of concurrent uses of one code exactly one is 'used'.
  */
 export const USE_RECOVERY_CODE = new LuaScript(`${OUTCOMES}${BUCKETS}
@@ -79,11 +80,12 @@ if prior then return prior end
 local budget, first_candidate = read_budget(2)
 local found = windows_of(KEYS[2], budget)
 if is_locked(found, budget) then return { 'locked', found } end
-if redis.call('EXISTS', KEYS[3]) == 0 then return { 'no_factor' } end
+local secret_id = redis.call('HGET', KEYS[3], 'secretId')
+if not secret_id then return { 'no_factor' } end
 for i = first_candidate, #ARGV do
   if redis.call('SREM', KEYS[4], ARGV[i]) == 1 then
     clear_buckets(KEYS[2], budget)
-    return remember({ 'used', redis.call('SCARD', KEYS[4]) })
+    return remember({ 'used', redis.call('SCARD', KEYS[4]), secret_id })
   end
 end
 return remember({ 'mismatch', count_failure(KEYS[2], found, budget) })`);
@@ -110,16 +112,17 @@ if #ARGV >= 4 then sadd_from(KEYS[3], 4) end
 return remember(1)`);
 
 /**
- * KEYS: outcome, factor, pending, recovery. ARGV: outcome TTL, 'any' or 'only', secretId.
+ * KEYS: outcome, factor, pending, recovery, devices. ARGV: outcome TTL, 'any' or 'only', secretId.
  * 'any' removes whatever exists and answers whether a factor was there; 'only' changes nothing unless the enabled
- * factor has that secretId. Atomic: the answer is about the factor this call removed, not a racing one.
+ * factor has that secretId. Atomic: the answer is about the factor this call removed, not a racing one, and no
+ * device outlives the factor it was trusted under.
  */
 export const DELETE_FACTOR = new LuaScript(`${OUTCOMES}${FACTOR_MATCHES}
 local prior = remembered()
 if prior then return prior end
 if ARGV[2] == 'only' and not factor_matches() then return 0 end
 local existed = redis.call('DEL', KEYS[2])
-redis.call('DEL', KEYS[3], KEYS[4])
+redis.call('DEL', KEYS[3], KEYS[4], KEYS[5])
 if existed == 0 then return 0 end
 return remember(1)`);
 

@@ -1,4 +1,5 @@
 import type { AttemptWindow, MfaStoredState } from '../../totp/store.js';
+import type { TrustedDeviceRecord } from '../../totp/store-devices.js';
 import { nullableNumber, stateFromColumns } from '../shared/state-columns.js';
 import type { SqliteRow } from './driver.js';
 
@@ -16,4 +17,21 @@ export function windowsFromRows(rows: readonly SqliteRow[], now: number): Attemp
       ? { bucket: String(row.bucket), count: Number(row.count), resetAt }
       : { bucket: String(row.bucket), count: 0, resetAt: 0 };
   });
+}
+
+/** A device row as the device statements select it (`id`, `label`, `secret_id` and the three times). */
+export function deviceFromRow(row: SqliteRow): TrustedDeviceRecord {
+  return {
+    id: String(row.id),
+    label: String(row.label),
+    secretId: String(row.secret_id),
+    createdAt: Number(row.created_at),
+    lastUsedAt: Number(row.last_used_at),
+    expiresAt: Number(row.expires_at),
+  };
+}
+
+/** Oldest first (`createdAt`, then `id`): a RETURNING clause answers its rows in no promised order. */
+export function oldestFirst(devices: TrustedDeviceRecord[]): TrustedDeviceRecord[] {
+  return devices.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

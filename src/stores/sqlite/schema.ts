@@ -17,6 +17,8 @@ export interface SqliteTables {
   pending: string;
   recoveryCodes: string;
   attempts: string;
+  /** Trusted devices ("don't ask again on this browser"): token hashes only. */
+  trustedDevices: string;
   /**
    * Scratch rows of a running batch: its first statement writes the decision (`locked`, `claimed`, ...) that the
    * later statements of the same batch act on, and its last deletes it, so no row outlives its transaction. A batch
@@ -36,11 +38,16 @@ export function sqliteTables(tablePrefix: unknown = DEFAULT_TABLE_PREFIX): Sqlit
     pending: table('pending_setups'),
     recoveryCodes: table('recovery_codes'),
     attempts: table('attempts'),
+    trustedDevices: table('trusted_devices'),
     decisions: table('decisions'),
   };
 }
 
-/** The schema as separate statements (D1 and most migration tools take one statement at a time). */
+/**
+ * The schema as separate statements (D1 and most migration tools take one statement at a time). Schema v2: v1 (the
+ * first release of this store) and the trusted devices. Every statement is `IF NOT EXISTS` and v2 only adds a table,
+ * so running it on a v1 database upgrades it in place and keeps every row.
+ */
 export function sqliteSchemaStatements(t: SqliteTables): string[] {
   return [
     `CREATE TABLE IF NOT EXISTS ${t.factors} (
@@ -71,6 +78,18 @@ export function sqliteSchemaStatements(t: SqliteTables): string[] {
   reset_at INTEGER NOT NULL,
   PRIMARY KEY (user_id, bucket)
 )`,
+    `CREATE TABLE IF NOT EXISTS ${t.trustedDevices} (
+  user_id TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  token_hash TEXT NOT NULL,
+  secret_id TEXT NOT NULL,
+  label TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, device_id),
+  UNIQUE (user_id, token_hash)
+)`,
     `CREATE TABLE IF NOT EXISTS ${t.decisions} (
   user_id TEXT PRIMARY KEY,
   outcome TEXT NOT NULL,
@@ -81,7 +100,7 @@ export function sqliteSchemaStatements(t: SqliteTables): string[] {
 
 /**
  * The DDL of the store, for apps that run their own migration tool (or `wrangler d1 migrations`). Idempotent
- * (`IF NOT EXISTS`). Times are epoch milliseconds from the provider's clock, stored as INTEGER. No foreign keys:
+ * (`IF NOT EXISTS`), and it upgrades a v1 database in place. Times are epoch milliseconds from the provider's clock, stored as INTEGER. No foreign keys:
  * each operation keeps the tables consistent in one transaction.
  */
 export function sqliteMfaSchema(options: SqliteMfaSchemaOptions = {}): string {

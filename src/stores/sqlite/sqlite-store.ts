@@ -14,8 +14,18 @@ import {
   type UseRecoveryCode,
   type UserQuery,
 } from '../../totp/store.js';
+import type {
+  ListTrustedDevices,
+  RevokeTrustedDevice,
+  TrustDevice,
+  TrustDeviceResult,
+  TrustedDeviceRecord,
+  TrustedDeviceUse,
+  UseTrustedDevice,
+} from '../../totp/store-devices.js';
+import { sqliteDeviceStatements, type SqliteDeviceStatements } from './device-statements.js';
 import type { SqliteDriver, SqliteRow, SqliteValue } from './driver.js';
-import { stateFromRow, windowsFromRows } from './rows.js';
+import { deviceFromRow, oldestFirst, stateFromRow, windowsFromRows } from './rows.js';
 import { sqliteSchemaStatements, sqliteTables, type SqliteTables } from './schema.js';
 import { bind, sqliteStatements, type NamedStatement, type SqliteStatements } from './statements.js';
 
@@ -50,6 +60,7 @@ export class SqliteMfaStore implements MfaStore {
   readonly #driver: SqliteDriver;
   readonly #tables: SqliteTables;
   readonly #sql: SqliteStatements;
+  readonly #devices: SqliteDeviceStatements;
 
   constructor(options: SqliteMfaStoreOptions) {
     const driver: unknown = options?.driver;
@@ -65,29 +76,35 @@ export class SqliteMfaStore implements MfaStore {
     this.#driver = driver as SqliteDriver;
     this.#tables = sqliteTables(options.tablePrefix);
     this.#sql = sqliteStatements(this.#tables);
+    this.#devices = sqliteDeviceStatements(this.#tables);
   }
 
-  /** Creates the tables if missing, in one transaction. Idempotent, and safe when several servers call it at once. */
+  /**
+   * Creates the tables if missing, in one transaction: on a database of the first schema (before trusted devices)
+   * that adds the devices table and keeps every row. Idempotent, and safe when several servers call it at once.
+   */
   async migrate(): Promise<void> {
     await this.#driver.batch(sqliteSchemaStatements(this.#tables).map((sql) => ({ sql, params: [] })));
   }
 
   /**
-   * Deletes rows that can no longer matter: attempt windows that have ended and setups that expired over a day ago
-   * (a success already prunes the user's ended windows). Run it from a periodic job; it never touches a factor, a
-   * recovery code or a live window.
+   * Deletes rows that can no longer matter: attempt windows that have ended, setups that expired over a day ago
+   * and expired trusted devices (a success already prunes the user's ended windows, a trust the user's expired
+   * devices). Run it from a periodic job; it never touches a factor, a recovery code, a live window or device.
    */
   async deleteExpired(now: number = Date.now()): Promise<{
     /** Attempt windows deleted (ended at or before `now`, epoch ms). */
     attempts: number;
     /** Pending setups deleted (expired at least `EXPIRED_SETUP_GRACE_MS`, one day, before `now`). */
     pendingSetups: number;
+    /** Trusted devices deleted (expired at or before `now`). */
+    trustedDevices: number;
   }> {
-    const [attempts = [], pending = []] = await this.#run(this.#sql.deleteExpired, {
+    const [attempts = [], pending = [], devices = []] = await this.#run(this.#sql.deleteExpired, {
       now,
       grace: EXPIRED_SETUP_GRACE_MS,
     });
-    return { attempts: attempts.length, pendingSetups: pending.length };
+    return { attempts: attempts.length, pendingSetups: pending.length, trustedDevices: devices.length };
   }
 
   async load({ userId }: UserQuery): Promise<MfaStoredState> {
@@ -124,7 +141,7 @@ export class SqliteMfaStore implements MfaStore {
 
   async activatePending({ userId, secretId, recoveryCodeHashes, now }: ActivatePending): Promise<boolean> {
     const values = { user: userId, secret: secretId, hashes: JSON.stringify(recoveryCodeHashes), now };
-    return (await this.#outcome(this.#sql.activatePending, values, 6)) === 'done';
+    return (await this.#outcome(this.#sql.activatePending, values)) === 'done';
   }
 
   async useRecoveryCode({ userId, candidateHashes, budget }: UseRecoveryCode): Promise<RecoveryCodeUse> {
@@ -132,7 +149,7 @@ export class SqliteMfaStore implements MfaStore {
     const results = await this.#run(this.#sql.useRecoveryCode, values);
     const answer = this.#first(results[4] ?? []);
     const outcome = String(answer.outcome);
-    if (outcome === 'used') return { outcome, remaining: Number(answer.remaining) };
+    if (outcome === 'used') return { outcome, remaining: Number(answer.remaining), secretId: String(answer.secret_id) };
     if (outcome === 'no_factor') return { outcome };
     if (outcome === 'locked' || outcome === 'mismatch')
       return { outcome, attempts: windowsFromRows(results[5] ?? [], budget.now) };
@@ -141,22 +158,57 @@ export class SqliteMfaStore implements MfaStore {
 
   async replaceRecoveryCodes({ userId, hashes, secretId }: ReplaceRecoveryCodes): Promise<boolean> {
     const values = { user: userId, hashes: JSON.stringify(hashes), secret: secretId ?? null };
-    return (await this.#outcome(this.#sql.replaceCodes, values, 3)) === 'done';
+    return (await this.#outcome(this.#sql.replaceCodes, values)) === 'done';
   }
 
   async deleteFactor({ userId, secretId }: DeleteFactor): Promise<boolean> {
     const values = { user: userId, secret: secretId ?? null };
-    return (await this.#outcome(this.#sql.deleteFactor, values, 4)) === 'removed';
+    return (await this.#outcome(this.#sql.deleteFactor, values)) === 'removed';
   }
 
   async clearAttempts({ userId }: UserQuery): Promise<void> {
     await this.#run(this.#sql.clearAttempts, { user: userId });
   }
 
-  /** The `outcome` column of the batch's statement at `index` (its answer statement). */
-  async #outcome(statements: NamedStatement[], values: Record<string, SqliteValue>, index: number) {
+  async trustDevice({ userId, device, maxDevices, now }: TrustDevice): Promise<TrustDeviceResult> {
+    const { id, tokenHash, secretId, label, createdAt, lastUsedAt, expiresAt } = device;
+    const values = { user: userId, device: id, token_hash: tokenHash, secret: secretId, label, now, max: maxDevices };
+    const times = { created_at: createdAt, last_used_at: lastUsedAt, expires_at: expiresAt };
+    const results = await this.#run(this.#devices.trustDevice, { ...values, ...times });
+    const outcome = String(this.#first(results[4] ?? []).outcome);
+    if (outcome === 'trusted') return { outcome, dropped: oldestFirst((results[3] ?? []).map(deviceFromRow)) };
+    if (outcome === 'stale') return { outcome };
+    throw new MfaConfigurationError('SqliteMfaStore: the database answered an unknown outcome');
+  }
+
+  async useTrustedDevice({ userId, candidateHashes, now }: UseTrustedDevice): Promise<TrustedDeviceUse> {
+    const values = { user: userId, hashes: JSON.stringify(candidateHashes), now };
+    const answer = this.#first((await this.#run(this.#devices.useDevice, values))[2] ?? []);
+    const outcome = String(answer.outcome);
+    if (outcome === 'trusted') return { outcome, device: deviceFromRow(answer) };
+    if (outcome === 'untrusted') return { outcome, factorEnabled: Number(answer.factor_enabled) === 1 };
+    throw new MfaConfigurationError('SqliteMfaStore: the database answered an unknown outcome');
+  }
+
+  async listTrustedDevices({ userId, now }: ListTrustedDevices): Promise<TrustedDeviceRecord[]> {
+    const [rows = []] = await this.#run(this.#devices.listDevices, { user: userId, now });
+    return rows.map(deviceFromRow);
+  }
+
+  async revokeTrustedDevice({ userId, deviceId }: RevokeTrustedDevice): Promise<TrustedDeviceRecord | null> {
+    const [rows = []] = await this.#run(this.#devices.revokeDevice, { user: userId, device: deviceId });
+    return rows[0] === undefined ? null : deviceFromRow(rows[0]);
+  }
+
+  async revokeTrustedDevices({ userId, now }: ListTrustedDevices): Promise<TrustedDeviceRecord[]> {
+    const [counted = []] = await this.#run(this.#devices.revokeDevices, { user: userId, now });
+    return counted.map(deviceFromRow);
+  }
+
+  /** The `outcome` column of the batch's answer statement (the one before the last, which forgets the decision). */
+  async #outcome(statements: NamedStatement[], values: Record<string, SqliteValue>) {
     const results = await this.#run(statements, values);
-    return String(this.#first(results[index] ?? []).outcome);
+    return String(this.#first(results[statements.length - 2] ?? []).outcome);
   }
 
   /**
@@ -171,7 +223,7 @@ export class SqliteMfaStore implements MfaStore {
       if (!MISSING_SCHEMA.test(message)) throw error;
       const t = this.#tables;
       throw new MfaConfigurationError(
-        `SqliteMfaStore: a table or column of the MFA schema is missing; the store expects the tables ${[t.factors, t.pending, t.recoveryCodes, t.attempts, t.decisions].join(', ')}. Run store.migrate() once, or add sqliteMfaSchema() to your migrations`,
+        `SqliteMfaStore: a table or column of the MFA schema is missing; the store expects the tables ${[t.factors, t.pending, t.recoveryCodes, t.attempts, t.trustedDevices, t.decisions].join(', ')}. Run store.migrate() once, or add sqliteMfaSchema() to your migrations`,
       );
     }
   }

@@ -9,7 +9,7 @@ export interface NamedStatement {
 
 const PLACEHOLDER = /:([a-z_]+)/g;
 
-function named(sql: string): NamedStatement {
+export function named(sql: string): NamedStatement {
   const names: string[] = [];
   return { sql: sql.replace(PLACEHOLDER, (_, name: string) => (names.push(name), '?')), names };
 }
@@ -41,16 +41,26 @@ export interface SqliteStatements {
 }
 
 /**
+ * The decision of a running batch (see `sqliteStatements`): `decision` reads it, `decide` writes it (with an optional
+ * detail, such as the row it is about), `forget` deletes it at the end of the batch.
+ */
+export function decisionSteps(t: SqliteTables) {
+  return {
+    decision: `(SELECT outcome FROM ${t.decisions} WHERE user_id = :user)`,
+    decide: (cases: string, detail = 'NULL') =>
+      named(`INSERT OR REPLACE INTO ${t.decisions} (user_id, outcome, detail) VALUES (:user, ${cases}, ${detail})`),
+    forget: named(`DELETE FROM ${t.decisions} WHERE user_id = :user`),
+  };
+}
+
+/**
  * The SQL of the store. A deciding operation is a batch whose first statement writes its decision to the
  * `decisions` table, whose middle statements each act only if the decision is theirs, and whose last two read the
  * answer and delete the decision. SQLite runs one writing transaction at a time, so the batch sees and leaves the
  * user's rows as no one else can in between. `:limits` is a JSON array of `{bucket, max}`, `:hashes` a JSON array.
  */
 export function sqliteStatements(t: SqliteTables): SqliteStatements {
-  const decision = `(SELECT outcome FROM ${t.decisions} WHERE user_id = :user)`;
-  const decide = (cases: string, detail = 'NULL') =>
-    named(`INSERT OR REPLACE INTO ${t.decisions} (user_id, outcome, detail) VALUES (:user, ${cases}, ${detail})`);
-  const forget = named(`DELETE FROM ${t.decisions} WHERE user_id = :user`);
+  const { decision, decide, forget } = decisionSteps(t);
   const limitBucket = `json_extract(l.value, '$.bucket')`;
   const locked = `EXISTS (SELECT 1 FROM json_each(:limits) AS l JOIN ${t.attempts} AS a
     ON a.user_id = :user AND a.bucket = ${limitBucket}
@@ -130,7 +140,8 @@ ON CONFLICT (user_id) DO UPDATE SET secret_id = excluded.secret_id, sealed_secre
       named(`DELETE FROM ${t.recoveryCodes} WHERE user_id = :user
   AND code_hash = (SELECT detail FROM ${t.decisions} WHERE user_id = :user AND outcome = 'used')`),
       clearIf('used'),
-      named(`SELECT outcome, (SELECT count(*) FROM ${t.recoveryCodes} WHERE user_id = :user) AS remaining
+      named(`SELECT outcome, (SELECT count(*) FROM ${t.recoveryCodes} WHERE user_id = :user) AS remaining,
+  (SELECT secret_id FROM ${t.factors} WHERE user_id = :user) AS secret_id
 FROM ${t.decisions} WHERE user_id = :user`),
       windows,
       forget,
@@ -146,6 +157,7 @@ ON CONFLICT (user_id) DO UPDATE SET secret_id = excluded.secret_id, sealed_secre
       named(`DELETE FROM ${t.pending} WHERE user_id = :user AND ${decision} = 'done'`),
       ...rewriteCodes,
       named(`DELETE FROM ${t.attempts} WHERE user_id = :user AND ${decision} = 'done'`),
+      named(`DELETE FROM ${t.trustedDevices} WHERE user_id = :user AND ${decision} = 'done'`),
       answer,
       forget,
     ],
@@ -165,7 +177,7 @@ ON CONFLICT (user_id) DO UPDATE SET secret_id = excluded.secret_id, sealed_secre
     THEN 'refused'
   WHEN EXISTS (SELECT 1 FROM ${t.factors} WHERE user_id = :user) THEN 'removed'
   ELSE 'nothing' END`),
-      ...[t.factors, t.pending, t.recoveryCodes].map((table) =>
+      ...[t.factors, t.pending, t.recoveryCodes, t.trustedDevices].map((table) =>
         named(`DELETE FROM ${table} WHERE user_id = :user AND ${decision} <> 'refused'`),
       ),
       answer,
@@ -177,6 +189,7 @@ ON CONFLICT (user_id) DO UPDATE SET secret_id = excluded.secret_id, sealed_secre
     deleteExpired: [
       named(`DELETE FROM ${t.attempts} WHERE reset_at <= :now RETURNING 1 AS gone`),
       named(`DELETE FROM ${t.pending} WHERE expires_at + :grace <= :now RETURNING 1 AS gone`),
+      named(`DELETE FROM ${t.trustedDevices} WHERE expires_at <= :now RETURNING 1 AS gone`),
     ],
   };
 }
