@@ -1,5 +1,6 @@
-import { MfaConfigurationError, MfaValidationError, isMfaError } from './errors.js';
-import { invalidResponse, unexpectedFailure } from './internal/provider-failures.js';
+import { MfaConfigurationError, MfaValidationError } from './errors.js';
+import { invalidResponse } from './internal/provider-failures.js';
+import { callProvider, providerMethod } from './internal/provider-calls.js';
 import { accountNameFor, buildOtpauthUri, checkIssuer, renderQrCodes } from './internal/otpauth.js';
 import type {
   MfaAdminResetOptions,
@@ -10,24 +11,29 @@ import type {
   MfaProvider,
   MfaRecoveryCodeResult,
   MfaRecoveryCodesResult,
+  MfaNeedsSecondFactorOptions,
+  MfaSecondFactorOptions,
   MfaSecondFactorResult,
   MfaSetup,
   MfaStatus,
   MfaStepUpProof,
+  MfaTrustedDevice,
   MfaUser,
   MfaVerifyResult,
 } from './types.js';
 import { readAdminReset, readStepUpProof } from './internal/validation-step-up.js';
-import { confirmed, stepUpTokenOf } from './internal/provider-answers.js';
-import type { MfaClientOptions, MfaDisableArgs, SelfHostedClient } from './client-types.js';
 import {
-  looksLikeTotpCode,
-  normalizeCode,
-  normalizeRecoveryCode,
-  readEnableMethod,
-  validateContext,
-  validateUser,
-} from './internal/validation.js';
+  booleanOf,
+  confirmed,
+  countOf,
+  deviceTokenOf,
+  needsCodeAfter,
+  trustedDevicesOf,
+} from './internal/provider-answers.js';
+import { checkSecondFactor, useRecoveryCode } from './internal/second-factor.js';
+import { checkDeviceId, readDeviceToken, readTrustDevice } from './internal/validation-devices.js';
+import type { MfaClientOptions, MfaDisableArgs, SelfHostedClient } from './client-types.js';
+import { normalizeCode, readEnableMethod, validateContext, validateUser } from './internal/validation.js';
 
 // RFC 4648 base32 without padding, as authenticator apps expect it.
 const BASE32_SECRET = /^[A-Z2-7]{16,128}$/;
@@ -60,7 +66,7 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
   /** Whether MFA is on for the user, and with which method. */
   async getStatus(user: MfaUser, ctx?: MfaCallContext): Promise<MfaStatus> {
     const cleanUser = validateUser(user);
-    const status = await this.call(() => this.provider.getStatus(cleanUser, validateContext(ctx)));
+    const status = await callProvider(() => this.provider.getStatus(cleanUser, validateContext(ctx)));
     return { enabled: status.enabled === true, method: status.enabled === true ? status.method : null };
   }
 
@@ -75,12 +81,12 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
         field: 'accountName',
       });
     }
-    const { secret } = await this.call(() => this.provider.createSecret(cleanUser, validateContext(ctx)));
+    const { secret } = await callProvider(() => this.provider.createSecret(cleanUser, validateContext(ctx)));
     if (typeof secret !== 'string' || !BASE32_SECRET.test(secret)) {
       throw invalidResponse('The provider returned a secret that is not base32');
     }
     const otpauthUri = buildOtpauthUri(this.issuer, accountName, secret);
-    const qr = await this.call(() => renderQrCodes(otpauthUri));
+    const qr = await callProvider(() => renderQrCodes(otpauthUri));
     return { secret, otpauthUri, ...qr, issuer: this.issuer, accountName };
   }
 
@@ -89,7 +95,7 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
     const cleanUser = validateUser(user);
     const digits = normalizeCode(code);
     const cleanCtx = validateContext(ctx);
-    const result = await this.call(() => this.provider.verify(cleanUser, digits, cleanCtx));
+    const result = await callProvider(() => this.provider.verify(cleanUser, digits, cleanCtx));
     confirmed(result);
     return typeof result.stepUpToken === 'string'
       ? { verified: true, stepUpToken: result.stepUpToken }
@@ -104,7 +110,7 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
     const cleanUser = validateUser(user);
     const method = readEnableMethod(options);
     const cleanCtx = validateContext(options);
-    return this.call(() => this.provider.enable(cleanUser, { method }, cleanCtx));
+    return callProvider(() => this.provider.enable(cleanUser, { method }, cleanCtx));
   }
 
   /**
@@ -115,49 +121,50 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
     const cleanUser = validateUser(user);
     const proof = readStepUpProof(args[0]);
     const cleanCtx = validateContext(args[0]);
-    await this.call(() => this.provider.disable(cleanUser, cleanCtx, proof));
+    await callProvider(() => this.provider.disable(cleanUser, cleanCtx, proof));
     return { enabled: false };
   }
 
   /**
-   * Login step 1, after the password check: whether this user must now give a second factor.
-   * Same answer as `getStatus(user).enabled`, named for the login flow.
+   * Login step 1, after the password check: whether this user must now give a second factor. With `deviceToken` (the
+   * browser's cookie from `verifySecondFactor`'s `trustDevice`) and the self-hosted provider, a device that still
+   * counts answers `false`, in one store round trip; any other token answers like none. Otherwise the same answer as
+   * `getStatus(user).enabled`. A device token is never a step-up proof: nothing here issues a `stepUpToken`.
    */
-  async needsSecondFactor(user: MfaUser, ctx?: MfaCallContext): Promise<boolean> {
-    return (await this.getStatus(user, ctx)).enabled;
+  async needsSecondFactor(user: MfaUser, ctx?: MfaNeedsSecondFactorOptions): Promise<boolean> {
+    const cleanUser = validateUser(user);
+    const deviceToken = readDeviceToken(ctx);
+    const check = this.provider.checkTrustedDevice;
+    if (deviceToken === undefined || typeof check !== 'function') return (await this.getStatus(cleanUser, ctx)).enabled;
+    const cleanCtx = validateContext(ctx);
+    return needsCodeAfter(await callProvider(() => check.call(this.provider, cleanUser, deviceToken, cleanCtx)));
   }
 
   /**
    * Login step 2: checks what the user typed against the enabled factor only (never a setup in progress).
    * Six digits are a code from the authenticator app; anything else is tried as a recovery code, which is then used
    * up. A wrong code rejects with `MfaInvalidCodeError`, too many with `MfaRateLimitedError` (self-hosted provider).
+   * With `trustDevice: { label }`, a passed check also trusts this browser and the result carries `deviceToken`.
    */
   async verifySecondFactor(
     this: SelfHostedClient,
     user: MfaUser,
     code: string,
-    ctx?: MfaCallContext,
+    ctx?: MfaSecondFactorOptions,
   ): Promise<MfaSecondFactorResult> {
     const cleanUser = validateUser(user);
     // Checked here, not by the recovery-code path: a number typed as 123456 is a TOTP code sent with the wrong type,
     // and "recovery code must be a string" would send the developer looking in the wrong place.
     if (typeof code !== 'string')
       throw new MfaValidationError('code must be a string (6 digits or a recovery code)', { field: 'code' });
-    if (looksLikeTotpCode(code)) {
-      const digits = normalizeCode(code);
-      const cleanCtx = validateContext(ctx);
-      const verifyFactor = this.supported('verifyFactor');
-      const result = await this.call(() => verifyFactor(cleanUser, digits, cleanCtx));
-      confirmed(result);
-      return { verified: true, method: 'totp', stepUpToken: stepUpTokenOf(result) };
-    }
-    const { remaining, stepUpToken } = await this.verifyRecoveryCode(cleanUser, code, ctx);
-    return {
-      verified: true,
-      method: 'recovery_code',
-      recoveryCodesRemaining: remaining,
-      stepUpToken: stepUpTokenOf({ stepUpToken }),
-    };
+    // Read before the code is checked: a bad label (or a provider without devices) costs no attempt and no code.
+    const label = readTrustDevice(ctx);
+    const trustDevice = label === undefined ? undefined : providerMethod(this.provider, 'trustDevice');
+    const result = await checkSecondFactor(this.provider, cleanUser, code, ctx);
+    if (trustDevice === undefined || label === undefined) return result;
+    const request = { label, stepUpToken: result.stepUpToken };
+    const grant = await callProvider(() => trustDevice(cleanUser, request, validateContext(ctx)));
+    return { ...result, deviceToken: deviceTokenOf(grant) };
   }
 
   /** Uses up one recovery code (self-hosted provider). Resolves with how many remain. */
@@ -167,17 +174,7 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
     code: string,
     ctx?: MfaCallContext,
   ): Promise<MfaRecoveryCodeResult> {
-    const cleanUser = validateUser(user);
-    const compact = normalizeRecoveryCode(code);
-    const cleanCtx = validateContext(ctx);
-    const verifyRecoveryCode = this.supported('verifyRecoveryCode');
-    const result = await this.call(() => verifyRecoveryCode(cleanUser, compact, cleanCtx));
-    // A custom provider answering `{ remaining: null }` (the store's shape for "no match") must not pass a login.
-    const remaining = result?.remaining;
-    if (typeof remaining !== 'number' || !Number.isSafeInteger(remaining) || remaining < 0) {
-      throw invalidResponse('The provider did not confirm the recovery code');
-    }
-    return typeof result.stepUpToken === 'string' ? { remaining, stepUpToken: result.stepUpToken } : { remaining };
+    return useRecoveryCode(this.provider, validateUser(user), code, ctx);
   }
 
   /**
@@ -192,8 +189,8 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
     const cleanUser = validateUser(user);
     const proof = readStepUpProof(options);
     const cleanCtx = validateContext(options);
-    const regenerate = this.supported('regenerateRecoveryCodes');
-    const { recoveryCodes } = await this.call(() => regenerate(cleanUser, cleanCtx, proof));
+    const regenerate = providerMethod(this.provider, 'regenerateRecoveryCodes');
+    const { recoveryCodes } = await callProvider(() => regenerate(cleanUser, cleanCtx, proof));
     return { recoveryCodes };
   }
 
@@ -209,8 +206,8 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
     const cleanUser = validateUser(user);
     const audit = readAdminReset(options);
     const cleanCtx = validateContext(options);
-    const adminReset = this.supported('adminReset');
-    await this.call(() => adminReset(cleanUser, audit, cleanCtx));
+    const adminReset = providerMethod(this.provider, 'adminReset');
+    await callProvider(() => adminReset(cleanUser, audit, cleanCtx));
     return { enabled: false };
   }
 
@@ -218,31 +215,38 @@ export class MfaClient<P extends MfaProvider = MfaProvider> {
   async unlock(this: SelfHostedClient, user: MfaUser, ctx?: MfaCallContext): Promise<void> {
     const cleanUser = validateUser(user);
     const cleanCtx = validateContext(ctx);
-    const unlock = this.supported('unlock');
-    await this.call(() => unlock(cleanUser, cleanCtx));
+    const unlock = providerMethod(this.provider, 'unlock');
+    await callProvider(() => unlock(cleanUser, cleanCtx));
   }
 
-  /** An optional provider method, bound, or a configuration error naming the provider that lacks it. */
-  private supported<
-    K extends 'verifyFactor' | 'verifyRecoveryCode' | 'regenerateRecoveryCodes' | 'adminReset' | 'unlock',
-  >(method: K): NonNullable<MfaProvider[K]> {
-    const fn = this.provider[method];
-    if (typeof fn !== 'function') {
-      throw new MfaConfigurationError(
-        `The ${this.provider.name} provider does not support ${method}; use TotpMfaProvider for login checks and recovery codes`,
-      );
-    }
-    return fn.bind(this.provider) as NonNullable<MfaProvider[K]>;
+  /** The user's trusted devices that still count, oldest first (self-hosted): never a token or its hash. */
+  async listTrustedDevices(this: SelfHostedClient, user: MfaUser, ctx?: MfaCallContext): Promise<MfaTrustedDevice[]> {
+    const cleanUser = validateUser(user);
+    const cleanCtx = validateContext(ctx);
+    const list = providerMethod(this.provider, 'listTrustedDevices');
+    return trustedDevicesOf(await callProvider(() => list(cleanUser, cleanCtx)));
   }
 
-  /** Runs a provider call; anything that is not an `MfaError` becomes one, without its (possibly secret) message. */
-  private async call<T>(operation: () => Promise<T>): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      if (isMfaError(error)) throw error;
-      throw unexpectedFailure('The MFA provider', error);
-    }
+  /** Revokes one trusted device by its listed id (self-hosted); true if one was removed. Emits `device_revoked`. */
+  async revokeTrustedDevice(
+    this: SelfHostedClient,
+    user: MfaUser,
+    deviceId: string,
+    ctx?: MfaCallContext,
+  ): Promise<boolean> {
+    const cleanUser = validateUser(user);
+    const id = checkDeviceId(deviceId);
+    const cleanCtx = validateContext(ctx);
+    const revoke = providerMethod(this.provider, 'revokeTrustedDevice');
+    return booleanOf(await callProvider(() => revoke(cleanUser, id, cleanCtx)), 'a device was revoked');
+  }
+
+  /** Revokes every trusted device of the user ("sign out everywhere", self-hosted); answers how many counted. */
+  async revokeTrustedDevices(this: SelfHostedClient, user: MfaUser, ctx?: MfaCallContext): Promise<number> {
+    const cleanUser = validateUser(user);
+    const cleanCtx = validateContext(ctx);
+    const revokeAll = providerMethod(this.provider, 'revokeTrustedDevices');
+    return countOf(await callProvider(() => revokeAll(cleanUser, cleanCtx)), 'devices were revoked');
   }
 }
 

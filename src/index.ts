@@ -40,4 +40,11 @@ export type {
   MfaRecoveryCodesResult,
   MfaSecondFactorResult,
   MfaProvider,
+  MfaTrustedDevice,
+  MfaTrustDeviceOptions,
+  MfaSecondFactorOptions,
+  MfaNeedsSecondFactorOptions,
+  MfaTrustDeviceRequest,
+  MfaTrustedDeviceGrant,
+  MfaTrustedDeviceCheck,
 } from './types.js';

@@ -1,3 +1,10 @@
+import type {
+  MfaTrustDeviceRequest,
+  MfaTrustedDevice,
+  MfaTrustedDeviceCheck,
+  MfaTrustedDeviceGrant,
+} from './types-devices.js';
+
 /** The user an MFA operation is about. `id` is the provider's user id (for SaaSus, the user's UUID). */
 export interface MfaUser {
   /** The provider's user id: non-empty; for SaaSus the user's UUID, self-hosted any stable id of your app's user. */
@@ -136,6 +143,11 @@ export interface MfaSecondFactorResult {
   recoveryCodesRemaining?: number;
   /** Proof of this fresh second factor for an account change (see {@link MfaVerifyResult.stepUpToken}). */
   stepUpToken: string;
+  /**
+   * Set when the call asked for `trustDevice`: the new device token, shown once. Set it as an HttpOnly, Secure,
+   * SameSite cookie and pass it back to `needsSecondFactor`; never log it.
+   */
+  deviceToken?: string;
 }
 
 /**
@@ -177,4 +189,24 @@ export interface MfaProvider {
   adminReset?(user: MfaUser, options: MfaAdminResetOptions, ctx: MfaCallContext): Promise<MfaDisableResult>;
   /** Clears the user's attempt counters (self-hosted). */
   unlock?(user: MfaUser, ctx: MfaCallContext): Promise<void>;
+  /** Trusts the user's device for the factor the request's step-up token names (self-hosted). */
+  trustDevice?(user: MfaUser, request: MfaTrustDeviceRequest, ctx: MfaCallContext): Promise<MfaTrustedDeviceGrant>;
+  /** Whether a device token lets the user skip the code, and whether MFA is on, in one store round trip. */
+  checkTrustedDevice?(user: MfaUser, deviceToken: string, ctx: MfaCallContext): Promise<MfaTrustedDeviceCheck>;
+  /** The user's trusted devices that count, oldest first (self-hosted). */
+  listTrustedDevices?(user: MfaUser, ctx: MfaCallContext): Promise<MfaTrustedDevice[]>;
+  /** Revokes one trusted device; true if one was removed (self-hosted). */
+  revokeTrustedDevice?(user: MfaUser, deviceId: string, ctx: MfaCallContext): Promise<boolean>;
+  /** Revokes every trusted device of the user; answers how many counted (self-hosted). */
+  revokeTrustedDevices?(user: MfaUser, ctx: MfaCallContext): Promise<number>;
 }
+
+export type {
+  MfaNeedsSecondFactorOptions,
+  MfaSecondFactorOptions,
+  MfaTrustDeviceOptions,
+  MfaTrustDeviceRequest,
+  MfaTrustedDevice,
+  MfaTrustedDeviceCheck,
+  MfaTrustedDeviceGrant,
+} from './types-devices.js';

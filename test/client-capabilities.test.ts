@@ -31,6 +31,14 @@ describe('which MfaClient methods compile for which provider', () => {
       void saasus.adminReset(user, { actor: 'a', reason: 'r' });
       // @ts-expect-error SaaSus keeps no attempt counters of ours
       void saasus.unlock(user);
+      // @ts-expect-error SaaSus has no trusted devices of ours
+      void saasus.listTrustedDevices(user);
+      // @ts-expect-error SaaSus has no trusted devices of ours
+      void saasus.revokeTrustedDevice(user, 'device-id');
+      // @ts-expect-error SaaSus has no trusted devices of ours
+      void saasus.revokeTrustedDevices(user);
+      // The login check compiles everywhere: without trusted devices it falls back to getStatus.
+      void saasus.needsSecondFactor(user, { deviceToken: null });
     };
     expect(typeof compileOnly).toBe('function');
   });
@@ -50,6 +58,15 @@ describe('which MfaClient methods compile for which provider', () => {
       void totp.regenerateRecoveryCodes(user, { code: 'AAAA-BBBB-CCCC' });
       void totp.adminReset(user, { actor: 'support:ann', reason: 'ticket 1' });
       void totp.unlock(user);
+      void totp.verifySecondFactor(user, '123456', { trustDevice: { label: 'Firefox' }, clientKey: '203.0.113.1' });
+      void totp.needsSecondFactor(user, { deviceToken: 'd1.cookie' });
+      void totp.listTrustedDevices(user);
+      void totp.revokeTrustedDevice(user, 'device-id');
+      void totp.revokeTrustedDevices(user);
+      // @ts-expect-error a label is text
+      void totp.verifySecondFactor(user, '123456', { trustDevice: { label: 42 } });
+      // @ts-expect-error the device token is the cookie as sent: a string
+      void totp.needsSecondFactor(user, { deviceToken: 42 });
     };
     expect(typeof compileOnly).toBe('function');
   });

@@ -49,13 +49,22 @@ describe('a store that stops answering', () => {
     const { store, stall } = stallableStore(400);
     const { client, authenticator, enroll } = totpHarness(store, { storeTimeoutMs: 150 });
     const user = newUser();
-    const { secret } = await enroll(user);
+    const { secret, recoveryCodes } = await enroll(user);
+    const { deviceToken } = await client.verifySecondFactor(user, authenticator.code(secret), {
+      trustDevice: { label: 'Firefox' },
+    });
+    const [device] = await client.listTrustedDevices(user);
     stall(true);
     const calls: Record<string, Promise<unknown>> = {
       getStatus: client.getStatus(user),
       needsSecondFactor: client.needsSecondFactor(user),
+      'needsSecondFactor (device token)': client.needsSecondFactor(user, { deviceToken }),
       verifySecondFactor: client.verifySecondFactor(user, authenticator.code(secret)),
+      'verifySecondFactor (recovery code)': client.verifySecondFactor(user, recoveryCodes[0]!),
       disable: client.disable(user, { code: 'AAAA-BBBB-CCCC' }),
+      listTrustedDevices: client.listTrustedDevices(user),
+      revokeTrustedDevice: client.revokeTrustedDevice(user, device!.id),
+      revokeTrustedDevices: client.revokeTrustedDevices(user),
     };
     for (const [name, call] of Object.entries(calls)) {
       const outcome = await settledWithin(call, 5_000);

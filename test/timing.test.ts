@@ -1,7 +1,7 @@
 import type * as NodeCrypto from 'node:crypto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { signaturesEqual } from '../src/saasus/signer.js';
-import { MemoryMfaStore, type UseRecoveryCode } from '../src/totp/index.js';
+import { MemoryMfaStore, type UseRecoveryCode, type UseTrustedDevice } from '../src/totp/index.js';
 import { nodeCrypto } from '../src/totp/node-crypto.js';
 import { newUser, totpHarness, wrongCode } from './support/totp.js';
 
@@ -117,6 +117,38 @@ describe('timing: recovery codes are never compared in JavaScript, only looked u
     const [miss, hit] = [missHashes![0]!.split('.')[1]!, hitHashes![0]!.split('.')[1]!];
     const commonPrefix = [...miss].findIndex((char, i) => char !== hit[i]);
     expect(commonPrefix).toBeLessThan(4);
+  });
+});
+
+describe('timing: device tokens are never compared in JavaScript, only looked up by keyed hash', () => {
+  /** A store an app could write, noting what the provider asks it to look up at login. */
+  class RecordingStore extends MemoryMfaStore {
+    readonly lookups: string[][] = [];
+    override useTrustedDevice(request: UseTrustedDevice) {
+      this.lookups.push([...request.candidateHashes]);
+      return super.useTrustedDevice(request);
+    }
+  }
+
+  it('the store is given HMAC-SHA-256 hashes bound to the user, never the token, and a one-character change hashes to something unrelated', async () => {
+    const store = new RecordingStore();
+    const { client, authenticator, enroll } = totpHarness(store);
+    const user = newUser();
+    const { secret } = await enroll(user);
+    const { deviceToken } = await client.verifySecondFactor(user, authenticator.code(secret), {
+      trustDevice: { label: 'Firefox' },
+    });
+    const token = deviceToken!;
+    const nearMiss = token.slice(0, -1) + (token.endsWith('A') ? 'E' : 'A');
+    expect(await client.needsSecondFactor(user, { deviceToken: nearMiss })).toBe(true);
+    expect(await client.needsSecondFactor(user, { deviceToken: token })).toBe(false);
+    const [missHashes, hitHashes] = store.lookups;
+    for (const hash of [...missHashes!, ...hitHashes!]) {
+      expect(hash).toMatch(/^[^.]+\.[A-Za-z0-9_-]{43}$/);
+      expect(hash).not.toContain(token.slice(3, 20));
+    }
+    const [miss, hit] = [missHashes![0]!.split('.')[1]!, hitHashes![0]!.split('.')[1]!];
+    expect([...miss].findIndex((char, i) => char !== hit[i])).toBeLessThan(4);
   });
 });
 

@@ -4,6 +4,7 @@ import { MfaConfigurationError } from '../src/index.js';
 import { MemoryMfaStore, TotpMfaProvider, type MfaEvent, type MfaStore } from '../src/totp/index.js';
 import { describeEachStore } from './support/stores.js';
 import { STEP_MS, TEST_KEY, newUser, outcomes, totpHarness, wrongCode } from './support/totp.js';
+import { trustedDevicesOf } from './support/store-records.js';
 
 // One store round trip per verify: the provider caches each user's factor as the store returned it (sealed) and, on
 // the next verify, checks the code first, then counts and claims in one atomic operation that also checks the factor
@@ -83,20 +84,60 @@ await describeEachStore('one round trip per verify on the %s store', (open) => {
       ]);
   });
 
-  it('a recovery code is one store round trip on a server that has seen the user (the factor id is cached), else load + use', async () => {
+  it('a recovery code use is ONE store round trip, on a server that has seen the user or not, and with MFA off: the factor comes with the answer', async () => {
     const { store, calls } = counted(open.store);
     const { client, enroll, clock } = totpHarness(store, { factorCacheSize: 0 });
     const warm = totpHarness(store, {}, clock);
     const user = newUser();
     const { recoveryCodes, secret } = await enroll(user);
     expect(await storeCalls(calls, () => client.verifySecondFactor(user, recoveryCodes[0]!)), 'cold').toEqual([
-      'load',
       'useRecoveryCode',
     ]);
     await warm.client.verifySecondFactor(user, warm.authenticator.code(secret));
     expect(await storeCalls(calls, () => warm.client.verifySecondFactor(user, recoveryCodes[1]!)), 'warm').toEqual([
       'useRecoveryCode',
     ]);
+    expect(await storeCalls(calls, () => client.verifyRecoveryCode(user, 'ABCD-EFGH-JKMN')), 'a wrong one').toEqual([
+      'useRecoveryCode',
+    ]);
+    expect(await storeCalls(calls, () => client.verifyRecoveryCode(newUser(), recoveryCodes[2]!)), 'MFA off').toEqual([
+      'useRecoveryCode',
+    ]);
+    // The step-up token of a recovery-code use names the factor the store answered: it is good for an account change.
+    const { stepUpToken } = await client.verifySecondFactor(user, recoveryCodes[3]!);
+    await expect(client.regenerateRecoveryCodes(user, { stepUpToken })).resolves.toMatchObject({
+      recoveryCodes: expect.any(Array),
+    });
+  });
+
+  it('a login with a device token is ONE store round trip (useTrustedDevice), whatever the token: trusted, revoked, malformed, or MFA off', async () => {
+    const { store, calls } = counted(open.store);
+    const { client, authenticator, enroll } = totpHarness(store);
+    const user = newUser();
+    const { secret } = await enroll(user);
+    const { deviceToken } = await client.verifySecondFactor(user, authenticator.code(secret), {
+      trustDevice: { label: 'Firefox on macOS' },
+    });
+    const check = (who: typeof user, token: string) =>
+      storeCalls(calls, () => client.needsSecondFactor(who, { deviceToken: token }));
+    expect(await check(user, deviceToken!), 'trusted').toEqual(['useTrustedDevice']);
+    expect(await check(user, 'd1.' + 'A'.repeat(43)), 'unknown').toEqual(['useTrustedDevice']);
+    expect(await check(user, 'not a token'), 'malformed').toEqual(['useTrustedDevice']);
+    expect(await check(newUser(), deviceToken!), 'another user, MFA off').toEqual(['useTrustedDevice']);
+    expect(await storeCalls(calls, () => client.needsSecondFactor(user)), 'no token: as before').toEqual(['load']);
+  });
+
+  it('trusting a device costs one more store call after the code check, never a load', async () => {
+    const { store, calls } = counted(open.store);
+    const { client, authenticator, enroll, clock } = totpHarness(store);
+    const user = newUser();
+    const { secret } = await enroll(user);
+    await client.verifySecondFactor(user, authenticator.code(secret));
+    clock.advance(STEP_MS);
+    const trustDevice = { label: 'Firefox on macOS' };
+    expect(
+      await storeCalls(calls, () => client.verifySecondFactor(user, authenticator.code(secret), { trustDevice })),
+    ).toEqual(['attemptAndClaim', 'trustDevice']);
   });
 
   it("stale cache: after the user disabled MFA and enrolled a new authenticator on another server, the old one's codes are refused here, the new one's accepted", async () => {
@@ -271,6 +312,7 @@ describe('the factor cache and custom stores', () => {
       clearAttempts: (query) => base.clearAttempts(query),
       attemptAndClaim: (claim) =>
         claim.target === 'factor' ? Promise.resolve(answer as never) : base.attemptAndClaim(claim),
+      ...trustedDevicesOf(base),
     };
   }
 

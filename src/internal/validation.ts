@@ -88,13 +88,18 @@ export function normalizeCode(code: unknown): string {
 }
 
 const RECOVERY_CODE_SHAPE = /^[0-9A-Za-z]{8,32}$/;
+/** A trusted device's token (`d1.` and base64url): typed where a code goes, it is a guess like any wrong code. */
+const DEVICE_TOKEN_SHAPE = /^d1\.[A-Za-z0-9_-]{43}$/;
 
 /**
  * Checks a recovery code as typed ("ABCD-EFGH-JKMN", any case, spaces or dashes): ASCII letters and digits only.
- * The provider decides whether it is one of the user's codes; this only keeps junk away from it.
+ * The provider decides whether it is one of the user's codes; this only keeps junk away from it. A device token is
+ * passed on as it is: the provider matches it to no recovery code and counts the failure, so a stolen device token
+ * tried as a code (or as a step-up proof) costs the attacker an attempt, like any other guess.
  */
 export function normalizeRecoveryCode(code: unknown): string {
   if (typeof code !== 'string') throw new MfaValidationError('recovery code must be a string', { field: 'code' });
+  if (DEVICE_TOKEN_SHAPE.test(code)) return code;
   if (code.length > 64) throw new MfaValidationError('recovery code is too long', { field: 'code' });
   const compact = code.replace(/[ \t-]/g, '');
   if (!RECOVERY_CODE_SHAPE.test(compact))

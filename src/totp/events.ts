@@ -27,7 +27,7 @@ export type MfaEvent =
       /** What the code was checked against: the pending setup or the enabled factor. */
       target: 'setup' | 'factor';
     }
-  /** MFA was turned on (a verified setup became the factor, with new recovery codes). */
+  /** MFA was turned on (a verified setup became the factor, with new recovery codes; no trusted device is left). */
   | {
       /** Which event this is. */
       type: 'enabled';
@@ -36,7 +36,7 @@ export type MfaEvent =
       /** When it happened, by the provider's clock (`now`). */
       at: Date;
     }
-  /** MFA was turned off; only sent when there was a factor to remove. */
+  /** MFA was turned off (with the recovery codes and every trusted device); only sent when there was a factor. */
   | {
       /** Which event this is. */
       type: 'disabled';
@@ -86,7 +86,10 @@ export type MfaEvent =
       /** Unused recovery codes left. */
       remaining: number;
     }
-  /** An administrator turned MFA off without a factor (`adminReset`); the attempt counters were cleared too. */
+  /**
+   * An administrator turned MFA off without a factor (`adminReset`); the attempt counters and every trusted device
+   * were removed too.
+   */
   | {
       /** Which event this is. */
       type: 'admin_reset';
@@ -118,6 +121,53 @@ export type MfaEvent =
       at: Date;
       /** How many new codes were issued (`recoveryCodeCount`). */
       count: number;
+    }
+  /** A device was trusted after a passed check (`verifySecondFactor` with `trustDevice`). Never the token. */
+  | {
+      /** Which event this is. */
+      type: 'device_trusted';
+      /** The user's id, as passed to the provider. */
+      userId: string;
+      /** When it happened, by the provider's clock (`now`). */
+      at: Date;
+      /** The new device's id (not a secret). */
+      deviceId: string;
+      /** The device's label, as the app passed it. */
+      label: string;
+      /** When it stops counting (`at` + `trustedDeviceTtlMs`). */
+      expiresAt: Date;
+    }
+  /** A trusted device let the user skip the code (`needsSecondFactor` answered false thanks to it). */
+  | {
+      /** Which event this is. */
+      type: 'device_used';
+      /** The user's id, as passed to the provider. */
+      userId: string;
+      /** When it happened, by the provider's clock (`now`). */
+      at: Date;
+      /** The device's id. */
+      deviceId: string;
+      /** The device's label. */
+      label: string;
+    }
+  /**
+   * A trusted device was removed: revoked (`revokeTrustedDevice`, `revokeTrustedDevices`: one event per device that
+   * counted) or dropped as the oldest over `maxTrustedDevices` (`limit`). `disabled`, `admin_reset` and `enabled`
+   * remove every device of the user too, without one event per device.
+   */
+  | {
+      /** Which event this is. */
+      type: 'device_revoked';
+      /** The user's id, as passed to the provider. */
+      userId: string;
+      /** When it happened, by the provider's clock (`now`). */
+      at: Date;
+      /** The device's id. */
+      deviceId: string;
+      /** The device's label. */
+      label: string;
+      /** `revoked` by a call, or dropped over the `limit`. */
+      reason: 'revoked' | 'limit';
     };
 
 /**

@@ -17,6 +17,16 @@ import type {
   UseRecoveryCode,
   UserQuery,
 } from './store.js';
+import type {
+  ListTrustedDevices,
+  RevokeTrustedDevice,
+  TrustDevice,
+  TrustDeviceResult,
+  TrustedDeviceRecord,
+  TrustedDeviceUse,
+  UseTrustedDevice,
+} from './store-devices.js';
+import { checkedDeviceOrNull, checkedDeviceUse, checkedDevices, checkedTrustResult } from './guarded-devices.js';
 
 /**
  * The one boundary between the provider and its store. Every call is bounded by `storeTimeoutMs`, a driver failure
@@ -64,14 +74,16 @@ export class GuardedStore {
 
   async useRecoveryCode(request: UseRecoveryCode): Promise<RecoveryCodeUse> {
     const answer: unknown = await this.#call(() => this.#store.useRecoveryCode(request));
-    const { outcome, attempts, remaining } = (answer ?? {}) as Record<string, unknown>;
+    const { outcome, attempts, remaining, secretId } = (answer ?? {}) as Record<string, unknown>;
     if (outcome === 'used') {
       // A count that is not a whole number ≥ 0 (null, "3") is not a match: fail closed.
       if (typeof remaining !== 'number' || !Number.isSafeInteger(remaining) || remaining < 0)
         throw invalidResponse('The MFA store answered a recovery code count that is not a number');
       if (request.candidateHashes.length === 0)
         throw invalidResponse('The MFA store used a recovery code it was not given');
-      return { outcome, remaining };
+      // The step-up token of this use names the factor: without its id the use cannot be confirmed.
+      if (!isText(secretId)) throw invalidResponse('The MFA store used a recovery code without naming the factor');
+      return { outcome, remaining, secretId };
     }
     if (outcome === 'no_factor') return { outcome };
     if (outcome !== 'locked' && outcome !== 'mismatch')
@@ -100,6 +112,26 @@ export class GuardedStore {
 
   async clearAttempts(query: UserQuery): Promise<void> {
     await this.#call(() => this.#store.clearAttempts(query));
+  }
+
+  async trustDevice(request: TrustDevice): Promise<TrustDeviceResult> {
+    return checkedTrustResult(await this.#call(() => this.#store.trustDevice(request)), request);
+  }
+
+  async useTrustedDevice(request: UseTrustedDevice): Promise<TrustedDeviceUse> {
+    return checkedDeviceUse(await this.#call(() => this.#store.useTrustedDevice(request)), request);
+  }
+
+  async listTrustedDevices(request: ListTrustedDevices): Promise<TrustedDeviceRecord[]> {
+    return checkedDevices(await this.#call(() => this.#store.listTrustedDevices(request)));
+  }
+
+  async revokeTrustedDevice(request: RevokeTrustedDevice): Promise<TrustedDeviceRecord | null> {
+    return checkedDeviceOrNull(await this.#call(() => this.#store.revokeTrustedDevice(request)));
+  }
+
+  async revokeTrustedDevices(request: ListTrustedDevices): Promise<TrustedDeviceRecord[]> {
+    return checkedDevices(await this.#call(() => this.#store.revokeTrustedDevices(request)));
   }
 
   async #call<T>(operation: () => Promise<T>): Promise<T> {

@@ -2,6 +2,17 @@ export { TotpMfaProvider } from './provider.js';
 export type { TotpMfaProviderOptions } from './options.js';
 export { MemoryMfaStore } from './memory-store.js';
 export { BUCKET_NAME, EXPIRED_SETUP_GRACE_MS } from './store.js';
+export type {
+  ListTrustedDevices,
+  RevokeTrustedDevice,
+  StoredTrustedDevice,
+  TrustDevice,
+  TrustDeviceResult,
+  TrustedDeviceRecord,
+  TrustedDeviceStore,
+  TrustedDeviceUse,
+  UseTrustedDevice,
+} from './store-devices.js';
 export type { MfaEvent, MfaEventListener, MfaEventType, MfaVerifyFailure } from './events.js';
 export type { EncryptionKeyInput, EncryptionKeyOption } from './keyring.js';
 export type {
@@ -24,14 +35,3 @@ export type {
   UseRecoveryCode,
   UserQuery,
 } from './store.js';
-export type {
-  ListTrustedDevices,
-  RevokeTrustedDevice,
-  StoredTrustedDevice,
-  TrustDevice,
-  TrustDeviceResult,
-  TrustedDeviceRecord,
-  TrustedDeviceStore,
-  TrustedDeviceUse,
-  UseTrustedDevice,
-} from './store-devices.js';

@@ -43,6 +43,17 @@ export interface TotpMfaProviderOptions {
   /** How long a `stepUpToken` from `verify` / `verifySecondFactor` is accepted. Default 5 minutes. */
   stepUpMaxAgeMs?: number;
   /**
+   * How long a trusted device ("don't ask again on this browser") lets the user skip the code: a fixed expiry from
+   * when it was trusted, which use does not extend, so a stolen token has a bounded life. Default 30 days; from
+   * 1 minute to 400 days (the longest cookie lifetime browsers keep).
+   */
+  trustedDeviceTtlMs?: number;
+  /**
+   * Trusted devices kept per user; trusting one more drops the oldest (event `device_revoked`, reason `limit`), so a
+   * user's list stays short enough to read and a token copied long ago eventually falls out. Default 10; 1 to 100.
+   */
+  maxTrustedDevices?: number;
+  /**
    * The otplib crypto plugin behind every TOTP code (its `hmac` and `constantTimeEqual`). Default: the built-in
    * node:crypto one. Tests pass a real plugin wrapped to count HMAC calls.
    */
@@ -68,7 +79,7 @@ export interface TotpMfaProviderOptions {
   now?: () => Date;
   /**
    * Audit events (setup created, verified, enabled, disabled, failed, locked, unlocked, admin reset, recovery code
-   * used).
+   * used, device trusted, used or revoked).
    */
   onEvent?: MfaEventListener;
   /**
@@ -93,6 +104,8 @@ export interface ResolvedTotpOptions {
   maxRecoveryCodeAttempts: number;
   attemptWindowMs: number;
   stepUpMaxAgeMs: number;
+  trustedDeviceTtlMs: number;
+  maxTrustedDevices: number;
   totpCrypto: CryptoPlugin;
   recoveryCodeCount: number;
   factorCacheSize: number;
@@ -110,6 +123,8 @@ function integer(value: unknown, name: string, fallback: number, min: number, ma
 
 let warnedAboutMissingKey = false;
 
+const DAY_MS = 24 * 60 * 60_000;
+
 /** What a store must implement (contract v2), checked once at construction. */
 const REQUIRED_STORE_METHODS = [
   'load',
@@ -120,6 +135,11 @@ const REQUIRED_STORE_METHODS = [
   'replaceRecoveryCodes',
   'deleteFactor',
   'clearAttempts',
+  'trustDevice',
+  'useTrustedDevice',
+  'listTrustedDevices',
+  'revokeTrustedDevice',
+  'revokeTrustedDevices',
 ] as const;
 
 /** Checks every option once, at construction, so a misconfiguration fails at startup rather than at a user's login. */
@@ -168,6 +188,8 @@ export function resolveTotpOptions(options: TotpMfaProviderOptions): ResolvedTot
     maxRecoveryCodeAttempts: integer(options.maxRecoveryCodeAttempts, 'maxRecoveryCodeAttempts', 10, 1, 1_000),
     attemptWindowMs: integer(options.attemptWindowMs, 'attemptWindowMs', 15 * 60_000, 1_000, 24 * 60 * 60_000),
     stepUpMaxAgeMs: integer(options.stepUpMaxAgeMs, 'stepUpMaxAgeMs', 5 * 60_000, 1_000, 24 * 60 * 60_000),
+    trustedDeviceTtlMs: integer(options.trustedDeviceTtlMs, 'trustedDeviceTtlMs', 30 * DAY_MS, 60_000, 400 * DAY_MS),
+    maxTrustedDevices: integer(options.maxTrustedDevices, 'maxTrustedDevices', 10, 1, 100),
     totpCrypto,
     recoveryCodeCount: integer(options.recoveryCodeCount, 'recoveryCodeCount', 10, 1, 100),
     factorCacheSize: integer(options.factorCacheSize, 'factorCacheSize', 10_000, 0, 10_000_000),

@@ -12,22 +12,19 @@ import type {
   MfaRecoveryCodesResult,
   MfaStatus,
   MfaStepUpProof,
+  MfaTrustDeviceRequest,
+  MfaTrustedDevice,
+  MfaTrustedDeviceCheck,
+  MfaTrustedDeviceGrant,
   MfaUser,
   MfaVerifyResult,
 } from '../types.js';
-import { AttemptLimiter } from './attempt-limiter.js';
-import { CodeVerifier, type VerifyAttempt } from './code-verifier.js';
+import type { VerifyAttempt } from './code-verifier.js';
 import { safeEmitter, type MfaEvent } from './events.js';
-import { SealedFactorCache } from './factor-cache.js';
-import { GuardedStore } from './guarded-store.js';
 import { resolveTotpOptions, type ResolvedTotpOptions, type TotpMfaProviderOptions } from './options.js';
-import { ClientKeyHasher } from './mac.js';
-import { RecoveryCodeCheck } from './recovery-check.js';
-import { RecoveryCodeHasher, newRecoveryCodes } from './recovery-codes.js';
+import { newRecoveryCodes } from './recovery-codes.js';
+import { buildProviderParts, type ProviderParts } from './provider-parts.js';
 import { alreadyEnabled, notVerified, setupChanged } from './refusals.js';
-import { SecretBox } from './secret-box.js';
-import { StepUpGate } from './step-up-gate.js';
-import { StepUpTokens } from './step-up-token.js';
 import type { MfaStore } from './store.js';
 const BASE32_SECRET = /^[A-Z2-7]{26,128}$/; // at least 16 bytes
 
@@ -49,53 +46,25 @@ export class TotpMfaProvider implements MfaProvider {
   /** Ids of the encryption keys, newest (the one that seals) first: to find records still sealed with an old key. */
   readonly keyIds: readonly string[];
   readonly #options: ResolvedTotpOptions;
-  readonly #box: SecretBox;
-  readonly #hasher: RecoveryCodeHasher;
   readonly #emit: (event: MfaEvent) => void;
   readonly #generateSecret: () => string;
-  /** The store behind its guard: bounded in time, failures typed, answers checked. */
-  readonly #store: GuardedStore;
-  readonly #limiter: AttemptLimiter;
-  readonly #verifier: CodeVerifier;
-  readonly #recovery: RecoveryCodeCheck;
-  readonly #tokens: StepUpTokens;
-  readonly #gate: StepUpGate;
   /**
-   * Sealed factors of recent verifies; null when off (size 0).
+   * Everything the provider works with (the guarded store, the checks, the factor cache).
    * A `#` field: a provider object that ends up in a log line must not carry thousands of users' ids and sealed secrets.
    */
-  readonly #factorCache: SealedFactorCache | null;
+  readonly #parts: ProviderParts;
 
   constructor(options: TotpMfaProviderOptions = {}) {
     const resolved = (this.#options = resolveTotpOptions(options));
     this.store = resolved.store;
     this.keyIds = Object.freeze(resolved.keys.map((key) => key.id));
-    this.#box = new SecretBox(resolved.keys);
-    this.#hasher = new RecoveryCodeHasher(resolved.keys);
     this.#emit = safeEmitter(options.onEvent);
     this.#generateSecret = options.generateSecret ?? (() => generateSecret());
-    const { factorCacheSize, window, keys } = resolved;
-    const cache = (this.#factorCache = factorCacheSize > 0 ? new SealedFactorCache(factorCacheSize) : null);
-    const store = (this.#store = new GuardedStore(this.store, resolved.storeTimeoutMs));
-    // The lock memo is bounded like the factor cache, with a floor so that turning the cache off keeps the memo.
-    const memoSize = Math.max(factorCacheSize, 1_000);
-    const limiter = (this.#limiter = new AttemptLimiter(resolved, new ClientKeyHasher(keys), this.#emit, memoSize));
-    const [box, hasher, emit] = [this.#box, this.#hasher, this.#emit];
-    const verifier = (this.#verifier = new CodeVerifier({
-      store,
-      limiter,
-      box,
-      cache,
-      window,
-      crypto: resolved.totpCrypto,
-    }));
-    const recovery = (this.#recovery = new RecoveryCodeCheck({ store, limiter, hasher, cache, emit }));
-    const tokens = (this.#tokens = new StepUpTokens(keys, resolved.stepUpMaxAgeMs));
-    this.#gate = new StepUpGate({ store, verifier, recovery, tokens, emit });
+    this.#parts = buildProviderParts(resolved, this.#emit);
   }
 
   async getStatus(user: MfaUser, _ctx?: MfaCallContext): Promise<MfaStatus> {
-    const { factor } = await this.#store.load({ userId: user.id });
+    const { factor } = await this.#parts.store.load({ userId: user.id });
     return factor ? { enabled: true, method: 'softwareToken' } : { enabled: false, method: null };
   }
 
@@ -111,7 +80,7 @@ export class TotpMfaProvider implements MfaProvider {
     /** The new TOTP secret in base32 (at least 16 bytes); only its sealed form reaches the store. */
     secret: string;
   }> {
-    const { factor } = await this.#store.load({ userId: user.id });
+    const { factor } = await this.#parts.store.load({ userId: user.id });
     if (factor) throw alreadyEnabled();
     const secret = this.#generateSecret();
     if (typeof secret !== 'string' || !BASE32_SECRET.test(secret)) {
@@ -121,13 +90,13 @@ export class TotpMfaProvider implements MfaProvider {
     const expiresAt = now + this.#options.setupTtlMs;
     const pending = {
       secretId: randomUUID(),
-      sealedSecret: this.#box.seal(user.id, secret),
+      sealedSecret: this.#parts.box.seal(user.id, secret),
       lastStep: null,
       createdAt: now,
       expiresAt,
       confirmed: false,
     };
-    await this.#store.savePending({ userId: user.id, pending });
+    await this.#parts.store.savePending({ userId: user.id, pending });
     this.#emit({ type: 'setup_created', userId: user.id, at: new Date(now), expiresAt: new Date(expiresAt) });
     return { secret };
   }
@@ -157,15 +126,15 @@ export class TotpMfaProvider implements MfaProvider {
         field: 'method',
       });
     const now = this.#nowMs();
-    const state = await this.#store.load({ userId: user.id });
+    const state = await this.#parts.store.load({ userId: user.id });
     if (state.factor) throw alreadyEnabled();
     const pending = state.pending !== null && now < state.pending.expiresAt ? state.pending : null;
     if (!pending?.confirmed) throw notVerified(state.pending !== null && pending === null);
-    const { recoveryCodes, hashes } = newRecoveryCodes(this.#hasher, user.id, this.#options.recoveryCodeCount);
+    const { recoveryCodes, hashes } = newRecoveryCodes(this.#parts.hasher, user.id, this.#options.recoveryCodeCount);
     const request = { userId: user.id, secretId: pending.secretId, recoveryCodeHashes: hashes, now };
-    if (!(await this.#store.activatePending(request))) throw setupChanged();
+    if (!(await this.#parts.store.activatePending(request))) throw setupChanged();
     // activatePending cleared every bucket of the user: no lock of theirs is known any more.
-    this.#limiter.forgetUser(user.id);
+    this.#parts.limiter.forgetUser(user.id);
     this.#emit({ type: 'enabled', userId: user.id, at: new Date(now) });
     return { enabled: true, method: 'softwareToken', recoveryCodes };
   }
@@ -178,12 +147,12 @@ export class TotpMfaProvider implements MfaProvider {
     const now = this.#nowMs();
     // Without a proof and without MFA on there is nothing to protect and nothing is changed (a pending setup is left
     // to expire or be replaced: deleting it unconditionally could race a factor being enabled meanwhile).
-    if (proof === undefined && !(await this.#store.load({ userId: user.id })).factor) return { enabled: false };
-    const secretId = await this.#gate.prove(user.id, proof, ctx?.clientKey, now);
-    this.#factorCache?.delete(user.id);
-    if (!(await this.#store.deleteFactor({ userId: user.id, secretId }))) {
+    if (proof === undefined && !(await this.#parts.store.load({ userId: user.id })).factor) return { enabled: false };
+    const secretId = await this.#parts.gate.prove(user.id, proof, ctx?.clientKey, now);
+    this.#parts.cache?.delete(user.id);
+    if (!(await this.#parts.store.deleteFactor({ userId: user.id, secretId }))) {
       // The proof's factor is gone: replaced since (refused, nothing changed), or already removed (nothing to do).
-      await this.#gate.refusedChange(user.id, secretId, false);
+      await this.#parts.gate.refusedChange(user.id, secretId, false);
       return { enabled: false };
     }
     this.#emit({ type: 'disabled', userId: user.id, at: new Date(now) });
@@ -196,26 +165,26 @@ export class TotpMfaProvider implements MfaProvider {
    */
   async adminReset(user: MfaUser, options: MfaAdminResetOptions, _ctx?: MfaCallContext): Promise<MfaDisableResult> {
     const { actor, reason } = options;
-    this.#factorCache?.delete(user.id);
-    await this.#store.deleteFactor({ userId: user.id });
-    await this.#store.clearAttempts({ userId: user.id });
-    this.#limiter.forgetUser(user.id);
+    this.#parts.cache?.delete(user.id);
+    await this.#parts.store.deleteFactor({ userId: user.id });
+    await this.#parts.store.clearAttempts({ userId: user.id });
+    this.#parts.limiter.forgetUser(user.id);
     this.#emit({ type: 'admin_reset', userId: user.id, at: new Date(this.#nowMs()), actor, reason });
     return { enabled: false };
   }
 
   /** Clears the user's attempt counters (every bucket, on every server's store) and emits `unlocked`. */
   async unlock(user: MfaUser, _ctx?: MfaCallContext): Promise<void> {
-    await this.#store.clearAttempts({ userId: user.id });
-    this.#limiter.forgetUser(user.id);
+    await this.#parts.store.clearAttempts({ userId: user.id });
+    this.#parts.limiter.forgetUser(user.id);
     this.#emit({ type: 'unlocked', userId: user.id, at: new Date(this.#nowMs()) });
   }
 
   /** Uses up one recovery code (its own attempt budget) and answers how many are left, and a `stepUpToken`. */
   async verifyRecoveryCode(user: MfaUser, code: string, ctx?: MfaCallContext): Promise<MfaRecoveryCodeResult> {
     const now = this.#nowMs();
-    const { remaining, secretId } = await this.#recovery.use(user.id, code, ctx?.clientKey, now);
-    return { remaining, stepUpToken: this.#tokens.issue(user.id, secretId, now) };
+    const { remaining, secretId } = await this.#parts.recovery.use(user.id, code, ctx?.clientKey, now);
+    return { remaining, stepUpToken: this.#parts.tokens.issue(user.id, secretId, now) };
   }
 
   /** New recovery codes, after a fresh second factor (`proof`); bound to the factor the proof is for. */
@@ -225,20 +194,45 @@ export class TotpMfaProvider implements MfaProvider {
     proof?: MfaStepUpProof,
   ): Promise<MfaRecoveryCodesResult> {
     const now = this.#nowMs();
-    const secretId = await this.#gate.prove(user.id, proof, ctx?.clientKey, now);
-    const { recoveryCodes, hashes } = newRecoveryCodes(this.#hasher, user.id, this.#options.recoveryCodeCount);
-    if (!(await this.#store.replaceRecoveryCodes({ userId: user.id, hashes, secretId })))
-      await this.#gate.refusedChange(user.id, secretId, true);
+    const secretId = await this.#parts.gate.prove(user.id, proof, ctx?.clientKey, now);
+    const { recoveryCodes, hashes } = newRecoveryCodes(this.#parts.hasher, user.id, this.#options.recoveryCodeCount);
+    if (!(await this.#parts.store.replaceRecoveryCodes({ userId: user.id, hashes, secretId })))
+      await this.#parts.gate.refusedChange(user.id, secretId, true);
     this.#emit({ type: 'recovery_codes_regenerated', userId: user.id, at: new Date(now), count: recoveryCodes.length });
     return { recoveryCodes };
   }
 
+  /** Trusts the user's device for the factor `request.stepUpToken` names (a check that just passed); see `TrustedDevices`. */
+  trustDevice(user: MfaUser, request: MfaTrustDeviceRequest, _ctx?: MfaCallContext): Promise<MfaTrustedDeviceGrant> {
+    return this.#parts.devices.trust(user.id, request?.label, request?.stepUpToken, this.#nowMs());
+  }
+
+  /** The login-time check of a device token, and whether MFA is on, in one store round trip. */
+  checkTrustedDevice(user: MfaUser, deviceToken: string, _ctx?: MfaCallContext): Promise<MfaTrustedDeviceCheck> {
+    return this.#parts.devices.check(user.id, deviceToken, this.#nowMs());
+  }
+
+  /** The user's trusted devices that count now, oldest first. */
+  listTrustedDevices(user: MfaUser, _ctx?: MfaCallContext): Promise<MfaTrustedDevice[]> {
+    return this.#parts.devices.list(user.id, this.#nowMs());
+  }
+
+  /** Revokes one of the user's trusted devices (emits `device_revoked`); true if one was removed. */
+  revokeTrustedDevice(user: MfaUser, deviceId: string, _ctx?: MfaCallContext): Promise<boolean> {
+    return this.#parts.devices.revoke(user.id, deviceId, this.#nowMs());
+  }
+
+  /** Revokes every trusted device of the user (one `device_revoked` each); answers how many counted. */
+  revokeTrustedDevices(user: MfaUser, _ctx?: MfaCallContext): Promise<number> {
+    return this.#parts.devices.revokeAll(user.id, this.#nowMs());
+  }
+
   async #checkCode(attempt: VerifyAttempt): Promise<MfaVerifyResult> {
-    const { target, secretId } = await this.#verifier.verify(attempt);
+    const { target, secretId } = await this.#parts.verifier.verify(attempt);
     const at = new Date(attempt.now);
     this.#emit({ type: 'verified', userId: attempt.userId, at, target: target === 'pending' ? 'setup' : 'factor' });
     if (target === 'pending') return { verified: true };
-    return { verified: true, stepUpToken: this.#tokens.issue(attempt.userId, secretId, attempt.now) };
+    return { verified: true, stepUpToken: this.#parts.tokens.issue(attempt.userId, secretId, attempt.now) };
   }
 
   #nowMs(): number {

@@ -23,11 +23,9 @@ export interface RecoveryCheckParts {
 
 /**
  * The recovery-code check: hashed here (the store sees hashes only), then ONE `useRecoveryCode`, in which the store
- * checks the recovery budget (its own buckets, never the TOTP ones), removes the code or counts the failure.
- *
- * The factor's `secretId` (for the step-up token) comes from the factor cache, or from a `load` BEFORE the use: if
- * the factor is replaced in between, its recovery codes are replaced with it, so the use fails or the token names the
- * old factor and is refused later; either way closed.
+ * checks the recovery budget (its own buckets, never the TOTP ones), removes the code or counts the failure, and
+ * answers the `secretId` of the factor the code belonged to (what a step-up token from this use names). No `load`
+ * comes first: `no_factor` says MFA is off, in the same round trip.
  */
 export class RecoveryCodeCheck {
   readonly #parts: RecoveryCheckParts;
@@ -38,11 +36,6 @@ export class RecoveryCodeCheck {
 
   async use(userId: string, code: string, clientKey: string | undefined, now: number): Promise<RecoveryCodeUsed> {
     const { store, limiter, hasher, cache, emit } = this.#parts;
-    const secretId = cache?.get(userId)?.secretId ?? (await store.load({ userId })).factor?.secretId;
-    if (secretId === undefined) {
-      limiter.report(userId, now, 'no_factor');
-      throw notEnabled();
-    }
     const canonical = canonicalRecoveryCode(code);
     // What cannot be a recovery code is still a counted failure (no hash matches an empty list): typing junk is a guess.
     const candidateHashes = canonical === null ? [] : hasher.candidates(userId, canonical);
@@ -51,8 +44,10 @@ export class RecoveryCodeCheck {
     switch (answer.outcome) {
       case 'used':
         limiter.forget(budget);
+        // A cached factor of another id was replaced on another server: the next verify reads the new one.
+        if (cache?.get(userId)?.secretId !== answer.secretId) cache?.delete(userId);
         emit({ type: 'recovery_code_used', userId, at: new Date(now), remaining: answer.remaining });
-        return { remaining: answer.remaining, secretId };
+        return { remaining: answer.remaining, secretId: answer.secretId };
       case 'locked':
         throw limiter.locked(userId, budget, answer.attempts);
       case 'no_factor':

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { PostgresMfaStore } from '../../src/stores/postgres/index.js';
 import { RedisMfaStore } from '../../src/stores/redis/index.js';
 import { LuaScript } from '../../src/stores/redis/script-runner.js';
+import * as redisDeviceScripts from '../../src/stores/redis/device-scripts.js';
 import * as redisScripts from '../../src/stores/redis/scripts.js';
 import type { MfaStore } from '../../src/totp/index.js';
 import { CuttableProxy } from './cuttable-proxy.js';
@@ -50,6 +51,11 @@ export interface OperationMarkers {
   /** useRecoveryCode: the budget check and the use or count of a recovery code. */
   useRecoveryCode: string;
   deleteFactor: string;
+  /** trustDevice: a device stored for the enabled factor, within the limit. */
+  trustDevice: string;
+  /** useTrustedDevice: the login-time device check. */
+  useTrustedDevice: string;
+  revokeTrustedDevice: string;
 }
 
 /**
@@ -94,7 +100,9 @@ async function openRedis(): Promise<FaultyStore> {
   const direct = newRedisClient();
   await direct.connect();
   // Scripts cached up front: a cut EVALSHA must be the script itself, never the NOSCRIPT probe before its EVAL.
-  for (const script of Object.values(redisScripts).filter((value) => value instanceof LuaScript))
+  for (const script of [...Object.values(redisScripts), ...Object.values(redisDeviceScripts)].filter(
+    (value) => value instanceof LuaScript,
+  ))
     await direct.script('LOAD', script.source);
   const keyPrefix = `saasus-mfa-fault:${unique()}:`;
   return {
@@ -108,6 +116,9 @@ async function openRedis(): Promise<FaultyStore> {
       activate: redisScripts.ACTIVATE_PENDING.sha,
       useRecoveryCode: redisScripts.USE_RECOVERY_CODE.sha,
       deleteFactor: redisScripts.DELETE_FACTOR.sha,
+      trustDevice: redisDeviceScripts.TRUST_DEVICE.sha,
+      useTrustedDevice: redisDeviceScripts.USE_TRUSTED_DEVICE.sha,
+      revokeTrustedDevice: redisDeviceScripts.REVOKE_TRUSTED_DEVICE.sha,
     },
     redisStoreWith(options) {
       const other = connect(options);
@@ -146,6 +157,9 @@ async function openPostgres(): Promise<FaultyStore> {
       activate: `SELECT "${tablePrefix}activate_pending"(`,
       useRecoveryCode: `SELECT "${tablePrefix}use_recovery_code"(`,
       deleteFactor: `SELECT "${tablePrefix}delete_factor"(`,
+      trustDevice: `SELECT "${tablePrefix}trust_device"(`,
+      useTrustedDevice: `SELECT "${tablePrefix}use_device"(`,
+      revokeTrustedDevice: `SELECT "${tablePrefix}revoke_device"(`,
     },
     async close() {
       await proxy.close();

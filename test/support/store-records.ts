@@ -1,4 +1,4 @@
-import type { StoredPendingSetup } from '../../src/totp/index.js';
+import type { MfaStore, StoredPendingSetup, TrustedDeviceStore } from '../../src/totp/index.js';
 
 /** The instant and attempt window the store contract suites call every operation with. */
 export const NOW = Date.UTC(2025, 0, 2, 15, 4, 10);
@@ -19,7 +19,16 @@ export const pending = (overrides: Partial<StoredPendingSetup> = {}): StoredPend
   ...overrides,
 });
 
-/** Every `MfaStore` operation (contract v2): what a custom store implements. */
+/** The trusted-device operations of `MfaStore` (store-devices.ts). */
+export const TRUSTED_DEVICE_OPERATIONS = [
+  'trustDevice',
+  'useTrustedDevice',
+  'listTrustedDevices',
+  'revokeTrustedDevice',
+  'revokeTrustedDevices',
+] as const;
+
+/** Every `MfaStore` operation (contract v2, with trusted devices): what a custom store implements. */
 export const STORE_OPERATIONS = [
   'load',
   'savePending',
@@ -29,4 +38,16 @@ export const STORE_OPERATIONS = [
   'replaceRecoveryCodes',
   'deleteFactor',
   'clearAttempts',
+  ...TRUSTED_DEVICE_OPERATIONS,
 ] as const;
+
+/** The trusted-device operations of `base`, bound: for a custom test store that bends only the other answers. */
+export function trustedDevicesOf(base: MfaStore): TrustedDeviceStore {
+  return {
+    trustDevice: (request) => base.trustDevice(request),
+    useTrustedDevice: (request) => base.useTrustedDevice(request),
+    listTrustedDevices: (request) => base.listTrustedDevices(request),
+    revokeTrustedDevice: (request) => base.revokeTrustedDevice(request),
+    revokeTrustedDevices: (request) => base.revokeTrustedDevices(request),
+  };
+}
