@@ -16,11 +16,21 @@ const mutate = {
     '!src/totp/store.ts',
     '!src/totp/store-devices.ts',
     '!src/totp/guarded-store.ts',
+    '!src/totp/guarded-devices.ts',
     '!src/totp/node-crypto.ts',
     'src/internal/validation*.ts',
     'src/client.ts',
+    // MfaClient's own helpers (split from client.ts): the provider calls and the second-factor step.
+    'src/internal/provider-calls.ts',
+    'src/internal/second-factor.ts',
   ],
-  stores: ['src/stores/**/*.ts', '!src/stores/**/index.ts', 'src/totp/memory-store.ts', 'src/totp/guarded-store.ts'],
+  stores: [
+    'src/stores/**/*.ts',
+    '!src/stores/**/index.ts',
+    'src/totp/memory-store.ts',
+    'src/totp/guarded-store.ts',
+    'src/totp/guarded-devices.ts',
+  ],
 }[part];
 
 const out = `test-artifacts/mutation/${part}`;

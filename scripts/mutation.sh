@@ -40,7 +40,7 @@ run_part() {
   # The core's code is the same on every store: the memory store alone, no Cluster/Sentinel to start.
   if [ "$part" = core ]; then env+=(MFA_TEST_STORES=memory MFA_REDIS_DEPLOYMENTS=0); fi
   # A partial run (--mutate) keeps its own incremental record, so it never drops the full run's.
-  if [[ " $* " == *" --mutate "* ]]; then
+  if [[ " $* " == *" --mutate "* && " $* " != *" --incrementalFile "* ]]; then
     mkdir -p "test-artifacts/mutation/partial"
     set -- "$@" --incrementalFile "test-artifacts/mutation/partial/$part-incremental.json"
   fi
