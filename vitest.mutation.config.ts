@@ -16,7 +16,7 @@ const core = [
   'test/properties-validation.test.ts',
   'test/properties-client.test.ts',
   'test/client-capabilities.test.ts',
-  'test/encryption-key-formats.test.ts',
+  'test/encryption-key-*.test.ts',
   'test/concurrency.test.ts',
   'test/signer.test.ts',
   'test/store-guard-malformed-state.test.ts',
