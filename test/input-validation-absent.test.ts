@@ -13,7 +13,7 @@ function recordingProvider() {
   const contexts: MfaCallContext[] = [];
   const provider: MfaProvider = {
     name: 'recording',
-    getStatus: async (_user, ctx) => (contexts.push(ctx), { enabled: false }),
+    getStatus: async (_user, ctx) => (contexts.push(ctx), { enabled: false, method: null }),
     createSecret: async () => ({ secret: 'JBSWY3DPEHPK3PXP' }),
     verify: async () => ({ verified: true }),
     enable: async () => ({ enabled: true, method: 'softwareToken' }),

@@ -180,7 +180,7 @@ describe('hostile input: step-up proofs and admin resets', () => {
   it('a proof that is not an object, or null fields, is a missing proof, never a crash or a validation error', async () => {
     await enroll(user);
     for (const options of [null, { code: null }, { code: null, stepUpToken: null }])
-      await expect(client.disable(user, options as { code: string })).rejects.toMatchObject({
+      await expect(client.disable(user, options as unknown as { code: string })).rejects.toMatchObject({
         code: 'step_up_required',
         reason: 'missing',
       });

@@ -1,5 +1,6 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import { expect, it } from 'vitest';
+import type { MfaStepUpProof } from '../src/index.js';
 import { MemoryMfaStore } from '../src/totp/index.js';
 import { macEqual } from '../src/totp/mac.js';
 import { StepUpTokens } from '../src/totp/step-up-token.js';
@@ -67,11 +68,15 @@ it('a proof given to the provider directly: both a token and a code is invalid, 
   const harness = await enrolled();
   const { stepUpToken } = await secretIdOf(harness);
   const { provider, user } = harness;
-  await expect(provider.disable(user, {}, { stepUpToken, code: '000000' })).rejects.toMatchObject({
+  // Plain JavaScript callers: the types forbid both at once, the provider must refuse it too.
+  const both = { stepUpToken, code: '000000' } as unknown as MfaStepUpProof;
+  await expect(provider.disable(user, {}, both)).rejects.toMatchObject({
     reason: 'invalid',
   });
   await expect(provider.disable(user, {}, { code: '' })).rejects.toMatchObject({ reason: 'missing' });
-  await expect(provider.disable(user, {}, { stepUpToken: '', code: '' })).rejects.toMatchObject({ reason: 'missing' });
+  await expect(
+    provider.disable(user, {}, { stepUpToken: '', code: '' } as unknown as MfaStepUpProof),
+  ).rejects.toMatchObject({ reason: 'missing' });
   expect((await harness.client.getStatus(user)).enabled).toBe(true);
 });
 
