@@ -13,6 +13,7 @@ const start = (encryptionKey: unknown) => () =>
 
 it.each<[string, unknown, string]>([
   ['a number', 42, 'encryptionKey must be a base64 or hex string, or a Buffer'],
+  ['a list holding null (an unset variable)', [null], 'encryptionKey must be a base64 or hex string, or a Buffer'],
   [
     'a second key that is not base64',
     [TEST_KEY, 'not a key!'],
