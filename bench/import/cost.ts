@@ -15,13 +15,18 @@ import { type Figure, Section, ratioOf } from '../lib/report.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PROBE = fileURLToPath(new URL('./probe.mjs', import.meta.url));
 
-/** Budgets (BENCHMARKS.md and the README): gzipped bytes without dependencies, and ms to import cold. */
+/**
+ * Budgets (BENCHMARKS.md and the README): gzipped bytes without dependencies, and ms to import cold. Moved once, in
+ * issue 15, after the login policy, the durable stores and trusted devices (13.0, 7.1 and 5.8 kB then, against
+ * 10, 5 and 5): the store scripts and SQL functions are text the store must send, and the budget still stops a
+ * dependency or a runaway file being bundled in.
+ */
 export const SIZE_BUDGETS_KB: Record<string, number> = {
   'saasus-mfa': 15,
   'saasus-mfa/saasus': 12,
-  'saasus-mfa/totp': 10,
-  'saasus-mfa/stores/redis': 5,
-  'saasus-mfa/stores/postgres': 5,
+  'saasus-mfa/totp': 15,
+  'saasus-mfa/stores/redis': 9,
+  'saasus-mfa/stores/postgres': 8,
   'saasus-mfa/testing': 15,
   'saasus-mfa/testing/saasus': 15,
 };
