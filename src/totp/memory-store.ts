@@ -26,6 +26,7 @@ import type {
   TrustedDeviceUse,
   UseTrustedDevice,
 } from './store-devices.js';
+import { addWithinLimit, oldestFirst, withoutHash } from './memory-devices.js';
 
 /** A bucket's open window: failures counted and when it ends. */
 interface OpenWindow {
@@ -143,16 +144,7 @@ export class MemoryMfaStore implements MfaStore {
   async trustDevice({ userId, device, maxDevices, now }: TrustDevice): Promise<TrustDeviceResult> {
     const record = this.users.get(userId);
     if (!record?.factor || record.factor.secretId !== device.secretId) return { outcome: 'stale' };
-    record.devices.set(device.id, { ...device });
-    for (const [id, stored] of record.devices) if (stored.expiresAt <= now) record.devices.delete(id);
-    const dropped: TrustedDeviceRecord[] = [];
-    for (const oldest of oldestFirst([...record.devices.values()])) {
-      if (record.devices.size <= maxDevices) break;
-      if (oldest.id === device.id) continue;
-      record.devices.delete(oldest.id);
-      dropped.push(withoutHash(oldest));
-    }
-    return { outcome: 'trusted', dropped };
+    return { outcome: 'trusted', dropped: addWithinLimit(record.devices, device, maxDevices, now) };
   }
 
   async useTrustedDevice({ userId, candidateHashes, now }: UseTrustedDevice): Promise<TrustedDeviceUse> {
@@ -249,21 +241,4 @@ function countFailure(record: UserRecord, budget: AttemptBudget): AttemptWindow[
 
 function clearBuckets(record: UserRecord, budget: AttemptBudget): void {
   for (const { bucket } of budget.limits) record.attempts.delete(bucket);
-}
-
-/** Oldest first: by `createdAt`, then by `id` (the contract's order for listing and for dropping over the limit). */
-function oldestFirst<T extends TrustedDeviceRecord>(devices: T[]): T[] {
-  return devices.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-/** A device as listed: a copy, without the token's hash. */
-function withoutHash({
-  id,
-  label,
-  secretId,
-  createdAt,
-  lastUsedAt,
-  expiresAt,
-}: TrustedDeviceRecord): TrustedDeviceRecord {
-  return { id, label, secretId, createdAt, lastUsedAt, expiresAt };
 }
