@@ -12,6 +12,7 @@ for (const name of ['MFA_TEST_CLUSTER_PORT', 'MFA_TEST_SENTINEL_PORT'] as const)
 /** The suites that drive the store-independent core through the public API (on the memory store, in the core part). */
 const core = [
   'test/totp-*.test.ts',
+  'test/mutation-*.test.ts',
   'test/input-validation*.test.ts',
   'test/properties-validation.test.ts',
   'test/properties-client.test.ts',
