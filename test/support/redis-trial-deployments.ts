@@ -68,6 +68,13 @@ const inSync = (port: number) =>
     return text.includes('role:slave') && text.includes('master_link_status:up');
   });
 
+/**
+ * A trial's setup writes wait for the shard's replica (WAIT): it must be linked first. After the previous kill it may
+ * still be syncing, longer on a loaded machine (a 15 s WAIT once ran out in CI with other suites beside): wait for the
+ * link here, where a timeout names what it waited for.
+ */
+const replicaReady = (port: number) => waitFor(`the replica on ${port} in sync`, 45_000, () => inSync(port));
+
 let counter = 0;
 const freshId = () => `t${process.pid}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
 
@@ -109,6 +116,7 @@ export async function trialCluster(firstPort: number, nodeTimeoutMs: number): Pr
       const masters = (await topology()).sort((a, b) => a.port - b.port);
       const master = masters[index % masters.length]!;
       const owns = (slot: number) => master.ranges.some(([from, to]) => slot >= from && slot <= (to ?? from));
+      await replicaReady(master.replica!);
       return {
         primaryPort: master.port,
         replicaPort: master.replica!,
@@ -163,7 +171,9 @@ export async function trialSentinel(firstPort: number, downAfterMs: number): Pro
     },
     async shard() {
       const primary = await primaryPort();
-      return { primaryPort: primary, replicaPort: pair.find((port) => port !== primary)!, userOn: () => freshId() };
+      const replica = pair.find((port) => port !== primary)!;
+      await replicaReady(replica);
+      return { primaryPort: primary, replicaPort: replica, userOn: () => freshId() };
     },
     kill: (port) => running.servers.kill(port),
     pause: (port) => running.servers.pause(port),
