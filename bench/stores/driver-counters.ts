@@ -16,6 +16,13 @@ import type pg from 'pg';
 export interface DriverCounts {
   flights: number;
   commands: number;
+  /**
+   * Redis only (0 elsewhere): EVALSHA calls the server refused with NOSCRIPT, each followed by the script sent whole
+   * (one more flight and command). The store loads each script once per node, so a miss means the server's script
+   * cache was emptied meanwhile (`SCRIPT FLUSH`, a restart, a failover to a replica that never ran it): that cost is
+   * pinned by the store's own tests (test/redis-store.test.ts), and a count of round trips discounts it.
+   */
+  scriptCacheMisses: number;
 }
 
 export interface DriverCounter {
@@ -30,12 +37,17 @@ export async function countedAtDriver(
   const before = counter.counts();
   await operation();
   const after = counter.counts();
-  return { flights: after.flights - before.flights, commands: after.commands - before.commands };
+  return {
+    flights: after.flights - before.flights,
+    commands: after.commands - before.commands,
+    scriptCacheMisses: after.scriptCacheMisses - before.scriptCacheMisses,
+  };
 }
 
 interface IoredisCommand {
   name: string;
   args: unknown[];
+  promise?: Promise<unknown>;
 }
 type SendCommand = (command: IoredisCommand, stream?: unknown) => unknown;
 
@@ -43,6 +55,7 @@ type SendCommand = (command: IoredisCommand, stream?: unknown) => unknown;
 export class RedisDriverCounter implements DriverCounter {
   #flights = 0;
   #commands = 0;
+  #scriptCacheMisses = 0;
   readonly #patchedSockets = new WeakSet<object>();
   readonly #patchedNodes = new WeakSet<object>();
   /** Source length of each script the driver sent whole (EVAL), by SHA-1: a no-op floor script is made as long. */
@@ -50,7 +63,7 @@ export class RedisDriverCounter implements DriverCounter {
   /** The last EVALSHA the driver sent: its SHA and its keys and arguments, for a floor call of the same size. */
   lastEvalsha: { sha: string; args: string[] } | undefined;
 
-  constructor(client: Redis | Cluster) {
+  constructor(readonly client: Redis | Cluster) {
     if ('nodes' in client && typeof client.nodes === 'function' && (client as Cluster).isCluster) {
       const cluster = client as Cluster;
       for (const node of cluster.nodes()) this.#patchNode(node);
@@ -59,7 +72,7 @@ export class RedisDriverCounter implements DriverCounter {
   }
 
   counts(): DriverCounts {
-    return { flights: this.#flights, commands: this.#commands };
+    return { flights: this.#flights, commands: this.#commands, scriptCacheMisses: this.#scriptCacheMisses };
   }
 
   #patchNode(node: Redis): void {
@@ -72,7 +85,13 @@ export class RedisDriverCounter implements DriverCounter {
       if (socket && !this.#patchedSockets.has(socket)) this.#patchSocket(socket);
       this.#commands++;
       this.#remember(command);
-      return original(command, stream);
+      const sent = original(command, stream);
+      // Attached before the store's own handler (it awaits later): the miss is counted before the store resends.
+      if (command.name === 'evalsha')
+        command.promise?.catch((error: unknown) => {
+          if (error instanceof Error && error.message.startsWith('NOSCRIPT')) this.#scriptCacheMisses++;
+        });
+      return sent;
     };
   }
 
@@ -119,7 +138,7 @@ export class PostgresDriverCounter implements DriverCounter {
   }
 
   counts(): DriverCounts {
-    return { flights: this.#flights, commands: this.#commands };
+    return { flights: this.#flights, commands: this.#commands, scriptCacheMisses: 0 };
   }
 }
 
@@ -161,6 +180,6 @@ export class SqliteDriverCounter implements DriverCounter {
   }
 
   counts(): DriverCounts {
-    return { flights: this.#flights, commands: this.#commands };
+    return { flights: this.#flights, commands: this.#commands, scriptCacheMisses: 0 };
   }
 }
