@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { MfaUser } from '../src/index.js';
 import { MemoryMfaStore, type AttemptClaim, type MfaStore } from '../src/totp/index.js';
-import { trustedDevicesOf } from './support/store-records.js';
+import { otherOperationsOf } from './support/store-records.js';
 import { STEP_MS, newUser, totpHarness, wrongCode } from './support/totp.js';
 
 // The factor cache (factor-cache.ts) decides no answer, but it is what makes a warm verify ONE store round trip (the
@@ -28,13 +28,7 @@ function recorded() {
       await hooks.beforeClaim?.(claim);
       return base.attemptAndClaim(claim);
     },
-    savePending: (request) => base.savePending(request),
-    activatePending: (request) => base.activatePending(request),
-    useRecoveryCode: (request) => base.useRecoveryCode(request),
-    replaceRecoveryCodes: (request) => base.replaceRecoveryCodes(request),
-    deleteFactor: (request) => base.deleteFactor(request),
-    clearAttempts: (query) => base.clearAttempts(query),
-    ...trustedDevicesOf(base),
+    ...otherOperationsOf(base),
   };
   return { store, calls, hooks };
 }

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { MfaInvalidCodeError, MfaRateLimitedError, type MfaUser } from '../src/index.js';
 import { MemoryMfaStore, type MfaEvent, type MfaStore } from '../src/totp/index.js';
-import { trustedDevicesOf } from './support/store-records.js';
+import { otherOperationsOf } from './support/store-records.js';
 import { STEP_MS, newUser, totpHarness, wrongCode } from './support/totp.js';
 
 // The lockout's fields as an app and its support staff read them (docs/mutation.md, "Open survivors"): the exact
@@ -140,13 +140,7 @@ function replayFirstStore(): MfaStore {
       }
       return base.attemptAndClaim(claim);
     },
-    savePending: (request) => base.savePending(request),
-    activatePending: (request) => base.activatePending(request),
-    useRecoveryCode: (request) => base.useRecoveryCode(request),
-    replaceRecoveryCodes: (request) => base.replaceRecoveryCodes(request),
-    deleteFactor: (request) => base.deleteFactor(request),
-    clearAttempts: (query) => base.clearAttempts(query),
-    ...trustedDevicesOf(base),
+    ...otherOperationsOf(base),
   };
 }
 

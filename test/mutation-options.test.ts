@@ -4,23 +4,10 @@ import { MfaConfigurationError } from '../src/index.js';
 import { nodeCrypto } from '../src/totp/node-crypto.js';
 import { MemoryMfaStore, TotpMfaProvider, type TotpMfaProviderOptions } from '../src/totp/index.js';
 import { TEST_KEY } from './support/totp.js';
+import { warningsDuring } from './support/process-warnings.js';
 
 // Every option is checked once, at construction, so a misconfiguration fails at startup and says which option and
 // which range. Written against the mutation report: no test read the messages, nor tried the exact bounds.
-
-/** Process warnings emitted while `run` runs (they are delivered on a later tick). */
-async function warningsDuring(run: () => unknown): Promise<(Error & { code?: string })[]> {
-  const warnings: (Error & { code?: string })[] = [];
-  const onWarning = (warning: Error & { code?: string }) => void warnings.push(warning);
-  process.on('warning', onWarning);
-  try {
-    await run();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  } finally {
-    process.off('warning', onWarning);
-  }
-  return warnings;
-}
 
 const DAY_MS = 86_400_000;
 

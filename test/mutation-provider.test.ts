@@ -5,6 +5,7 @@ import { createFixedClock } from '../src/testing/index.js';
 import { nodeCrypto } from '../src/totp/node-crypto.js';
 import { MemoryMfaStore, TotpMfaProvider, type MfaEvent, type MfaStore } from '../src/totp/index.js';
 import { START, STEP_MS, TEST_KEY, newUser, totpHarness, wrongCode } from './support/totp.js';
+import { warningsDuring } from './support/process-warnings.js';
 
 // The provider's own answers (its name, what disable and adminReset answer, its refusals' messages), what it forgets
 // on disable and adminReset (the factor cache, the lock memo, the store's counters), the factor cache after a recovery
@@ -33,20 +34,6 @@ function counted(overrides: (inner: MemoryMfaStore) => Partial<MfaStore> = () =>
     return { outcome, calls: calls.slice(before) };
   }
   return { store, inner, callsOf };
-}
-
-/** Process warnings emitted while `run` runs (delivered on a later tick). */
-async function warningsDuring(run: () => Promise<unknown>): Promise<(Error & { code?: string })[]> {
-  const warnings: (Error & { code?: string })[] = [];
-  const onWarning = (warning: Error & { code?: string }) => void warnings.push(warning);
-  process.on('warning', onWarning);
-  try {
-    await run();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  } finally {
-    process.off('warning', onWarning);
-  }
-  return warnings;
 }
 
 /** The built-in crypto plugin, unchanged, with each HMAC counted. */

@@ -41,6 +41,22 @@ export const STORE_OPERATIONS = [
   ...TRUSTED_DEVICE_OPERATIONS,
 ] as const;
 
+/**
+ * Every operation of `base` but `load` and `attemptAndClaim`, bound: a custom test store spreads this and writes the
+ * two answers it bends (or counts) itself.
+ */
+export function otherOperationsOf(base: MfaStore): Omit<MfaStore, 'name' | 'load' | 'attemptAndClaim'> {
+  return {
+    savePending: (request) => base.savePending(request),
+    activatePending: (request) => base.activatePending(request),
+    useRecoveryCode: (request) => base.useRecoveryCode(request),
+    replaceRecoveryCodes: (request) => base.replaceRecoveryCodes(request),
+    deleteFactor: (request) => base.deleteFactor(request),
+    clearAttempts: (query) => base.clearAttempts(query),
+    ...trustedDevicesOf(base),
+  };
+}
+
 /** The trusted-device operations of `base`, bound: for a custom test store that bends only the other answers. */
 export function trustedDevicesOf(base: MfaStore): TrustedDeviceStore {
   return {
