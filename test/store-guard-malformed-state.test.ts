@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MfaProviderError } from '../src/index.js';
 import { MemoryMfaStore, type MfaStore, type MfaStoredState } from '../src/totp/index.js';
 import { newUser, totpHarness } from './support/totp.js';
-import { trustedDevicesOf } from './support/store-records.js';
+import { otherOperationsOf } from './support/store-records.js';
 
 // The store guard checks each answer once against the contract, so the code behind it trusts what it gets. A custom
 // store whose state has a factor it cannot describe must never read as "no factor" (MFA off for that user) nor reach
@@ -18,13 +18,7 @@ function bentStore(bend: (state: MfaStoredState) => unknown): MfaStore {
       const answer = await base.attemptAndClaim(claim);
       return answer.outcome === 'stale' ? { ...answer, state: bend(answer.state) as MfaStoredState } : answer;
     },
-    savePending: (request) => base.savePending(request),
-    activatePending: (request) => base.activatePending(request),
-    useRecoveryCode: (request) => base.useRecoveryCode(request),
-    replaceRecoveryCodes: (request) => base.replaceRecoveryCodes(request),
-    deleteFactor: (request) => base.deleteFactor(request),
-    clearAttempts: (query) => base.clearAttempts(query),
-    ...trustedDevicesOf(base),
+    ...otherOperationsOf(base),
   };
 }
 

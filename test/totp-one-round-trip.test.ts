@@ -4,7 +4,7 @@ import { MfaConfigurationError } from '../src/index.js';
 import { MemoryMfaStore, TotpMfaProvider, type MfaEvent, type MfaStore } from '../src/totp/index.js';
 import { describeEachStore } from './support/stores.js';
 import { STEP_MS, TEST_KEY, newUser, outcomes, totpHarness, wrongCode } from './support/totp.js';
-import { trustedDevicesOf } from './support/store-records.js';
+import { otherOperationsOf } from './support/store-records.js';
 
 // One store round trip per verify: the provider caches each user's factor as the store returned it (sealed) and, on
 // the next verify, checks the code first, then counts and claims in one atomic operation that also checks the factor
@@ -304,15 +304,9 @@ describe('the factor cache and custom stores', () => {
     return {
       name: 'custom',
       load: (query) => base.load(query),
-      savePending: (request) => base.savePending(request),
-      activatePending: (request) => base.activatePending(request),
-      useRecoveryCode: (request) => base.useRecoveryCode(request),
-      replaceRecoveryCodes: (request) => base.replaceRecoveryCodes(request),
-      deleteFactor: (request) => base.deleteFactor(request),
-      clearAttempts: (query) => base.clearAttempts(query),
+      ...otherOperationsOf(base),
       attemptAndClaim: (claim) =>
         claim.target === 'factor' ? Promise.resolve(answer as never) : base.attemptAndClaim(claim),
-      ...trustedDevicesOf(base),
     };
   }
 
