@@ -171,3 +171,26 @@ it('server clock before 1970: a step-up token issued then (a negative issue time
   });
   await expect(client.getStatus(user)).resolves.toMatchObject({ enabled: true });
 });
+
+it('a step-up token respelled (padding, the other base64 alphabet) is refused: a token has one spelling, so a token refused or logged once cannot come back in another', async () => {
+  // Called on the provider (it is public): MfaClient's own shape check refuses these spellings before it is reached.
+  const { client, provider, authenticator, enroll } = totpHarness(new MemoryMfaStore());
+  const user = newUser();
+  const { secret } = await enroll(user);
+  const { stepUpToken } = await client.verifySecondFactor(user, authenticator.code(secret));
+  const parts = stepUpToken!.split('.');
+  const tag = Buffer.from(parts[3]!, 'base64url');
+  // The same 32 MAC bytes: padded (44 characters, one '='), and in the standard alphabet with padding.
+  const respellings = [`${parts[3]}=`, tag.toString('base64')];
+  for (const respelled of respellings) {
+    expect(Buffer.from(respelled, 'base64').equals(tag), 'the same MAC bytes').toBe(true);
+    const token = [...parts.slice(0, 3), respelled].join('.');
+    await expect(provider.disable(user, undefined, { stepUpToken: token }), respelled).rejects.toMatchObject({
+      code: 'step_up_required',
+      reason: 'invalid',
+    });
+  }
+  await expect(client.getStatus(user)).resolves.toMatchObject({ enabled: true });
+  // The token as issued still works: only its spelling was refused.
+  await expect(client.disable(user, { stepUpToken: stepUpToken! })).resolves.toEqual({ enabled: false });
+});

@@ -91,6 +91,27 @@ describe('what the provider answers, called directly (TotpMfaProvider is public)
     expect(await provider.disable(user, undefined, { stepUpToken: stepUpToken! })).toStrictEqual({ enabled: false });
   });
 
+  it('proofs tried against disable of a user whose MFA is off are still checked and audited: a forged token is refused, a code is "not enabled" with a verify_failed event, never a silent { enabled: false }', async () => {
+    const { client, authenticator, enroll, events } = totpHarness(new MemoryMfaStore());
+    const user = newUser();
+    const { secret, recoveryCodes } = await enroll(user);
+    const { stepUpToken } = await client.verifySecondFactor(user, authenticator.code(secret));
+    await client.disable(user, { stepUpToken: stepUpToken! });
+    events.length = 0;
+    const answer = (proof: { code: string } | { stepUpToken: string }) =>
+      client.disable(user, proof).then(
+        (result) => JSON.stringify(result),
+        (error: { code: string; reason?: string }) => `${error.code}${error.reason ? `:${error.reason}` : ''}`,
+      );
+    const forged = `${stepUpToken!.slice(0, -1)}${stepUpToken!.endsWith('A') ? 'Q' : 'A'}`;
+    expect(await answer({ stepUpToken: forged })).toBe('step_up_required:invalid');
+    expect(await answer({ code: '123456' })).toBe('not_found');
+    expect(await answer({ code: recoveryCodes[0]! })).toBe('not_found');
+    expect(events.map((event) => event.type === 'verify_failed' && event.reason)).toEqual(['no_factor', 'no_factor']);
+    // The token that was good for the factor just removed: nothing left to remove, the same answer as without a proof.
+    expect(await answer({ stepUpToken: stepUpToken! })).toBe('{"enabled":false}');
+  });
+
   it('regenerateRecoveryCodes without a call context still checks the proof and answers new codes', async () => {
     const { provider, authenticator, enroll } = totpHarness(new MemoryMfaStore());
     const user = newUser();
@@ -142,6 +163,37 @@ describe('refusals of the provider say what is wrong', () => {
       expect(error, String(secret)).toBeInstanceOf(MfaConfigurationError);
       expect((error as Error).message).toBe('generateSecret must return a base32 secret of at least 16 bytes');
       expect((await store.load({ userId: user.id })).pending).toBeNull();
+    }
+  });
+
+  it('a generateSecret that returns an array holding a secret (text only once stringified): the provider itself refuses it, nothing is stored', async () => {
+    // Called directly (TotpMfaProvider is public): MfaClient checks the secret again, the provider must not rely on it.
+    const store = new MemoryMfaStore();
+    const held = ['JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'];
+    const { provider } = totpHarness(store, { generateSecret: () => held as never });
+    const user = newUser();
+    const error = await provider.createSecret(user).catch((failure: unknown) => failure);
+    expect(error).toBeInstanceOf(MfaConfigurationError);
+    expect((error as Error).message).toBe('generateSecret must return a base32 secret of at least 16 bytes');
+    expect((await store.load({ userId: user.id })).pending).toBeNull();
+  });
+
+  it('a setup is dead at the very millisecond it expires: enable then is refused as expired, one millisecond before it works', async () => {
+    const setupTtlMs = 60_000;
+    for (const [after, outcome] of [
+      [setupTtlMs, 'The setup expired before it was enabled; create a new one'],
+      [setupTtlMs - 1, 'enabled'],
+    ] as const) {
+      const { client, authenticator, clock } = totpHarness(new MemoryMfaStore(), { setupTtlMs });
+      const user = newUser();
+      const { secret } = await client.createSetup(user);
+      await client.verify(user, authenticator.code(secret));
+      clock.set(START + after);
+      const answer = await client.enable(user).then(
+        () => 'enabled',
+        (error: Error & { reason?: string }) => (expect(error.reason).toBe('not_verified'), error.message),
+      );
+      expect(answer, `enable ${after} ms after the setup was created`).toBe(outcome);
     }
   });
 
