@@ -41,6 +41,10 @@ for (const binding of sqliteBindings) {
       const bare = new SqliteMfaStore({ driver: connection.driver, tablePrefix: 'never_migrated_' });
       await expect(bare.load({ userId: 'u' })).rejects.toThrow(MfaConfigurationError);
       await expect(bare.load({ userId: 'u' })).rejects.toThrow(/"never_migrated_factors".*migrate\(\)/);
+      const tables = ['factors', 'pending_setups', 'recovery_codes', 'attempts', 'trusted_devices', 'decisions'];
+      await expect(bare.load({ userId: 'u' })).rejects.toThrow(
+        `the store expects the tables ${tables.map((t) => `"never_migrated_${t}"`).join(', ')}. Run store.migrate()`,
+      );
     });
 
     it('injection: refuses a table prefix that is not a plain identifier, and a driver that is none', () => {
@@ -49,6 +53,45 @@ for (const binding of sqliteBindings) {
           MfaConfigurationError,
         );
       expect(() => new SqliteMfaStore({ driver: {} as never })).toThrow(MfaConfigurationError);
+      // A prefix that is text only once stringified (an array from a parsed config) is refused, not String()-ed.
+      expect(() => new SqliteMfaStore({ driver: connection.driver, tablePrefix: ['app_'] as never })).toThrow(
+        'SqliteMfaStore: tablePrefix must match /^[a-z_][a-z0-9_]{0,40}$/',
+      );
+      // No options, or a driver that is null or a connection string: the same typed error, never a TypeError.
+      for (const options of [undefined, { driver: null }, { driver: 'file:mfa.db' }])
+        expect(() => new SqliteMfaStore(options as never), JSON.stringify(options)).toThrow(
+          'SqliteMfaStore: `driver` must be a SqliteDriver, e.g. betterSqlite3Driver(db), nodeSqliteDriver(db), bunSqliteDriver(db) or d1Driver(env.DB)',
+        );
+      expect(store.name).toBe('sqlite');
+    });
+
+    it('the published schema text, run as it is by a migration tool on an empty database, gives a working store', async () => {
+      connection.exec(sqliteMfaSchema({ tablePrefix: 'tool_' }));
+      const migrated = new SqliteMfaStore({ driver: connection.driver, tablePrefix: 'tool_' });
+      const user = newUser();
+      const setup = pending();
+      await migrated.savePending({ userId: user, pending: setup });
+      expect((await migrated.load({ userId: user })).pending).toEqual(setup);
+    });
+
+    it('an outage (a locked or failing database) is passed on as it is, never diagnosed as a missing schema', async () => {
+      const outage = new Error('database is locked');
+      const failing = new SqliteMfaStore({
+        driver: {
+          batch: () => Promise.reject(outage),
+        },
+      });
+      await expect(failing.load({ userId: newUser() })).rejects.toBe(outage);
+    });
+
+    it('a driver that answers a query with no row is a configuration error, never a TypeError', async () => {
+      const empty = new SqliteMfaStore({
+        driver: { batch: (statements) => Promise.resolve(statements.map(() => [])) },
+      });
+      const request = { userId: newUser(), secretId: pending().secretId, recoveryCodeHashes: [], now: NOW };
+      await expect(empty.activatePending(request)).rejects.toThrow(
+        new MfaConfigurationError('SqliteMfaStore: the driver answered a query with no row'),
+      );
     });
 
     it('a batch is all or nothing: a statement failing halfway undoes the ones before it', async () => {

@@ -141,6 +141,21 @@ await describeEachStore('store contract, trusted devices: %s', (open) => {
     expect((await store.listTrustedDevices({ userId: user, now: NOW })).map((d) => d.id)).toEqual([newest.id, c.id]);
   });
 
+  it('device limit, devices stored out of order: the dropped are still answered oldest first, ties by id (an audit trail that names the right devices in order)', async () => {
+    const { store, peer } = open;
+    const { user, secretId } = await enabledUser(store);
+    const a = device(secretId, { createdAt: NOW - 3 * DAY });
+    const b = device(secretId, { createdAt: NOW - 2 * DAY });
+    const c = device(secretId, { createdAt: NOW - 2 * DAY }); // the same time as b, a later id
+    // Stored neither oldest first nor newest first, and the tie the other way round: no storage order is the answer.
+    for (const d of [c, a, b]) await store.trustDevice({ userId: user, device: d, maxDevices: 10, now: NOW - DAY });
+    const newest = device(secretId);
+    expect(await peer.trustDevice({ userId: user, device: newest, maxDevices: 1, now: NOW })).toEqual({
+      outcome: 'trusted',
+      dropped: [listed(a), listed(b), listed(c)],
+    });
+  });
+
   it('revoke: one by id, or all; a revoked device stops counting, and the answer is what was removed', async () => {
     const { store, peer } = open;
     const { user, secretId } = await enabledUser(store);
