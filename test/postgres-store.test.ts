@@ -57,6 +57,29 @@ describe.skipIf(!(await postgresAvailable()))('PostgresMfaStore', () => {
     for (const tablePrefix of ['x"; drop table users; --', 'Upper_', '1abc', 'a'.repeat(42), 'a b', '']) {
       expect(() => new PostgresMfaStore({ pool, tablePrefix }), tablePrefix).toThrow(MfaConfigurationError);
     }
+    // A prefix that is text only once stringified (an array from a parsed config) is refused, not String()-ed.
+    expect(() => new PostgresMfaStore({ pool, tablePrefix: ['app_'] as never })).toThrow(
+      'PostgresMfaStore: tablePrefix must match /^[a-z_][a-z0-9_]{0,40}$/',
+    );
+  });
+
+  it('a pool that is none (no options, null, a connection string, an object without query) is a typed configuration error, never a TypeError', () => {
+    for (const options of [undefined, { pool: null }, { pool: 'postgres://127.0.0.1/test' }, { pool: {} }])
+      expect(() => new PostgresMfaStore(options as never), JSON.stringify(options)).toThrow(
+        new MfaConfigurationError('PostgresMfaStore: `pool` must be a pg Pool (an object with a query method)'),
+      );
+    expect(store.name).toBe('postgres');
+  });
+
+  it('a never-migrated database names every table the store expects and migrate(); any other failure is passed on as it is', async () => {
+    const bare = new PostgresMfaStore({ pool, tablePrefix: `${prefix}never_` });
+    const tables = ['factors', 'pending_setups', 'recovery_codes', 'attempts', 'trusted_devices'];
+    await expect(bare.load({ userId: 'u' })).rejects.toThrow(
+      `the store expects the tables ${tables.map((t) => `"${prefix}never_${t}"`).join(', ')} and their functions. Run store.migrate()`,
+    );
+    // A driver that rejects with no error object at all (null): passed on, not turned into a TypeError here.
+    const odd = new PostgresMfaStore({ pool: { query: () => Promise.reject(null) } as never, tablePrefix: prefix });
+    await expect(odd.load({ userId: 'u' })).rejects.toBeNull();
   });
 
   it('deleteExpired removes ended attempt windows, long-expired setups and expired devices, never a live one or a factor', async () => {
