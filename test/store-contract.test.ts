@@ -252,6 +252,12 @@ await describeEachStore('store contract: %s', (open) => {
     expect(await peer.deleteFactor({ userId: user, secretId })).toBe(true);
     expect(await store.load({ userId: user })).toEqual({ factor: null, pending: null, recoveryCodes: 0 });
     expect(await peer.deleteFactor({ userId: newUser(), secretId })).toBe(false);
+    // A user with only a setup (MFA off): a proof's secret id removes nothing, and the setup stays.
+    const setupOnly = newUser();
+    const setup = pending();
+    await store.savePending({ userId: setupOnly, pending: setup });
+    expect(await peer.deleteFactor({ userId: setupOnly, secretId })).toBe(false);
+    expect((await store.load({ userId: setupOnly })).pending).toEqual(setup);
   });
 
   it('clearAttempts removes every bucket of the user and no other user’s', async () => {
