@@ -50,25 +50,52 @@ async function trustedSetup() {
 }
 
 describe('the store guard on trusted-device answers', () => {
-  it.each([
-    ['undefined', () => undefined],
-    ['an unknown outcome', () => ({ outcome: 'yes' })],
-    ['trusted without the device', () => ({ outcome: 'trusted' })],
-    ['trusted with a device without its id', (a: TrustedDeviceUse) => ({ ...a, device: { label: 'x' } })],
+  const UNREADABLE = 'The MFA store answered a trusted device that is not readable';
+  type UseBend = (answer: TrustedDeviceUse) => unknown;
+  /** The real trusted answer with one field of its device record replaced. */
+  const deviceWith =
+    (fields: Record<string, unknown>): UseBend =>
+    (a) =>
+      a.outcome === 'trusted' ? { ...a, device: { ...a.device, ...fields } } : a;
+  it.each<[string, UseBend, string]>([
+    ['undefined', () => undefined, 'The MFA store answered an unknown trusted device outcome'],
+    ['an unknown outcome', () => ({ outcome: 'yes' }), 'The MFA store answered an unknown trusted device outcome'],
+    ['trusted without the device', () => ({ outcome: 'trusted' }), UNREADABLE],
+    ['trusted with a device that is null', () => ({ outcome: 'trusted', device: null }), UNREADABLE],
+    ['trusted with a device that is text', () => ({ outcome: 'trusted', device: 'phone' }), UNREADABLE],
+    ['trusted with a device without its id', (a) => ({ ...a, device: { label: 'x' } }), UNREADABLE],
+    ['trusted with an empty device id', deviceWith({ id: '' }), UNREADABLE],
+    ['trusted with an empty label', deviceWith({ label: '' }), UNREADABLE],
+    ['trusted with a factor id that is a number', deviceWith({ secretId: 7 }), UNREADABLE],
+    ['trusted with a creation time as text', deviceWith({ createdAt: '1' }), UNREADABLE],
+    ['trusted with a last use that is not a number', deviceWith({ lastUsedAt: Number.NaN }), UNREADABLE],
+    ['trusted with an expiry that never comes', deviceWith({ expiresAt: Number.POSITIVE_INFINITY }), UNREADABLE],
+    ['trusted with an expired device', deviceWith({ expiresAt: 0 }), 'The MFA store trusted an expired device'],
     [
-      'trusted with an expired device',
-      (a: TrustedDeviceUse) => (a.outcome === 'trusted' ? { ...a, device: { ...a.device, expiresAt: 0 } } : a),
+      'trusted with a device expiring at this very millisecond',
+      deviceWith({ expiresAt: START + 2 * STEP_MS }),
+      'The MFA store trusted an expired device',
     ],
-    ['untrusted without factorEnabled', () => ({ outcome: 'untrusted' })],
-    ['untrusted with factorEnabled as text', () => ({ outcome: 'untrusted', factorEnabled: 'false' })],
+    [
+      'untrusted without factorEnabled',
+      () => ({ outcome: 'untrusted' }),
+      'The MFA store answered an untrusted device without saying whether MFA is on',
+    ],
+    [
+      'untrusted with factorEnabled as text',
+      () => ({ outcome: 'untrusted', factorEnabled: 'false' }),
+      'The MFA store answered an untrusted device without saying whether MFA is on',
+    ],
   ])(
     'a malformed useTrustedDevice answer (%s) is never trusted: the login fails closed as invalid_response',
-    async (_, bend) => {
+    async (_, bend, message) => {
       const { store, harness, user, token } = await trustedSetup();
-      store.bendUse = bend as (answer: TrustedDeviceUse) => unknown;
+      expect(harness.clock.nowMs(), 'the instant the expiry case names').toBe(START + 2 * STEP_MS);
+      store.bendUse = bend;
       await expect(asksForCode(harness, user, token)).rejects.toMatchObject({
         type: 'invalid_response',
         status: 502,
+        message,
       });
     },
   );
@@ -77,23 +104,31 @@ describe('the store guard on trusted-device answers', () => {
     const { store, harness, user } = await trustedSetup();
     const real = await store.listTrustedDevices({ userId: user.id, now: harness.clock.nowMs() });
     store.bendUse = () => ({ outcome: 'trusted', device: real[0] });
-    await expect(asksForCode(harness, user, 'not a token')).rejects.toMatchObject({ type: 'invalid_response' });
+    await expect(asksForCode(harness, user, 'not a token')).rejects.toMatchObject({
+      type: 'invalid_response',
+      message: 'The MFA store trusted a device token it was not given',
+    });
   });
 
   it.each([
-    ['an unknown outcome', () => ({ outcome: 'ok' })],
-    ['trusted without dropped', () => ({ outcome: 'trusted' })],
+    ['an unknown outcome', () => ({ outcome: 'ok' }), 'The MFA store answered an unknown trust outcome'],
+    [
+      'trusted without dropped',
+      () => ({ outcome: 'trusted' }),
+      'The MFA store answered a trusted device list that is not a list',
+    ],
     [
       'dropping the device it was asked to trust',
       (_: TrustDeviceResult, request: TrustDevice) => ({ outcome: 'trusted', dropped: [request.device] }),
+      'The MFA store dropped the device it was asked to trust',
     ],
-  ])('a malformed trustDevice answer (%s): no device token is given', async (_, bend) => {
+  ])('a malformed trustDevice answer (%s): no device token is given', async (_, bend, message) => {
     const { store, harness, user, secret } = await trustedSetup();
     store.bendTrust = bend as (answer: TrustDeviceResult, request: TrustDevice) => unknown;
     const call = harness.client.verifySecondFactor(user, harness.authenticator.code(secret), {
       trustDevice: { label: 'Phone' },
     });
-    await expect(call).rejects.toMatchObject({ type: 'invalid_response' });
+    await expect(call).rejects.toMatchObject({ type: 'invalid_response', message });
   });
 
   it('a store that fails while trusting: the call rejects with store_unavailable, no token; the code was used', async () => {
