@@ -4,9 +4,14 @@
 // Two parts (MUTATION_PART), each with its own incremental file and report:
 // - core: the store-independent code (TOTP, step-up, lockout, validation, the client). Its tests run on the memory
 //   store only (MFA_TEST_STORES=memory, set by the script): every store runs the same core code.
-// - stores: the stores' own code and the guard in front of every store (guarded-store.ts), tested on every store
-//   (Redis, Cluster, Sentinel, PostgreSQL, SQLite, memory) and by the fault suites (stalled, cut, malformed stores).
+// - stores: the stores' own code and the guard in front of every store (guarded-store.ts), one run per store
+//   (MUTATION_STORE: memory, guards, sqlite, postgres, redis; mutation.stores.mjs), each against that store's suites,
+//   with its own incremental record and report under test-artifacts/mutation/stores/<store>/.
+import { mutationStores } from './mutation.stores.mjs';
+
 const part = process.env.MUTATION_PART === 'stores' ? 'stores' : 'core';
+// MUTATION_STORE=<name> (mutation.stores.mjs): the stores part for one store, with its own record and report.
+const store = part === 'stores' ? mutationStores[process.env.MUTATION_STORE ?? ''] : undefined;
 
 const mutate = {
   core: [
@@ -35,14 +40,14 @@ const mutate = {
   ],
 }[part];
 
-const out = `test-artifacts/mutation/${part}`;
+const out = store ? `test-artifacts/mutation/stores/${process.env.MUTATION_STORE}` : `test-artifacts/mutation/${part}`;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutation.config.ts', related: false },
   plugins: ['@stryker-mutator/vitest-runner'],
-  mutate,
+  mutate: store ? store.mutate : mutate,
   // Each mutant runs only the tests that reached it in the first run.
   coverageAnalysis: 'perTest',
   // Two cores, shared: one or two test runners (MUTATION_CONCURRENCY), never more.

@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
+import { mutationStores } from './mutation.stores.mjs';
 
 // Each Stryker test runner starts its own Redis Cluster and Sentinel (the global setup): apart by 20 ports each, so two
 // runners never race for the same ones. STRYKER_MUTATOR_WORKER is the runner's number, set by Stryker.
@@ -42,11 +43,20 @@ const stores = [
  * theirs) and the ones that wait out stalled and cut stores (13 s of every static mutant's run: they test the store
  * guard, which the stores part mutates).
  */
+/**
+ * The stores part runs per store (MUTATION_STORE, mutation.stores.mjs): that store's suites only. MUTATION_TESTS=
+ * <glob>,<glob> overrides any part's test set (a narrower run by hand).
+ */
+const chosen =
+  process.env.MUTATION_TESTS?.split(',')
+    .map((glob) => glob.trim())
+    .filter((glob) => glob !== '') ?? mutationStores[process.env.MUTATION_STORE ?? '']?.tests;
+
 export default defineConfig({
   ...base,
   test: {
     ...base.test,
-    include: process.env.MUTATION_PART === 'core' ? core : stores,
+    include: chosen?.length ? chosen : process.env.MUTATION_PART === 'core' ? core : stores,
     exclude: ['test/redis-failover.test.ts', 'test/postgres-durability.test.ts', '**/node_modules/**'],
   },
 });
