@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { StoredTrustedDevice } from '../src/totp/index.js';
-import { NOW, newUser } from './support/store-records.js';
+import { NOW, newUser, pending } from './support/store-records.js';
 import { confirmedSetup, enabledUser, recover } from './support/store-contract.js';
 import { describeEachStore } from './support/stores.js';
 
@@ -154,6 +154,29 @@ await describeEachStore('store contract, trusted devices: %s', (open) => {
       outcome: 'trusted',
       dropped: [listed(a), listed(b), listed(c)],
     });
+  });
+
+  it('device limit: a device that expires at this very instant is gone, not counted: it is never reported as dropped', async () => {
+    const { store, peer } = open;
+    const { user, secretId } = await enabledUser(store);
+    const ending = device(secretId, { createdAt: NOW - DAY, expiresAt: NOW });
+    await store.trustDevice({ userId: user, device: ending, maxDevices: 1, now: NOW - DAY });
+    const next = device(secretId);
+    expect(await peer.trustDevice({ userId: user, device: next, maxDevices: 1, now: NOW })).toEqual({
+      outcome: 'trusted',
+      dropped: [],
+    });
+  });
+
+  it('a user the store never saw, or with only a setup, has no devices: list and revoke-all answer [] and change nothing', async () => {
+    const { store, peer } = open;
+    const setupOnly = newUser();
+    await store.savePending({ userId: setupOnly, pending: pending() });
+    for (const userId of [newUser(), setupOnly]) {
+      expect(await peer.listTrustedDevices({ userId, now: NOW })).toEqual([]);
+      expect(await peer.revokeTrustedDevices({ userId, now: NOW })).toEqual([]);
+    }
+    expect((await store.load({ userId: setupOnly })).pending).not.toBeNull();
   });
 
   it('revoke: one by id, or all; a revoked device stops counting, and the answer is what was removed', async () => {

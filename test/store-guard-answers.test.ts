@@ -22,6 +22,8 @@ function bendableStore() {
   const base = new MemoryMfaStore();
   const bends: {
     claim?: Bend<AttemptClaim, AttemptClaimResult>;
+    /** Answers instead of the memory store (which then does nothing) while it returns something. */
+    claimInstead?: (claim: AttemptClaim) => Promise<unknown>;
     recovery?: Bend<UseRecoveryCode, RecoveryCodeUse>;
     deleted?: unknown;
   } = {};
@@ -30,6 +32,8 @@ function bendableStore() {
     load: (query) => base.load(query),
     ...otherOperationsOf(base),
     attemptAndClaim: async (claim) => {
+      const instead = await bends.claimInstead?.(claim);
+      if (instead !== undefined) return instead as AttemptClaimResult;
       const real = await base.attemptAndClaim(claim);
       return (bends.claim ? bends.claim(real, claim) : real) as AttemptClaimResult;
     },
@@ -230,4 +234,46 @@ it('a store that answers deleteFactor with a truthy value that is not true has n
     'The MFA store did not make a change it was asked for',
   );
   expect(events.filter((event) => event.type === 'disabled')).toEqual([]);
+});
+
+describe('answers the guard must let through, as they are', () => {
+  it('a "stale" answer with a readable state is no failure: the code is checked again against the state the store answered', async () => {
+    const { client, authenticator, bends, user, secret, provider } = await enrolled();
+    let stale = true;
+    // The first claim answers as if another server had changed the factor meanwhile (the same factor, read anew),
+    // and changes nothing; the second is the memory store's own.
+    bends.claimInstead = async (claim) => {
+      if (!stale) return undefined;
+      stale = false;
+      return {
+        outcome: 'stale',
+        attempts: windows(claim, () => 0),
+        state: await provider.store.load({ userId: user.id }),
+      };
+    };
+    await expect(client.verifySecondFactor(user, authenticator.code(secret))).resolves.toMatchObject({
+      verified: true,
+    });
+    expect(stale, 'the stale answer was given').toBe(false);
+  });
+
+  it('deleteFactor answered true: MFA is off and the disabled event is audited', async () => {
+    const { client, authenticator, user, secret, events } = await enrolled();
+    const { stepUpToken } = await client.verifySecondFactor(user, authenticator.code(secret));
+    await expect(client.disable(user, { stepUpToken: stepUpToken! })).resolves.toEqual({ enabled: false });
+    expect(events.filter((event) => event.type === 'disabled')).toHaveLength(1);
+  });
+
+  it('unlock reaches the store: a locked user can try again at once', async () => {
+    const { client, authenticator, user, secret } = await enrolled();
+    for (let i = 0; i < 5; i++)
+      await client.verifySecondFactor(user, wrongCode(authenticator.code(secret))).catch(() => undefined);
+    await expect(client.verifySecondFactor(user, authenticator.code(secret))).rejects.toMatchObject({
+      code: 'rate_limited',
+    });
+    await client.unlock(user);
+    await expect(client.verifySecondFactor(user, authenticator.code(secret))).resolves.toMatchObject({
+      verified: true,
+    });
+  });
 });

@@ -131,6 +131,17 @@ describe('the store guard on trusted-device answers', () => {
     await expect(call).rejects.toMatchObject({ type: 'invalid_response', message });
   });
 
+  it('a trust over maxTrustedDevices drops the oldest device, not the new one: the guard lets that answer through', async () => {
+    const harness = totpHarness(new BentStore(), { maxTrustedDevices: 1 });
+    const user = newUser();
+    const { secret } = await harness.enroll(user);
+    const first = await trustBrowser(harness, user, secret, 'Old laptop');
+    const second = await trustBrowser(harness, user, secret, 'New phone');
+    expect(await asksForCode(harness, user, second)).toBe(false);
+    expect(await asksForCode(harness, user, first)).toBe(true);
+    expect(harness.events.filter((e) => e.type === 'device_revoked')).toMatchObject([{ reason: 'limit' }]);
+  });
+
   it('a store that fails while trusting: the call rejects with store_unavailable, no token; the code was used', async () => {
     const { store, harness, user, secret } = await trustedSetup();
     store.failTrust = true;
