@@ -63,6 +63,45 @@ describe.skipIf(!(await redisAvailable()))('RedisMfaStore', () => {
     for (const key of keys) expect(key.startsWith(`${keyPrefix}{ada%3A%7Bx%7D}:`)).toBe(true);
   });
 
+  it('key collision: user ids that differ only by a lone surrogate, or that spell its escape, never share a key', async () => {
+    // Lone surrogates are not valid UTF-16 text (encodeURIComponent throws on them): a mapping that dropped or merged
+    // them would let one user's lock or factor land on another's keys.
+    const base = `lone-${unique()}`;
+    const ids = [base].flatMap((id) => [
+      `${id}\uD800`,
+      `${id}\uD801`,
+      `${id}%uD800`,
+      `${id}\uDC00`,
+      // A well-formed astral character next to a lone surrogate, and its two code units spelled as lone ones.
+      `${id}\u{1D49C}\uD800`,
+      `${id}\uD835\uD800`,
+      `${id}`,
+    ]);
+    // Each id gets its own setup and index + 1 failures; a shared key would show another id's setup or count.
+    const setups = ids.map(() => pendingSetup());
+    const roomy = budget([{ bucket: 'code', max: 100 }]);
+    for (const [index, userId] of ids.entries()) {
+      await store.savePending({ userId, pending: setups[index]! });
+      for (let i = 0; i <= index; i++)
+        await store.attemptAndClaim({
+          userId,
+          target: 'pending',
+          secretId: setups[index]!.secretId,
+          step: null,
+          budget: roomy,
+        });
+    }
+    for (const [index, userId] of ids.entries()) {
+      expect((await store.load({ userId })).pending, JSON.stringify(userId)).toEqual(setups[index]);
+      expect(
+        await store.attemptAndClaim({ userId, target: 'factor', secretId: 's', step: 1, budget: roomy }),
+        JSON.stringify(userId),
+      ).toMatchObject({ attempts: [{ count: index + 1 }] });
+    }
+    const keys = await client.keys(`${keyPrefix}{${base}*`);
+    expect(new Set(keys.map((key) => key.slice(0, key.indexOf('}') + 1))).size).toBe(ids.length);
+  });
+
   it('lets Redis drop what can no longer matter: attempt windows, outcomes and expired setups expire, a factor never does', async () => {
     const { userId, secretId } = await enabledUser();
     await store.attemptAndClaim({ userId, target: 'factor', secretId, step: null, budget: budget() });
@@ -203,8 +242,25 @@ describe.skipIf(!(await redisAvailable()))('RedisMfaStore', () => {
   });
 
   it('refuses a client that cannot run scripts, a prefix with a hash-tag brace, and acknowledgement it cannot pipeline', () => {
-    expect(() => new RedisMfaStore({ client: {} as never })).toThrow(MfaConfigurationError);
-    expect(() => new RedisMfaStore({ client, keyPrefix: 'a{b}:' })).toThrow(MfaConfigurationError);
+    for (const bad of [{}, null, undefined, { evalsha: () => 1 }])
+      expect(() => new RedisMfaStore({ client: bad as never }), JSON.stringify(bad)).toThrow(
+        new MfaConfigurationError(
+          'RedisMfaStore needs a client with evalsha and eval, such as an ioredis Redis or Cluster instance',
+        ),
+      );
+    for (const keyPrefix of ['a{b}:', 'a b:', 'x'.repeat(65), ['app:'] as never])
+      expect(() => new RedisMfaStore({ client, keyPrefix }), String(keyPrefix)).toThrow(
+        new MfaConfigurationError(
+          'RedisMfaStore keyPrefix must be at most 64 printable ASCII characters, without spaces or braces',
+        ),
+      );
+    expect(() => new RedisMfaStore({ client, keyPrefix: 'x'.repeat(64) })).not.toThrow();
+    for (const resendWindowMs of [999, 86_400_001, 1.5e3 + 0.5])
+      expect(() => new RedisMfaStore({ client, resendWindowMs }), String(resendWindowMs)).toThrow(
+        new MfaConfigurationError('RedisMfaStore resendWindowMs must be a whole number from 1000 to 86400000'),
+      );
+    for (const resendWindowMs of [1_000, 86_400_000])
+      expect(() => new RedisMfaStore({ client, resendWindowMs })).not.toThrow();
     const noPipeline: RedisScriptClient = { evalsha: client.evalsha.bind(client), eval: client.eval.bind(client) };
     expect(() => new RedisMfaStore({ client: noPipeline, replicaAcks: { replicas: 1 } })).toThrow(
       MfaConfigurationError,
