@@ -69,6 +69,8 @@ describe('saasus-mfa/testing without msw installed', () => {
       expect(result.stdout + result.stderr).toBe('');
       expect(result.code).toBe(0);
     },
+    // A whole tsc run with the declarations checked: over 20 s once on a loaded 2-core CI machine.
+    90_000,
   );
 
   it.each([
